@@ -1,0 +1,60 @@
+/** The same workloads through ovndb's public API: `connect` and `transact`, schema checks on. */
+import { performance } from 'node:perf_hooks';
+import { connect, type OvsdbClient } from '../src/index.js';
+import { type RunResult, result, transactionOps, type Workload } from './workload.js';
+
+async function pass(
+  client: OvsdbClient,
+  txns: number,
+  window: number,
+  opsOf: (t: number) => ReturnType<typeof transactionOps>,
+): Promise<{ ms: number; failed: number }> {
+  let next = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (next < txns) {
+      const t = next++;
+      try {
+        await client.transact('OVN_Northbound', opsOf(t));
+      } catch {
+        failed++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(window, txns) }, worker));
+  return { ms: performance.now() - t0, failed };
+}
+
+/** Measures ovndb's `transact` for a workload against `router`; `warmRouter` takes the warm-up rows. */
+export async function runOvndb(
+  remote: string,
+  transport: string,
+  workload: Workload,
+  window: number,
+  router: string,
+  warmRouter: string,
+): Promise<RunResult> {
+  const client = await connect(remote);
+  try {
+    const warmTxns = Math.round(2000 / workload.rows);
+    await pass(client, warmTxns, window, (t) => transactionOps(t, workload.rows, warmRouter, 11));
+    const { ms, failed } = await pass(client, workload.txns, window, (t) =>
+      transactionOps(t, workload.rows, router, 10),
+    );
+    return result(
+      {
+        client: 'ovndb',
+        transport,
+        workload: workload.name,
+        window,
+        rows: workload.rows,
+        txns: workload.txns,
+        failed,
+      },
+      ms / 1000,
+    );
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The raw limit: precomputed transact requests written straight to a socket with a fixed
+ * window of outstanding requests, replies framed and parsed, nothing else. No library layer.
+ */
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { JsonFrameSplitter } from '../src/rpc/frame-splitter.js';
+import { type RunResult, result, transactionOps, type Workload } from './workload.js';
+
+function openSocket(remote: string): Promise<net.Socket> {
+  const [kind, ...rest] = remote.split(':');
+  const options = kind === 'unix' ? { path: rest.join(':') } : { host: rest[0]!, port: Number(rest[1]) };
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(options, () => {
+      socket.off('error', reject);
+      socket.setNoDelay(true);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Runs one pipelined pass of `requests` over `socket`; resolves with the elapsed ms and failures. */
+function pass(
+  socket: net.Socket,
+  requests: string[],
+  window: number,
+): Promise<{ ms: number; failed: number }> {
+  return new Promise((resolve) => {
+    let sent = 0;
+    let done = 0;
+    let failed = 0;
+    let outbox: string[] = [];
+    const splitter = new JsonFrameSplitter({
+      maxFrameBytes: 1 << 30,
+      onFrame: (text) => {
+        const message = JSON.parse(text) as {
+          id: unknown;
+          method?: string;
+          params?: unknown;
+          result?: unknown[];
+          error?: unknown;
+        };
+        if (message.method === 'echo') {
+          outbox.push(JSON.stringify({ id: message.id, result: message.params, error: null }));
+          return;
+        }
+        if (message.method) return;
+        if (message.error || message.result?.some((r) => r !== null && typeof r === 'object' && 'error' in r))
+          failed++;
+        if (++done === requests.length) {
+          socket.off('data', onData);
+          resolve({ ms: performance.now() - t0, failed });
+        } else if (sent < requests.length) outbox.push(requests[sent++]!);
+      },
+    });
+    const onData = (chunk: Buffer) => {
+      splitter.push(chunk);
+      if (outbox.length > 0) {
+        socket.write(outbox.join(''));
+        outbox = [];
+      }
+    };
+    socket.on('data', onData);
+    const t0 = performance.now();
+    const first: string[] = [];
+    while (sent < Math.min(window, requests.length)) first.push(requests[sent++]!);
+    socket.write(first.join(''));
+  });
+}
+
+/** Measures the raw limit for a workload against `router` (its UUID); `warmRouter` takes the warm-up rows. */
+export async function runRaw(
+  remote: string,
+  transport: string,
+  workload: Workload,
+  window: number,
+  router: string,
+  warmRouter: string,
+): Promise<RunResult> {
+  const socket = await openSocket(remote);
+  try {
+    const request = (t: number, target: string, octet: number) =>
+      JSON.stringify({
+        id: t,
+        method: 'transact',
+        params: ['OVN_Northbound', ...transactionOps(t, workload.rows, target, octet)],
+      });
+    const warmTxns = Math.round(2000 / workload.rows);
+    await pass(
+      socket,
+      Array.from({ length: warmTxns }, (_, t) => request(t, warmRouter, 11)),
+      window,
+    );
+    const requests = Array.from({ length: workload.txns }, (_, t) => request(t, router, 10));
+    const { ms, failed } = await pass(socket, requests, window);
+    return result(
+      {
+        client: 'raw',
+        transport,
+        workload: workload.name,
+        window,
+        rows: workload.rows,
+        txns: workload.txns,
+        failed,
+      },
+      ms / 1000,
+    );
+  } finally {
+    socket.destroy();
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `npm run bench`: transaction throughput of ovndb's `transact` against a raw pipelined client
+ * (and the reference raw client in ../shared/perf when present), each run on a fresh
+ * ovsdb-server, repetitions interleaved. Prints one JSON line per run, then a markdown table.
+ *
+ *   npm run bench -- --reps 3 --transports unix,tcp --workloads W1,W2 --windows 1,128
+ */
+import { parseArgs } from 'node:util';
+import { connect, op } from '../src/index.js';
+import { ovnSchemaPath, startOvsdbServer } from '../src/testing/index.js';
+import { runOvndb } from './ovndb-client.js';
+import { runRaw } from './raw-client.js';
+import { hasSharedRaw, runSharedRaw } from './shared-raw.js';
+import { markdownTable, summarize } from './summary.js';
+import { type RunResult, type Workload, workloads } from './workload.js';
+
+const { values: args } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '3' },
+    transports: { type: 'string', default: 'unix,tcp' },
+    workloads: { type: 'string', default: 'W1,W2' },
+    windows: { type: 'string', default: '1,128' },
+    clients: { type: 'string', default: 'shared-raw,raw,ovndb' },
+    txns: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+type ClientName = 'shared-raw' | 'raw' | 'ovndb';
+
+async function oneRun(
+  client: ClientName,
+  transport: string,
+  workload: Workload,
+  window: number,
+): Promise<RunResult> {
+  const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: transport === 'tcp' });
+  try {
+    const remote = transport === 'tcp' ? server.tcp! : server.unix;
+    // Untimed setup: the router under test (and, for our clients, the warm-up router).
+    const setup = await connect(server.unix);
+    const [lr, warm] = await setup.transact('OVN_Northbound', [
+      op.insert('Logical_Router', { name: 'lr0' }),
+      ...(client === 'shared-raw' ? [] : [op.insert('Logical_Router', { name: 'lr0-warmup' })]),
+    ]);
+    await setup.close();
+    const router = (lr as { uuid: [string, string] }).uuid[1];
+    const warmRouter = (warm as { uuid: [string, string] } | undefined)?.uuid[1] ?? '';
+    if (client === 'shared-raw') return await runSharedRaw(remote, transport, workload, window);
+    if (client === 'raw') return await runRaw(remote, transport, workload, window, router, warmRouter);
+    return await runOvndb(remote, transport, workload, window, router, warmRouter);
+  } finally {
+    await server.stop();
+  }
+}
+
+const clients = args.clients.split(',').filter((c) => c !== 'shared-raw' || hasSharedRaw()) as ClientName[];
+if (!hasSharedRaw())
+  process.stderr.write('note: ../shared/perf/raw-pipeline.mjs not found; running without it\n');
+const results: RunResult[] = [];
+const reps = Number(args.reps);
+for (let rep = 0; rep < reps; rep++) {
+  for (const transport of args.transports.split(',')) {
+    for (const name of args.workloads.split(',') as ('W1' | 'W2')[]) {
+      const workload = { ...workloads[name], ...(args.txns ? { txns: Number(args.txns) } : {}) };
+      for (const window of args.windows.split(',').map(Number)) {
+        // Interleave clients within a repetition so that drift affects all alike.
+        const order = rep % 2 === 0 ? clients : [...clients].reverse();
+        for (const client of order) {
+          const r = { ...(await oneRun(client, transport, workload, window)), rep };
+          results.push(r);
+          process.stdout.write(`${JSON.stringify(r)}\n`);
+        }
+      }
+    }
+  }
+}
+if (!args.json) process.stdout.write(`\n${markdownTable(summarize(results))}\n`);

@@ -1,0 +1,74 @@
+/**
+ * The transaction workloads: every client inserts Logical_Router_Static_Route rows into one
+ * router, each transaction `insert` x rows + `mutate Logical_Router.static_routes insert`
+ * (the shape of `ovn-nbctl lr-route-add`). W1 = 1 route per transaction, W2 = 100.
+ */
+import type { Operation } from '../src/index.js';
+
+/** A workload's size. */
+export interface Workload {
+  name: 'W1' | 'W2';
+  rows: number;
+  txns: number;
+}
+
+/** The default sizes, as the peers' baselines were taken. */
+export const workloads: Record<'W1' | 'W2', Workload> = {
+  W1: { name: 'W1', rows: 1, txns: 5000 },
+  W2: { name: 'W2', rows: 100, txns: 50 },
+};
+
+/** The i-th /32 prefix under `octet`. */
+export function prefix(i: number, octet = 10): string {
+  return `${octet}.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32`;
+}
+
+/** The operations of transaction `t` of a workload against the router with UUID `router`. */
+export function transactionOps(t: number, rows: number, router: string, octet = 10): Operation[] {
+  const ops: Operation[] = [];
+  const names: ['named-uuid', string][] = [];
+  for (let j = 0; j < rows; j++) {
+    ops.push({
+      op: 'insert',
+      table: 'Logical_Router_Static_Route',
+      'uuid-name': `r${j}`,
+      row: { ip_prefix: prefix(t * rows + j, octet), nexthop: '192.168.0.1' },
+    });
+    names.push(['named-uuid', `r${j}`]);
+  }
+  ops.push({
+    op: 'mutate',
+    table: 'Logical_Router',
+    where: [['_uuid', '==', ['uuid', router]]],
+    mutations: [['static_routes', 'insert', ['set', names]]],
+  });
+  return ops;
+}
+
+/** One measured run, as a JSON line. */
+export interface RunResult {
+  client: string;
+  transport: string;
+  workload: string;
+  window: number;
+  rows: number;
+  txns: number;
+  seconds: number;
+  txn_per_s: number;
+  rows_per_s: number;
+  failed: number;
+  rep?: number;
+}
+
+/** Fills in the rates of a run. */
+export function result(
+  fields: Omit<RunResult, 'txn_per_s' | 'rows_per_s' | 'seconds'>,
+  seconds: number,
+): RunResult {
+  return {
+    ...fields,
+    seconds: +seconds.toFixed(4),
+    txn_per_s: +(fields.txns / seconds).toFixed(1),
+    rows_per_s: +((fields.txns * fields.rows) / seconds).toFixed(1),
+  };
+}

@@ -1,0 +1,304 @@
+/**
+ * The client facade: one connection to one OVSDB server, with a method per RFC 7047 and
+ * Open vSwitch JSON-RPC method. Requests go down to the rpc layer; notifications come back
+ * up as typed events.
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { Operation } from '../protocol/operations.js';
+import { findTransactError, type OperationResult } from '../protocol/results.js';
+import { type DatabaseSchema, parseDatabaseSchema } from '../protocol/schema.js';
+import { serverError } from '../protocol/server-errors.js';
+import type {
+  MonitorCondChangeRequests,
+  MonitorCondRequests,
+  MonitorCondSinceReply,
+  MonitorRequests,
+  TableUpdates,
+  TableUpdates2,
+} from '../protocol/updates.js';
+import { ZERO_TXN_ID } from '../protocol/updates.js';
+import { checkId, validateOperations } from '../protocol/validation.js';
+import type { RpcConnection } from '../rpc/connection.js';
+import { RequestAbortedError, RpcRemoteError } from '../rpc/rpc-errors.js';
+import type { ClientEvents } from './client-events.js';
+import type { ConnectionState } from './connection-state.js';
+import type { CallOptions, ResolvedClientOptions } from './options.js';
+
+/** Options of {@link OvsdbClient.transact}. */
+export interface TransactOptions extends CallOptions {
+  /** Check the operations against the schema before sending. @default the client's `validate` option */
+  validate?: boolean;
+}
+
+/** A connected OVSDB client. Create one with {@link connect}. */
+export class OvsdbClient extends EventEmitter<ClientEvents> {
+  private currentState: ConnectionState;
+  private readonly schemas = new Map<string, DatabaseSchema>();
+  private readonly schemaRequests = new Map<string, Promise<DatabaseSchema>>();
+
+  /** @internal use {@link connect} */
+  constructor(
+    private readonly rpc: RpcConnection,
+    readonly remote: string,
+    private readonly options: ResolvedClientOptions,
+  ) {
+    super();
+    this.currentState = { status: 'open', remote };
+    rpc.on('notification', (method: string, params: unknown[]) => this.dispatch(method, params));
+    rpc.on('close', (error?: Error) =>
+      this.setState({ status: 'closed', remote, ...(error ? { error } : {}) }),
+    );
+  }
+
+  /** The connection's current state. */
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.currentState.status === 'closed') return;
+    this.currentState = state;
+    this.emit('state', state);
+  }
+
+  private async call(
+    method: string,
+    params: unknown[],
+    options: CallOptions = {},
+    database?: string,
+  ): Promise<unknown> {
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    try {
+      return await this.rpc.request(method, params, {
+        ...(timeoutMs > 0 ? { timeoutMs } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      if (error instanceof RpcRemoteError) {
+        throw serverError(error.details, database === undefined ? {} : { database });
+      }
+      throw error;
+    }
+  }
+
+  /** `list_dbs`: the names of the databases the server serves. */
+  async listDbs(options?: CallOptions): Promise<string[]> {
+    return (await this.call('list_dbs', [], options)) as string[];
+  }
+
+  /** `get_schema`: the database's schema, parsed and checked. Cached for the connection's life. */
+  async getSchema(database: string, options?: CallOptions): Promise<DatabaseSchema> {
+    const json = await this.call('get_schema', [database], options, database);
+    const schema = parseDatabaseSchema(json);
+    this.schemas.set(database, schema);
+    return schema;
+  }
+
+  /** The cached schema of `database`, fetching it once when missing. */
+  private schemaFor(database: string): Promise<DatabaseSchema> {
+    const known = this.schemas.get(database);
+    if (known) return Promise.resolve(known);
+    let pending = this.schemaRequests.get(database);
+    if (!pending) {
+      pending = this.getSchema(database).finally(() => this.schemaRequests.delete(database));
+      this.schemaRequests.set(database, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * `transact`: runs the operations as one atomic transaction. Operations are checked against the
+   * schema first (unless `validate` is false), so bad input throws before anything is sent.
+   * Resolves with one result per operation; rejects with the typed server error of the first
+   * failed operation, or of the commit.
+   */
+  async transact(
+    database: string,
+    operations: readonly Operation[],
+    options: TransactOptions = {},
+  ): Promise<OperationResult[]> {
+    if (options.validate ?? this.options.validate)
+      validateOperations(await this.schemaFor(database), operations);
+    const results = (await this.transactRaw(database, operations, options)) as unknown[];
+    const error = findTransactError(database, operations, results);
+    if (error) throw error;
+    return results.slice(0, operations.length) as OperationResult[];
+  }
+
+  /**
+   * `transact` without checking: sends the operations as given and resolves with the server's
+   * reply array as it is, error elements included. Aborting a call that was already written
+   * also sends `cancel` for it.
+   */
+  async transactRaw(
+    database: string,
+    operations: readonly unknown[],
+    options: CallOptions = {},
+  ): Promise<unknown> {
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    const started = this.rpc.start('transact', [database, ...operations], {
+      ...(timeoutMs > 0 ? { timeoutMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    try {
+      return await started.response;
+    } catch (error) {
+      if (error instanceof RequestAbortedError && started.written && !this.rpc.closed)
+        this.cancel(started.id);
+      if (error instanceof RpcRemoteError) throw serverError(error.details, { database });
+      throw error;
+    }
+  }
+
+  /** `cancel`: asks the server to give up on an earlier request (it then fails with `canceled`). */
+  cancel(requestId: unknown): void {
+    this.rpc.notify('cancel', [requestId]);
+  }
+
+  /** `monitor`: starts a monitor and resolves with the initial contents; changes arrive as `update` events. */
+  async monitor(
+    database: string,
+    monitorId: unknown,
+    requests: MonitorRequests,
+    options?: CallOptions,
+  ): Promise<TableUpdates> {
+    return (await this.call('monitor', [database, monitorId, requests], options, database)) as TableUpdates;
+  }
+
+  /** `monitor_cond`: a monitor with conditions; changes arrive as `update2` events. */
+  async monitorCond(
+    database: string,
+    monitorId: unknown,
+    requests: MonitorCondRequests,
+    options?: CallOptions,
+  ): Promise<TableUpdates2> {
+    return (await this.call(
+      'monitor_cond',
+      [database, monitorId, requests],
+      options,
+      database,
+    )) as TableUpdates2;
+  }
+
+  /**
+   * `monitor_cond_since`: a conditional monitor that can resume. With the `lastTxnId` of an earlier
+   * monitor the server sends only what changed since (`found: true`) when it still has that history.
+   * Changes arrive as `update3` events.
+   */
+  async monitorCondSince(
+    database: string,
+    monitorId: unknown,
+    requests: MonitorCondRequests,
+    lastTxnId: string = ZERO_TXN_ID,
+    options?: CallOptions,
+  ): Promise<MonitorCondSinceReply> {
+    const reply = (await this.call(
+      'monitor_cond_since',
+      [database, monitorId, requests, lastTxnId],
+      options,
+      database,
+    )) as [boolean, string, TableUpdates2];
+    return { found: reply[0], lastTxnId: reply[1], updates: reply[2] };
+  }
+
+  /** `monitor_cond_change`: replaces the conditions of a monitor; rows entering and leaving arrive as updates. */
+  async monitorCondChange(
+    monitorId: unknown,
+    newMonitorId: unknown,
+    requests: MonitorCondChangeRequests,
+    options?: CallOptions,
+  ): Promise<void> {
+    await this.call('monitor_cond_change', [monitorId, newMonitorId, requests], options);
+  }
+
+  /** `monitor_cancel`: stops a monitor. */
+  async monitorCancel(monitorId: unknown, options?: CallOptions): Promise<void> {
+    await this.call('monitor_cancel', [monitorId], options);
+  }
+
+  /** `lock`: asks for a lock; resolves true when granted now, false when queued (a `locked` event follows). */
+  async lock(lockId: string, options?: CallOptions): Promise<boolean> {
+    return ((await this.lockCall('lock', lockId, options)) as { locked: boolean }).locked;
+  }
+
+  /** `steal`: takes a lock from whoever holds it (the holder gets `stolen`). Resolves true. */
+  async steal(lockId: string, options?: CallOptions): Promise<boolean> {
+    return ((await this.lockCall('steal', lockId, options)) as { locked: boolean }).locked;
+  }
+
+  /** `unlock`: gives a lock up, or stops waiting for it. */
+  async unlock(lockId: string, options?: CallOptions): Promise<void> {
+    await this.lockCall('unlock', lockId, options);
+  }
+
+  private lockCall(
+    method: 'lock' | 'steal' | 'unlock',
+    lockId: string,
+    options?: CallOptions,
+  ): Promise<unknown> {
+    checkId(lockId, 'a lock name');
+    return this.call(method, [lockId], options);
+  }
+
+  /** `echo`: the server returns the params; a liveness check. */
+  async echo(params: unknown[] = [], options?: CallOptions): Promise<unknown[]> {
+    return (await this.call('echo', params, options)) as unknown[];
+  }
+
+  /** `get_server_id`: the server's UUID, stable across its restarts (Open vSwitch extension). */
+  async getServerId(options?: CallOptions): Promise<string> {
+    return (await this.call('get_server_id', [], options)) as string;
+  }
+
+  /** `set_db_change_aware`: asks the server to cancel monitors (`monitorCanceled`) instead of closing the connection when a database changes. */
+  async setDbChangeAware(enabled = true, options?: CallOptions): Promise<void> {
+    await this.call('set_db_change_aware', [enabled], options);
+  }
+
+  /** `convert`: converts a database online to a new schema. The cached schema is dropped. */
+  async convert(database: string, schema: unknown, options?: CallOptions): Promise<void> {
+    await this.call('convert', [database, schema], options, database);
+    this.schemas.delete(database);
+  }
+
+  /**
+   * Closes the connection. Every pending request rejects with `ConnectionClosedError`.
+   * Resolves once closed; calling it again is harmless.
+   */
+  async close(): Promise<void> {
+    if (this.currentState.status === 'closed') return;
+    this.setState({ status: 'closing', remote: this.remote });
+    const closed = new Promise<void>((resolve) => {
+      if (this.rpc.closed) resolve();
+      else this.rpc.once('close', () => resolve());
+    });
+    this.rpc.close();
+    await closed;
+    this.setState({ status: 'closed', remote: this.remote });
+  }
+
+  private dispatch(method: string, params: unknown[]): void {
+    switch (method) {
+      case 'update':
+        this.emit('update', params[0], params[1] as TableUpdates);
+        return;
+      case 'update2':
+        this.emit('update2', params[0], params[1] as TableUpdates2);
+        return;
+      case 'update3':
+        this.emit('update3', params[0], params[1] as string, params[2] as TableUpdates2);
+        return;
+      case 'locked':
+        this.emit('locked', params[0] as string);
+        return;
+      case 'stolen':
+        this.emit('stolen', params[0] as string);
+        return;
+      case 'monitor_canceled':
+        this.emit('monitorCanceled', params[0]);
+        return;
+      default:
+        this.emit('notification', method, params);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/** Every option of {@link connect}, with its default in one place. */
+import type { Logger } from '../rpc/logger.js';
+import type { TransportOptions } from '../transport/index.js';
+
+/** Options of {@link connect}. */
+export interface ClientOptions {
+  /**
+   * Milliseconds to wait for a connection to one remote before giving up on it.
+   * @default 10000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Milliseconds a request may wait for its reply, unless the call sets its own `timeoutMs`.
+   * 0 means no limit (a `wait` operation may legitimately block for long).
+   * @default 0
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Check operations against the server's schema before sending (fetching the schema once per
+   * database on first use), so that bad input fails with a typed error and nothing is written.
+   * @default true
+   */
+  validate?: boolean;
+  /**
+   * Largest JSON message accepted from the server, in bytes. A larger one closes the connection
+   * with a typed error rather than growing memory without bound.
+   * @default 268435456 (256 MiB)
+   */
+  maxFrameBytes?: number;
+  /**
+   * Requests written and not yet answered at most; further requests wait, unwritten, in order.
+   * @default 1024
+   */
+  maxInFlight?: number;
+  /** TLS material for `ssl:` and `wss:` remotes. */
+  tls?: TransportOptions['tls'];
+  /** Extra options for `ws:`/`wss:` remotes. */
+  ws?: TransportOptions['ws'];
+  /** Receives the client's log lines. @default no logging */
+  logger?: Logger;
+  /** Called with every JSON frame in and out, for debugging. @default none */
+  trace?: (direction: 'in' | 'out', frame: string) => void;
+  /** Aborts the connection attempt. */
+  signal?: AbortSignal;
+}
+
+/** {@link ClientOptions} with every default filled in. */
+export type ResolvedClientOptions = Required<
+  Pick<ClientOptions, 'connectTimeoutMs' | 'requestTimeoutMs' | 'validate' | 'maxFrameBytes' | 'maxInFlight'>
+> &
+  ClientOptions;
+
+/** The defaults of {@link ClientOptions}. */
+export const defaultClientOptions = {
+  connectTimeoutMs: 10_000,
+  requestTimeoutMs: 0,
+  validate: true,
+  maxFrameBytes: 256 * 1024 * 1024,
+  maxInFlight: 1024,
+} as const;
+
+/** Fills in the defaults. */
+export function resolveClientOptions(options: ClientOptions = {}): ResolvedClientOptions {
+  // An option passed as `undefined` takes its default, as if it had been left out.
+  return {
+    ...options,
+    connectTimeoutMs: options.connectTimeoutMs ?? defaultClientOptions.connectTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs ?? defaultClientOptions.requestTimeoutMs,
+    validate: options.validate ?? defaultClientOptions.validate,
+    maxFrameBytes: options.maxFrameBytes ?? defaultClientOptions.maxFrameBytes,
+    maxInFlight: options.maxInFlight ?? defaultClientOptions.maxInFlight,
+  };
+}
+
+/** Options every request method accepts. */
+export interface CallOptions {
+  /** Milliseconds to wait for the reply; overrides {@link ClientOptions.requestTimeoutMs}. 0: no limit. */
+  timeoutMs?: number;
+  /** Aborts the call: the promise rejects at once and a late reply is ignored. */
+  signal?: AbortSignal;
+}

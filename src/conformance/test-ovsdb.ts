@@ -1,0 +1,62 @@
+/**
+ * A driver with the command line of Open vSwitch's tests/test-ovsdb.py, for running
+ * OVS's own test vectors against ovndb:
+ *
+ *   node --import tsx src/conformance/test-ovsdb.ts [-t SECS] COMMAND ARG...
+ *
+ * Prints what test-ovsdb.py prints on stdout; on failure prints its error text on
+ * stderr and exits 1. Commands live in a table so more (such as `idl`) can be added.
+ */
+import { writeSync } from 'node:fs';
+import { InvalidValueError, SchemaError } from '../protocol/validation-errors.js';
+import { DATA_COMMANDS, type DriverCommand, ovsErrorText } from './data-commands.js';
+
+const PROGRAM = 'test-ovsdb';
+
+/** Every command the driver knows. */
+const COMMANDS: Readonly<Record<string, DriverCommand>> = { ...DATA_COMMANDS };
+
+// Output goes out synchronously so nothing is lost when we exit on an error.
+function print(line: string): void {
+  writeSync(1, `${line}\n`);
+}
+
+function fail(message: string): never {
+  writeSync(2, `${message}\n`);
+  process.exit(1);
+}
+
+function stripOptions(argv: string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '-t' || a === '--timeout') i++;
+    else if (a.startsWith('-t') || a.startsWith('--timeout=')) continue;
+    else if (a === '-h' || a === '--help') {
+      print(`usage: ${PROGRAM} [-t SECS] COMMAND ARG...; commands: ${Object.keys(COMMANDS).join(', ')}`);
+      process.exit(0);
+    } else args.push(a);
+  }
+  return args;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...args] = stripOptions(argv);
+  if (name === undefined) fail(`${PROGRAM}: missing command argument (use --help for help)`);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) fail(`${PROGRAM}: unknown command "${name}" (use --help for help)`);
+  if (command.exact !== undefined && args.length !== command.exact) {
+    fail(`${PROGRAM}: "${name}" requires ${command.exact} arguments but ${args.length} provided`);
+  }
+  if (command.min !== undefined && args.length < command.min) {
+    fail(`${PROGRAM}: "${name}" requires at least ${command.min} arguments but only ${args.length} provided`);
+  }
+  try {
+    await command.run(args, print);
+  } catch (e) {
+    if (e instanceof SchemaError || e instanceof InvalidValueError) fail(ovsErrorText(e));
+    fail(`${PROGRAM}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+await main(process.argv.slice(2));

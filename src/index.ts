@@ -1,0 +1,32 @@
+/**
+ * ovndb: a typed OVSDB client for the databases of OVN.
+ *
+ * @packageDocumentation
+ */
+
+export { OvsdbClient, type TransactOptions } from './client/client.js';
+
+export type { ClientEvents } from './client/client-events.js';
+export { connect, NoRemoteReachableError } from './client/connect.js';
+export type { ConnectionState, ConnectionStatus } from './client/connection-state.js';
+export { type CallOptions, type ClientOptions, defaultClientOptions } from './client/options.js';
+export { OvndbError } from './errors.js';
+export * from './protocol/base-type.js';
+export * from './protocol/column-type.js';
+export * from './protocol/conditions.js';
+export * from './protocol/datum.js';
+export * from './protocol/mutations.js';
+export type * from './protocol/notation.js';
+export * from './protocol/operations.js';
+export * from './protocol/results.js';
+export * from './protocol/schema.js';
+export * from './protocol/server-errors.js';
+export * from './protocol/updates.js';
+export * from './protocol/validation.js';
+export * from './protocol/validation-errors.js';
+export type { Logger } from './rpc/logger.js';
+export * from './rpc/rpc-errors.js';
+export type { TlsOptions, TransportOptions } from './transport/index.js';
+export * from './transport/remote.js';
+export type { Transport, TransportHandlers } from './transport/transport.js';
+export * from './transport/transport-errors.js';

@@ -1,0 +1,435 @@
+/**
+ * One OVSDB JSON-RPC 1.0 conversation over a Transport: framing, request/response
+ * correlation, the server's own requests (`echo`), notifications, timeouts and aborts,
+ * write coalescing, backpressure and a bounded pipeline.
+ *
+ * Requests the server sends us are dispatched by json-rpc-2.0's JSONRPCServer. Our own
+ * requests are correlated here rather than by its JSONRPCClient, because that client does
+ * not fit: it silently drops replies to unknown ids (which must fail the connection), has no
+ * per-request cancel (abort/timeout must forget one id and free its pipeline slot), keeps its
+ * own id->promise map that we would have to duplicate for written/queued tracking, and costs
+ * ~4 µs per request in promise and generator hops versus ~1 µs for a Map and one promise
+ * (measured at 200k requests), which matters at the 10k+ transactions/s the pipeline runs at.
+ */
+import { EventEmitter } from 'eventemitter3';
+import { JSONRPCServer } from 'json-rpc-2.0';
+import type { Transport } from '../transport/transport.js';
+import {
+  classifyMessage,
+  encodeNotification,
+  encodeRequest,
+  encodeResponse,
+  type JsonRpcId,
+  type OvsdbMessage,
+  toJsonRpc2Request,
+} from './codec.js';
+import { JsonFrameSplitter } from './frame-splitter.js';
+import { FrameWriter } from './frame-writer.js';
+import { type Logger, silentLogger } from './logger.js';
+import { PendingRequest } from './pending-request.js';
+import {
+  BadFrameError,
+  ConnectionClosedError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  RpcProtocolError,
+  RpcRemoteError,
+} from './rpc-errors.js';
+
+export type { JsonRpcId } from './codec.js';
+
+/** Default {@link RpcConnectionOptions.maxFrameBytes}: 256 MiB. */
+export const DEFAULT_MAX_FRAME_BYTES = 256 * 1024 * 1024;
+/** Default {@link RpcConnectionOptions.maxInFlight}. */
+export const DEFAULT_MAX_IN_FLIGHT = 1024;
+
+/** Options of {@link RpcConnection}. */
+export interface RpcConnectionOptions {
+  /**
+   * Largest incoming JSON frame accepted; a larger one closes the connection with
+   * FrameTooLargeError. Initial monitor replies of big OVN databases run to tens of MB
+   * (100k static routes are ~20 MB), so the default leaves ample room while still bounding
+   * memory against a broken peer.
+   * @default 268435456 (256 MiB)
+   */
+  maxFrameBytes?: number;
+  /**
+   * Most requests written and unanswered at once. Further requests wait, unwritten, in a
+   * local queue until replies come back.
+   * @default 1024
+   */
+  maxInFlight?: number;
+  /** Wire trace: called with every frame received and every frame written. */
+  trace?: (direction: 'in' | 'out', frame: string) => void;
+  /** Where the connection reports protocol faults and handler failures. @default silent */
+  logger?: Logger;
+}
+
+/** Per-request options. */
+export interface RequestOptions {
+  /** Reject with RequestTimeoutError if no reply arrives within this many ms. @default none */
+  timeoutMs?: number;
+  /** Reject with RequestAbortedError when this signal aborts. */
+  signal?: AbortSignal;
+}
+
+/** A request as returned by {@link RpcConnection.start}. */
+export interface StartedRequest {
+  /** The JSON-RPC id (what OVSDB `cancel` needs). */
+  readonly id: JsonRpcId;
+  /** Resolves with `result`; rejects RpcRemoteError, RequestTimeoutError, RequestAbortedError or ConnectionClosedError. */
+  readonly response: Promise<unknown>;
+  /** Whether the request has been handed to the transport (false while queued or if it never was). */
+  readonly written: boolean;
+}
+
+/** Events of {@link RpcConnection}. There is never an 'error' event: faults close the connection. */
+export interface RpcConnectionEvents {
+  /** The connection closed; `error` says why when it was not a plain close. Emitted once. */
+  close: (error?: Error) => void;
+  /** A notification from the server (`update`, `update2`, `update3`, `locked`, `stolen`, ...). */
+  notification: (method: string, params: unknown[]) => void;
+}
+
+type TransportAction = 'close' | 'destroy' | 'none';
+
+/** An OVSDB JSON-RPC 1.0 connection over one Transport. */
+export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
+  private readonly transport: Transport;
+  private readonly logger: Logger;
+  private readonly trace: ((direction: 'in' | 'out', frame: string) => void) | undefined;
+  private readonly maxInFlight: number;
+  private readonly splitter: JsonFrameSplitter;
+  private readonly writer: FrameWriter;
+  private readonly server: JSONRPCServer;
+  /** Every unsettled request, waiting or admitted, by id. */
+  private readonly pending = new Map<number, PendingRequest>();
+  /** Requests waiting for a pipeline slot, consumed from `waitingHead`; may hold settled leftovers. */
+  private waiting: PendingRequest[] = [];
+  private waitingHead = 0;
+  private queuedCount = 0;
+  private inFlightCount = 0;
+  private lastId = 0;
+  private isClosed = false;
+
+  constructor(transport: Transport, options: RpcConnectionOptions = {}) {
+    super();
+    this.transport = transport;
+    this.logger = options.logger ?? silentLogger;
+    this.trace = options.trace;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+    this.splitter = new JsonFrameSplitter({
+      maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      onFrame: (text) => this.onFrame(text),
+    });
+    this.writer = new FrameWriter(transport, this.trace, (error) =>
+      this.fail(error instanceof Error ? error : new Error(String(error))),
+    );
+    this.server = new JSONRPCServer({
+      errorListener: (message, data) => this.logger.warn(message, { error: data }),
+    });
+    this.server.handleMethodNotFound = async (request) => {
+      this.fail(new RpcProtocolError(`server asked us to run unknown method "${request.method}"`, request));
+      return null;
+    };
+    this.server.addMethod('echo', (params) => params);
+    // Last: the transport may hand over data it held as soon as handlers are installed.
+    transport.setHandlers({
+      data: (chunk) => this.onData(chunk),
+      drain: () => this.writer.drain(),
+      close: (error) => this.onTransportClose(error),
+    });
+  }
+
+  /** True once closed, by us or by the peer. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Requests holding a pipeline slot: handed to the writer and not yet answered. */
+  get inFlight(): number {
+    return this.inFlightCount;
+  }
+
+  /** Requests waiting, unwritten, for a pipeline slot. */
+  get queued(): number {
+    return this.queuedCount;
+  }
+
+  /** Sends a request; resolves with `result`, rejects RpcRemoteError when `error` is non-null. */
+  request(method: string, params: unknown[], options?: RequestOptions): Promise<unknown> {
+    return this.enqueue(method, params, options).response;
+  }
+
+  /** Like {@link request}, but exposes the id (for OVSDB `cancel`) and whether it was written yet. */
+  start(method: string, params: unknown[], options?: RequestOptions): StartedRequest {
+    const entry = this.enqueue(method, params, options);
+    return {
+      id: entry.id,
+      response: entry.response,
+      get written() {
+        return entry.written;
+      },
+    };
+  }
+
+  /**
+   * Sends a notification (`"id": null`), e.g. OVSDB `cancel`. Ignored once closed.
+   * Throws BadFrameError if `params` cannot be serialized.
+   */
+  notify(method: string, params: unknown[]): void {
+    if (this.isClosed) {
+      this.logger.debug('notification dropped: connection closed', { method });
+      return;
+    }
+    let frame: string;
+    try {
+      frame = encodeNotification(method, params);
+    } catch (cause) {
+      throw new BadFrameError(`params of notification ${method} are not serializable to JSON`, { cause });
+    }
+    this.writer.push(frame);
+  }
+
+  /** Subscribes to server notifications; same as `on('notification', handler)`. */
+  onNotification(handler: (method: string, params: unknown[]) => void): void {
+    this.on('notification', handler);
+  }
+
+  /**
+   * Serves a method the server may call on us. The handler's return value (or resolved
+   * promise) is the `result`; a throw becomes the `error`. `echo` is built in.
+   */
+  setRequestHandler(method: string, handler: (params: unknown[]) => unknown): void {
+    this.server.addMethod(method, (params) => handler(params as unknown[]));
+  }
+
+  /**
+   * Closes the transport (gracefully, after queued frames, unless `error` is given) and
+   * rejects every pending or queued request with ConnectionClosedError whose cause is `error`.
+   */
+  close(error?: Error): void {
+    this.shutdown(error, error === undefined ? 'close' : 'destroy');
+  }
+
+  private enqueue(method: string, params: unknown[], options: RequestOptions | undefined): PendingRequest {
+    const id = ++this.lastId;
+    let frame: string;
+    try {
+      frame = encodeRequest(id, method, params);
+    } catch (cause) {
+      const entry = new PendingRequest(id, method, '');
+      entry.settled = true;
+      entry.reject(new BadFrameError(`params of ${method} are not serializable to JSON`, { cause }));
+      return entry;
+    }
+    const entry = new PendingRequest(id, method, frame);
+    if (this.isClosed) {
+      entry.settled = true;
+      entry.reject(new ConnectionClosedError(`${method} not sent: connection closed`));
+      return entry;
+    }
+    if (options !== undefined) {
+      const { signal, timeoutMs } = options;
+      if (signal !== undefined) {
+        if (signal.aborted) {
+          entry.settled = true;
+          entry.reject(new RequestAbortedError(method, signal.reason));
+          return entry;
+        }
+        entry.signal = signal;
+        entry.onAbort = () => this.expire(entry, new RequestAbortedError(method, signal.reason));
+        signal.addEventListener('abort', entry.onAbort, { once: true });
+      }
+      if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
+        entry.timer = setTimeout(
+          () => this.expire(entry, new RequestTimeoutError(method, timeoutMs)),
+          timeoutMs,
+        );
+      }
+    }
+    this.pending.set(id, entry);
+    if (this.inFlightCount < this.maxInFlight) {
+      this.admit(entry);
+    } else {
+      this.waiting.push(entry);
+      this.queuedCount++;
+    }
+    return entry;
+  }
+
+  private admit(entry: PendingRequest): void {
+    entry.admitted = true;
+    this.inFlightCount++;
+    this.writer.push(entry);
+  }
+
+  /** Settles an entry, frees its slot or queue place. The caller resolves/rejects it. */
+  private release(entry: PendingRequest): void {
+    entry.release();
+    if (entry.admitted) this.inFlightCount--;
+    else this.queuedCount--;
+  }
+
+  /** Timeout or abort: forget the id (a late reply is then ignored) and free its slot. */
+  private expire(entry: PendingRequest, error: Error): void {
+    if (entry.settled) return;
+    this.pending.delete(entry.id);
+    this.release(entry);
+    entry.reject(error);
+    this.pump();
+  }
+
+  /** Moves waiting requests into free pipeline slots. */
+  private pump(): void {
+    while (this.inFlightCount < this.maxInFlight && this.queuedCount > 0) {
+      const entry = this.waiting[this.waitingHead++]!;
+      if (entry.settled) continue;
+      this.queuedCount--;
+      this.admit(entry);
+    }
+    if (this.queuedCount === 0) {
+      this.waiting = [];
+      this.waitingHead = 0;
+    } else if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.waitingHead);
+      this.waitingHead = 0;
+    }
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.isClosed) return;
+    try {
+      this.splitter.push(chunk);
+    } catch (error) {
+      this.fail(error as Error);
+    }
+  }
+
+  private onFrame(text: string): void {
+    if (this.isClosed) return;
+    if (this.trace !== undefined) this.trace('in', text);
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch (cause) {
+      this.fail(
+        new BadFrameError('received a frame that is not valid JSON', { cause, details: text.slice(0, 200) }),
+      );
+      return;
+    }
+    switch (classifyMessage(msg)) {
+      case 'reply':
+        this.onReply(msg as OvsdbMessage);
+        return;
+      case 'notification':
+        this.deliverNotification(
+          (msg as OvsdbMessage).method as string,
+          (msg as OvsdbMessage).params as unknown[],
+        );
+        return;
+      case 'request':
+        this.onServerRequest(msg as OvsdbMessage);
+        return;
+      default:
+        this.fail(
+          new RpcProtocolError('received a message that is neither request, reply nor notification', msg),
+        );
+    }
+  }
+
+  private onReply(msg: OvsdbMessage): void {
+    const id = msg.id;
+    const entry = typeof id === 'number' ? this.pending.get(id) : undefined;
+    if (entry === undefined || !entry.written) {
+      // Our ids are 1..lastId; one of those no longer pending was timed out or aborted.
+      if (
+        entry === undefined &&
+        typeof id === 'number' &&
+        Number.isInteger(id) &&
+        id >= 1 &&
+        id <= this.lastId
+      ) {
+        this.logger.debug('ignored late reply to a forgotten request', { id });
+        return;
+      }
+      this.fail(new RpcProtocolError(`received a reply to unknown request id ${JSON.stringify(id)}`, msg));
+      return;
+    }
+    this.pending.delete(entry.id);
+    this.release(entry);
+    const error = msg.error ?? null;
+    if (error !== null) entry.reject(new RpcRemoteError(entry.method, error));
+    else entry.resolve(msg.result ?? null);
+    if (this.queuedCount > 0) this.pump();
+  }
+
+  private deliverNotification(method: string, params: unknown[]): void {
+    try {
+      this.emit('notification', method, params);
+    } catch (error) {
+      this.logger.error('notification listener threw', { method, error });
+    }
+  }
+
+  private onServerRequest(msg: OvsdbMessage): void {
+    this.server.receive(toJsonRpc2Request(msg)).then(
+      (response) => {
+        if (response !== null && !this.isClosed) this.writer.push(encodeResponse(response));
+      },
+      (error: unknown) =>
+        this.logger.error('failed to answer a server request', { method: msg.method, error }),
+    );
+  }
+
+  private onTransportClose(error: Error | undefined): void {
+    if (this.isClosed) return;
+    if (error === undefined && this.splitter.bufferedBytes > 0) {
+      error = new BadFrameError(
+        `connection closed in the middle of a frame (${this.splitter.bufferedBytes} bytes received)`,
+      );
+    }
+    this.shutdown(error, 'none');
+  }
+
+  /** A protocol or transport fault: close with it. */
+  private fail(error: Error): void {
+    if (this.isClosed) return;
+    this.logger.error('closing connection', { remote: this.transport.remote, error });
+    this.shutdown(error, 'destroy');
+  }
+
+  private shutdown(error: Error | undefined, action: TransportAction): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (this.pending.size > 0) {
+      const closedError = new ConnectionClosedError(
+        error === undefined ? 'connection closed' : `connection closed: ${error.message}`,
+        error,
+      );
+      for (const entry of this.pending.values()) {
+        entry.release();
+        entry.reject(closedError);
+      }
+      this.pending.clear();
+    }
+    this.waiting = [];
+    this.waitingHead = 0;
+    this.queuedCount = 0;
+    this.inFlightCount = 0;
+    // A graceful close still sends what was queued (e.g. a `cancel` notification).
+    if (action === 'close') this.writer.flush();
+    this.writer.stop();
+    try {
+      if (action === 'close') this.transport.close();
+      else if (action === 'destroy') this.transport.destroy(error);
+    } catch (closeError) {
+      this.logger.warn('transport failed to close', { error: closeError });
+    }
+    try {
+      this.emit('close', error);
+    } catch (listenerError) {
+      this.logger.error('close listener threw', { error: listenerError });
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Splits the OVSDB byte stream into JSON texts. OVSDB sends JSON values back to back with
+ * no delimiter, so a frame ends where the bracket depth of a top-level object or array
+ * returns to zero, outside any string.
+ */
+import { BadFrameError, FrameTooLargeError } from './rpc-errors.js';
+
+/** Options of {@link JsonFrameSplitter}. */
+export interface JsonFrameSplitterOptions {
+  /** A frame that grows past this many bytes fails with {@link FrameTooLargeError}. */
+  maxFrameBytes: number;
+  /** Receives each complete top-level JSON object or array, decoded once from UTF-8. */
+  onFrame: (text: string) => void;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+// `fatal` turns invalid UTF-8 into an exception instead of silent U+FFFD replacement;
+// it decodes as fast as Buffer#toString, so validation costs no second pass.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * An incremental framer: a state machine over bytes (depth, in-string, escape) that scans
+ * every received byte exactly once and decodes each frame once, when it is complete.
+ * Partial frames are kept as a list of chunk views and joined once, so memory stays within
+ * `maxFrameBytes` plus one chunk. After an error the splitter is spent: `push` rethrows it.
+ */
+export class JsonFrameSplitter {
+  private readonly maxFrameBytes: number;
+  private readonly onFrame: (text: string) => void;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** Earlier pieces of the frame in progress. */
+  private parts: Buffer[] = [];
+  private partBytes = 0;
+  private scanned = 0;
+  private failure: Error | undefined;
+
+  constructor(options: JsonFrameSplitterOptions) {
+    this.maxFrameBytes = options.maxFrameBytes;
+    this.onFrame = options.onFrame;
+  }
+
+  /** Bytes of an incomplete frame currently held. */
+  get bufferedBytes(): number {
+    return this.partBytes;
+  }
+
+  /** Total bytes the state machine has examined; equals bytes pushed (each byte is scanned once). */
+  get scannedBytes(): number {
+    return this.scanned;
+  }
+
+  /**
+   * Feeds bytes; calls `onFrame` for every frame they complete. Throws {@link BadFrameError}
+   * or {@link FrameTooLargeError}. `onFrame` must not throw: bytes after a throwing frame
+   * in the same chunk are dropped.
+   */
+  push(chunk: Buffer): void {
+    if (this.failure !== undefined) throw this.failure;
+    const n = chunk.length;
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escaped;
+    // Where the frame in progress starts in this chunk (0 when it began in an earlier one).
+    let start = depth > 0 ? 0 : -1;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = chunk[i]!;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === BACKSLASH) escaped = true;
+        else if (c === QUOTE) inString = false;
+      } else if (depth === 0) {
+        if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+          depth = 1;
+          start = i;
+        } else if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+          this.scanned += i + 1;
+          this.fail(
+            new BadFrameError(
+              `unexpected byte 0x${c.toString(16).padStart(2, '0')} between JSON frames at stream offset ${this.scanned - 1}`,
+            ),
+          );
+        }
+      } else if (c === QUOTE) inString = true;
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+      else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --depth === 0) {
+        const frame = this.takeFrame(chunk, start, i + 1);
+        start = -1;
+        this.depth = 0;
+        this.inString = false;
+        this.escaped = false;
+        this.onFrame(frame);
+      }
+    }
+    this.scanned += n;
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
+    if (start >= 0) {
+      this.partBytes += n - start;
+      if (this.partBytes > this.maxFrameBytes)
+        this.fail(new FrameTooLargeError(this.maxFrameBytes, this.partBytes));
+      this.parts.push(start === 0 ? chunk : chunk.subarray(start));
+    }
+  }
+
+  /** Joins the pieces of the frame that ends at `end` in `chunk` and decodes it. */
+  private takeFrame(chunk: Buffer, start: number, end: number): string {
+    const size = this.partBytes + end - start;
+    if (size > this.maxFrameBytes) this.fail(new FrameTooLargeError(this.maxFrameBytes, size));
+    let bytes: Uint8Array;
+    if (this.parts.length === 0) {
+      bytes = chunk.subarray(start, end);
+    } else {
+      this.parts.push(chunk.subarray(start, end));
+      bytes = Buffer.concat(this.parts, size);
+      this.parts = [];
+      this.partBytes = 0;
+    }
+    try {
+      return utf8.decode(bytes);
+    } catch (cause) {
+      return this.fail(new BadFrameError(`JSON frame of ${size} bytes is not valid UTF-8`, { cause }));
+    }
+  }
+
+  private fail(error: Error): never {
+    this.failure = error;
+    this.parts = [];
+    this.partBytes = 0;
+    throw error;
+  }
+}

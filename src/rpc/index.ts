@@ -1,0 +1,22 @@
+/** The rpc layer: JSON framing and the OVSDB JSON-RPC 1.0 connection. */
+export type { JsonRpcId } from './codec.js';
+export {
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_IN_FLIGHT,
+  type RequestOptions,
+  RpcConnection,
+  type RpcConnectionEvents,
+  type RpcConnectionOptions,
+  type StartedRequest,
+} from './connection.js';
+export { JsonFrameSplitter, type JsonFrameSplitterOptions } from './frame-splitter.js';
+export { type Logger, silentLogger } from './logger.js';
+export {
+  BadFrameError,
+  ConnectionClosedError,
+  FrameTooLargeError,
+  RequestAbortedError,
+  RequestTimeoutError,
+  RpcProtocolError,
+  RpcRemoteError,
+} from './rpc-errors.js';

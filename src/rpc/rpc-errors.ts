@@ -1,0 +1,104 @@
+/**
+ * Errors of the framing and JSON-RPC layer. Each has a stable `code`; messages are for people.
+ */
+import { OvndbError } from '../errors.js';
+
+/** The byte stream is not a sequence of JSON objects/arrays (garbage, invalid UTF-8, bad JSON). */
+export class BadFrameError extends OvndbError {
+  constructor(message: string, options: { cause?: unknown; details?: unknown } = {}) {
+    super('OVNDB_BAD_FRAME', message, options);
+  }
+}
+
+/** One JSON value on the stream grew past the configured `maxFrameBytes`. */
+export class FrameTooLargeError extends OvndbError {
+  /** The configured limit, in bytes. */
+  readonly maxFrameBytes: number;
+  /** How many bytes of the frame had arrived when the limit was crossed. */
+  readonly receivedBytes: number;
+
+  constructor(maxFrameBytes: number, receivedBytes: number) {
+    super(
+      'OVNDB_FRAME_TOO_LARGE',
+      `incoming JSON frame exceeds maxFrameBytes (${maxFrameBytes} bytes); ${receivedBytes} bytes received so far`,
+      { details: { maxFrameBytes, receivedBytes } },
+    );
+    this.maxFrameBytes = maxFrameBytes;
+    this.receivedBytes = receivedBytes;
+  }
+}
+
+/**
+ * The peer broke the JSON-RPC 1.0 conversation: a reply to an id we never sent, a message
+ * that is neither request, reply nor notification, or a request for a method we do not serve.
+ * `details` holds the offending message.
+ */
+export class RpcProtocolError extends OvndbError {
+  constructor(message: string, details?: unknown) {
+    super('OVNDB_RPC_PROTOCOL', message, { details });
+  }
+}
+
+/** The server answered a request with a non-null `error` member. */
+export class RpcRemoteError extends OvndbError {
+  /** The error string, e.g. `"unknown database"` (the `error` member when the value is an object). */
+  readonly error: string;
+  /** The method of the request that failed. */
+  readonly method: string;
+
+  /** `value` is the reply's `error` member verbatim; it is also kept in {@link OvndbError.details}. */
+  constructor(method: string, value: unknown) {
+    const error = remoteErrorString(value);
+    const extra =
+      value !== null && typeof value === 'object' && 'details' in value
+        ? `: ${String((value as { details: unknown }).details)}`
+        : '';
+    super('OVNDB_RPC_ERROR', `${method} failed: ${error}${extra}`, { details: value });
+    this.error = error;
+    this.method = method;
+  }
+}
+
+function remoteErrorString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { error?: unknown }).error === 'string'
+  ) {
+    return (value as { error: string }).error;
+  }
+  return JSON.stringify(value);
+}
+
+/** The connection is closed (or closed while the request waited); `cause` says why, when known. */
+export class ConnectionClosedError extends OvndbError {
+  constructor(message = 'connection closed', cause?: unknown) {
+    super('OVNDB_CONNECTION_CLOSED', message, { cause });
+  }
+}
+
+/** No reply arrived within the request's `timeoutMs`. Whether the server applied it is unknown. */
+export class RequestTimeoutError extends OvndbError {
+  /** The method of the request that timed out. */
+  readonly method: string;
+  /** The timeout that expired. */
+  readonly timeoutMs: number;
+
+  constructor(method: string, timeoutMs: number) {
+    super('OVNDB_TIMEOUT', `${method} got no reply within ${timeoutMs} ms`);
+    this.method = method;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The caller's AbortSignal fired before the reply arrived; `cause` is the signal's reason. */
+export class RequestAbortedError extends OvndbError {
+  /** The method of the aborted request. */
+  readonly method: string;
+
+  constructor(method: string, reason?: unknown) {
+    super('OVNDB_ABORTED', `${method} was aborted`, { cause: reason });
+    this.method = method;
+  }
+}

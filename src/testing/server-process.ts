@@ -1,0 +1,138 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type BinaryOptions, findBinary } from './binaries.js';
+import { ManagedProcess } from './managed-process.js';
+import { runCommand } from './run-command.js';
+import type { TestPki } from './test-pki.js';
+import { canConnect, waitReady } from './wait-ready.js';
+import { startWebsockify } from './websockify.js';
+
+/** A running test ovsdb-server; every address is on 127.0.0.1 or a unix socket. */
+export interface RunningServer {
+  /** The directory holding its databases, sockets, log and pidfile. */
+  readonly dir: string;
+  readonly pid: number;
+  /** `unix:/abs/path/db.sock` */
+  readonly unix: string;
+  /** `tcp:127.0.0.1:PORT`, when tcp was enabled. */
+  readonly tcp?: string;
+  /** `ssl:127.0.0.1:PORT`, when ssl was enabled. */
+  readonly ssl?: string;
+  /** `ws://127.0.0.1:PORT` (websockify in front of tcp), when ws was enabled. */
+  readonly ws?: string;
+  /** The certificates the ssl remote uses (and clients should use). */
+  readonly pki?: TestPki;
+  /** The server's unixctl socket, for `ovs-appctl -t`. */
+  readonly ctlPath: string;
+  /** The server's log file. */
+  readonly logPath: string;
+  /** Runs `ovs-appctl -t ctlPath ARGS...` and returns its stdout. */
+  appctl(...args: string[]): Promise<string>;
+  /** Runs `ovsdb-client ARGS...` and returns its stdout: an independent check of the server's state. */
+  client(...args: string[]): Promise<string>;
+  /** Stops websockify and the server by PID (SIGTERM, SIGKILL after a deadline). Idempotent. */
+  stop(): Promise<void>;
+  /** Sends a signal to the server's PID, e.g. to simulate a crash. */
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** Everything needed to start one ovsdb-server on database files that already exist. */
+export interface LaunchParams extends BinaryOptions {
+  dir: string;
+  /** Remove `dir` on stop (it was created for this server). */
+  ownsDir: boolean;
+  dbFiles: string[];
+  tcp: boolean;
+  pki: TestPki | undefined;
+  ws: boolean;
+  extraArgs: string[];
+  startTimeoutMs: number;
+}
+
+const TCP_LISTEN = /\|0:127\.0\.0\.1: listening on port (\d+)/;
+// The ssl remote is bound as "[127.0.0.1]" only so its log line differs from the tcp one:
+// both listen on port 0 and ovsdb-server logs the chosen port with the bind string.
+const SSL_LISTEN = /\|0:\[127\.0\.0\.1\]: listening on port (\d+)/;
+
+/** Starts ovsdb-server and waits until every requested remote accepts; cleans up on failure. */
+export async function launchOvsdbServer(params: LaunchParams): Promise<RunningServer> {
+  const { dir } = params;
+  const serverPath = await findBinary('ovsdb-server', params);
+  const socketPath = join(dir, 'db.sock');
+  const ctlPath = join(dir, 'ovsdb-server.ctl');
+  const logPath = join(dir, 'ovsdb-server.log');
+  const tcp = params.tcp || params.ws;
+  const args = [...params.dbFiles, `--remote=punix:${socketPath}`];
+  if (tcp) args.push('--remote=ptcp:0:127.0.0.1');
+  if (params.pki !== undefined) {
+    args.push(
+      '--remote=pssl:0:[127.0.0.1]',
+      `--private-key=${params.pki.serverKey}`,
+      `--certificate=${params.pki.serverCert}`,
+      `--ca-cert=${params.pki.caCert}`,
+    );
+  }
+  args.push(
+    `--unixctl=${ctlPath}`,
+    '-vconsole:off',
+    '-vfile:info',
+    `--log-file=${logPath}`,
+    '--no-chdir',
+    `--pidfile=${join(dir, 'ovsdb-server.pid')}`,
+    ...params.extraArgs,
+  );
+  const deadline = Date.now() + params.startTimeoutMs;
+  const server = ManagedProcess.start(serverPath, args, { cwd: dir, logFile: logPath });
+  let bridge: ManagedProcess | undefined;
+  const cleanup = async (): Promise<void> => {
+    await bridge?.stop();
+    await server.stop();
+    if (params.ownsDir) await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const ports = await waitReady('ovsdb-server', [server], deadline, async () => {
+      if (!(await canConnect({ path: socketPath }))) return undefined;
+      const log = tcp || params.pki !== undefined ? await readFile(logPath, 'utf8').catch(() => '') : '';
+      const tcpPort = tcp ? log.match(TCP_LISTEN)?.[1] : '';
+      const sslPort = params.pki !== undefined ? log.match(SSL_LISTEN)?.[1] : '';
+      if (tcpPort === undefined || sslPort === undefined) return undefined;
+      return { tcpPort, sslPort };
+    });
+    let wsUrl: string | undefined;
+    if (params.ws) {
+      const started = await startWebsockify(Number(ports.tcpPort), { ...params, cwd: dir, deadline });
+      bridge = started.process;
+      wsUrl = started.url;
+    }
+    const running: RunningServer = {
+      dir,
+      pid: server.pid,
+      unix: `unix:${socketPath}`,
+      ctlPath,
+      logPath,
+      appctl: async (...appctlArgs) =>
+        runCommand(await findBinary('ovs-appctl', params), ['-t', ctlPath, ...appctlArgs], { cwd: dir }),
+      client: async (...clientArgs) =>
+        runCommand(await findBinary('ovsdb-client', params), clientArgs, { cwd: dir }),
+      stop: once(cleanup),
+      kill: (signal) => server.kill(signal),
+    };
+    return Object.assign(
+      running,
+      tcp ? { tcp: `tcp:127.0.0.1:${ports.tcpPort}` } : {},
+      params.pki !== undefined ? { ssl: `ssl:127.0.0.1:${ports.sslPort}`, pki: params.pki } : {},
+      wsUrl !== undefined ? { ws: wsUrl } : {},
+    );
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= action();
+    return running;
+  };
+}

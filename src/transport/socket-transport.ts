@@ -1,0 +1,74 @@
+import type { Socket } from 'node:net';
+import type { Transport, TransportHandlers } from './transport.js';
+import { TransportError } from './transport-errors.js';
+
+/** How long a graceful close may wait for the peer before the socket is destroyed. */
+const CLOSE_GRACE_MS = 2000;
+
+/**
+ * A {@link Transport} over an already connected node stream socket (tcp, unix or tls).
+ * The socket is paused until a consumer installs handlers, so early bytes wait in the
+ * kernel and stream buffers instead of being dropped.
+ */
+export class SocketTransport implements Transport {
+  readonly remote: string;
+  readonly #socket: Socket;
+  #handlers: TransportHandlers | undefined;
+  #failure: Error | undefined;
+  #closing = false;
+  #closed = false;
+  /** Set when the socket closed before anyone listened; reported on setHandlers. */
+  #closedEarly = false;
+  #graceTimer: NodeJS.Timeout | undefined;
+
+  constructor(remote: string, socket: Socket) {
+    this.remote = remote;
+    this.#socket = socket;
+    socket.pause();
+    socket.on('data', (chunk: Buffer) => this.#handlers?.data(chunk));
+    socket.on('drain', () => this.#handlers?.drain());
+    socket.on('error', (error) => {
+      this.#failure ??= new TransportError(remote, error);
+    });
+    socket.on('close', () => this.#finish());
+  }
+
+  setHandlers(handlers: TransportHandlers): void {
+    this.#handlers = handlers;
+    if (this.#closedEarly) {
+      this.#closedEarly = false;
+      handlers.close(this.#failure);
+      return;
+    }
+    this.#socket.resume();
+  }
+
+  write(data: string | Buffer): boolean {
+    // After close there is nowhere to send to; the close handler has told (or will tell) the owner.
+    if (this.#closing || this.#closed) return false;
+    return this.#socket.write(data);
+  }
+
+  close(): void {
+    if (this.#closing || this.#closed) return;
+    this.#closing = true;
+    this.#socket.end();
+    this.#graceTimer = setTimeout(() => this.#socket.destroy(), CLOSE_GRACE_MS);
+    this.#graceTimer.unref();
+  }
+
+  destroy(error?: Error): void {
+    if (this.#closed) return;
+    this.#closing = true;
+    if (error !== undefined) this.#failure ??= error;
+    this.#socket.destroy();
+  }
+
+  #finish(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#graceTimer);
+    if (this.#handlers === undefined) this.#closedEarly = true;
+    else this.#handlers.close(this.#failure);
+  }
+}

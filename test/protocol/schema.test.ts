@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { findColumn, parseDatabaseSchema, parseTableSchema } from '../../src/protocol/schema.js';
+import { databaseSchemaToJson } from '../../src/protocol/schema-json.js';
+import { SchemaError } from '../../src/protocol/validation-errors.js';
+
+const run = promisify(execFile);
+const OVN_SCHEMAS = ['ovn-nb', 'ovn-sb', 'ovn-ic-nb', 'ovn-ic-sb'].map(
+  (n) => `/usr/share/ovn/${n}.ovsschema`,
+);
+
+function schemaError(fn: () => unknown): void {
+  assert.throws(fn, (err: unknown) => err instanceof SchemaError && err.code === 'OVNDB_SCHEMA_INVALID');
+}
+
+describe('database schemas', { timeout: 20000 }, () => {
+  test('the four OVN schemas parse and keep their tables', () => {
+    for (const path of OVN_SCHEMAS) {
+      const json = JSON.parse(readFileSync(path, 'utf8')) as {
+        name: string;
+        tables: Record<string, unknown>;
+      };
+      const schema = parseDatabaseSchema(json);
+      assert.equal(schema.name, json.name);
+      assert.deepEqual([...schema.tables.keys()], Object.keys(json.tables));
+      assert.equal(schema.json, json);
+      assert.match(schema.version ?? '', /^\d+\.\d+\.\d+$/);
+    }
+    const nb = parseDatabaseSchema(JSON.parse(readFileSync(OVN_SCHEMAS[0] as string, 'utf8')));
+    const ls = nb.tables.get('Logical_Switch');
+    assert.ok(ls?.isRoot);
+    assert.equal(ls?.columns.has('_uuid'), false);
+    assert.equal(findColumn(ls, '_uuid')?.type.key.type, 'uuid');
+    assert.equal(ls?.columns.get('ports')?.type.key.refTable, 'Logical_Switch_Port');
+    assert.equal(nb.tables.get('Logical_Switch_Port')?.isRoot, false);
+  });
+
+  test('ovsdb-server adjustments: implicit roots, persistent strong refs, mutable weak refs', () => {
+    const s = parseDatabaseSchema({
+      name: 'db',
+      tables: {
+        a: {
+          columns: {
+            x: { type: { key: { type: 'uuid', refTable: 'b' } }, ephemeral: true },
+            w: { type: { key: { type: 'uuid', refTable: 'b', refType: 'weak' } }, mutable: false },
+          },
+        },
+        b: { columns: { n: { type: 'integer' } } },
+      },
+    });
+    assert.equal(s.tables.get('a')?.isRoot, true);
+    assert.equal(s.tables.get('a')?.columns.get('x')?.ephemeral, true); // b is root: may stay ephemeral
+    assert.equal(s.tables.get('a')?.columns.get('w')?.mutable, true);
+    const t = parseDatabaseSchema({
+      name: 'db',
+      tables: {
+        a: {
+          columns: { x: { type: { key: { type: 'uuid', refTable: 'b' } }, ephemeral: true } },
+          isRoot: true,
+        },
+        b: { columns: { n: { type: 'integer' } } },
+      },
+    });
+    assert.equal(t.tables.get('a')?.columns.get('x')?.ephemeral, false);
+    assert.equal(t.tables.get('b')?.isRoot, false);
+  });
+
+  test('invalid schemas are SchemaErrors', () => {
+    const col = { columns: { n: { type: 'integer' } } };
+    schemaError(() => parseDatabaseSchema({ name: 'db', tables: { a: col }, version: 'xxx' }));
+    schemaError(() => parseDatabaseSchema({ name: 'd-b', tables: { a: col } }));
+    schemaError(() => parseDatabaseSchema({ name: 'db', tables: { _a: col } }));
+    schemaError(() => parseDatabaseSchema({ name: 'db', tables: { a: col }, extra: 1 }));
+    schemaError(() =>
+      parseDatabaseSchema({
+        name: 'db',
+        tables: { a: { columns: { r: { type: { key: { type: 'uuid', refTable: 'c' } } } } } },
+      }),
+    );
+    schemaError(() => parseTableSchema('t', {}));
+    schemaError(() => parseTableSchema('t', { columns: {} }));
+    schemaError(() => parseTableSchema('t', { columns: { _c: { type: 'integer' } } }));
+    schemaError(() => parseTableSchema('t', { ...col, maxRows: 0 }));
+    schemaError(() => parseTableSchema('t', { ...col, indexes: [[]] }));
+    schemaError(() => parseTableSchema('t', { ...col, indexes: [['n', 'n']] }));
+    schemaError(() => parseTableSchema('t', { ...col, indexes: [['m']] }));
+    schemaError(() =>
+      parseTableSchema('t', { columns: { n: { type: 'integer', ephemeral: true } }, indexes: [['n']] }),
+    );
+  });
+
+  test('the _Server schema from a real ovsdb-server', { timeout: 20000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ovndb-schema-'));
+    const sock = join(dir, 'db.sock');
+    let server: ReturnType<typeof spawn> | undefined;
+    try {
+      await run('ovsdb-tool', ['create', join(dir, 'nb.db'), OVN_SCHEMAS[0] as string]);
+      server = spawn(
+        'ovsdb-server',
+        [
+          `--remote=punix:${sock}`,
+          `--unixctl=${join(dir, 'ctl')}`,
+          '--no-chdir',
+          '-vconsole:off',
+          join(dir, 'nb.db'),
+        ],
+        { stdio: 'ignore', env: { ...process.env, OVS_RUNDIR: dir, OVS_LOGDIR: dir, OVS_DBDIR: dir } },
+      );
+      const exited = new Promise<never>((_, reject) =>
+        server?.once('exit', (code) => reject(new Error(`ovsdb-server exited early (${code})`))),
+      );
+      exited.catch(() => undefined);
+      const deadline = Date.now() + 10000;
+      // Readiness signal: the listening socket appears.
+      while (!existsSync(sock)) {
+        if (Date.now() > deadline) throw new Error('ovsdb-server did not create its socket');
+        await Promise.race([new Promise((r) => setTimeout(r, 20)), exited]);
+      }
+      const { stdout } = await run('ovsdb-client', ['get-schema', `unix:${sock}`, '_Server']);
+      const schema = parseDatabaseSchema(JSON.parse(stdout));
+      assert.equal(schema.name, '_Server');
+      const model = schema.tables.get('Database')?.columns.get('model');
+      assert.deepEqual(model?.type.key.enum, ['clustered', 'relay', 'standalone']);
+      const served = await run('ovsdb-client', ['get-schema', `unix:${sock}`, 'OVN_Northbound']);
+      const nb = parseDatabaseSchema(JSON.parse(served.stdout));
+      assert.ok(nb.cksum);
+      assert.deepEqual(
+        databaseSchemaToJson(nb),
+        databaseSchemaToJson(parseDatabaseSchema(JSON.parse(readFileSync(OVN_SCHEMAS[0] as string, 'utf8')))),
+      );
+    } finally {
+      if (server?.pid !== undefined && server.exitCode === null) {
+        const gone = new Promise((r) => server?.once('exit', r));
+        process.kill(server.pid, 'SIGTERM');
+        await gone;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
