@@ -3,8 +3,10 @@
  * (and the reference raw client in ../shared/perf when present), each run on a fresh
  * ovsdb-server, repetitions interleaved. Prints one JSON line per run, then a markdown table.
  *
- *   npm run bench -- --reps 3 --transports unix,tcp --workloads W1,W2 --windows 1,128
+ *   npm run bench -- --reps 10 --transports unix,tcp --workloads W1,W2 --windows 1,128 [--txns N] [--json]
  */
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { connect, op } from '../src/index.js';
 import { ovnSchemaPath, startOvsdbServer } from '../src/testing/index.js';
@@ -16,15 +18,20 @@ import { type RunResult, type Workload, workloads } from './workload.js';
 
 const { values: args } = parseArgs({
   options: {
-    reps: { type: 'string', default: '3' },
+    reps: { type: 'string', default: '10' },
     transports: { type: 'string', default: 'unix,tcp' },
     workloads: { type: 'string', default: 'W1,W2' },
     windows: { type: 'string', default: '1,128' },
     clients: { type: 'string', default: 'shared-raw,raw,ovndb' },
     txns: { type: 'string' },
     json: { type: 'boolean', default: false },
+    tmpdir: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir() },
   },
 });
+
+// Servers keep their databases in memory-backed storage where there is some, so that disk
+// latency does not add noise to a comparison of clients.
+process.env.TMPDIR = args.tmpdir;
 
 type ClientName = 'shared-raw' | 'raw' | 'ovndb';
 

@@ -15,7 +15,7 @@ export interface Workload {
 /** The default sizes, as the peers' baselines were taken. */
 export const workloads: Record<'W1' | 'W2', Workload> = {
   W1: { name: 'W1', rows: 1, txns: 5000 },
-  W2: { name: 'W2', rows: 100, txns: 50 },
+  W2: { name: 'W2', rows: 100, txns: 200 },
 };
 
 /** The i-th /32 prefix under `octet`. */

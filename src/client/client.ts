@@ -67,12 +67,8 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     options: CallOptions = {},
     database?: string,
   ): Promise<unknown> {
-    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
     try {
-      return await this.rpc.request(method, params, {
-        ...(timeoutMs > 0 ? { timeoutMs } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      return await this.rpc.request(method, params, this.requestOptions(options));
     } catch (error) {
       if (error instanceof RpcRemoteError) {
         throw serverError(error.details, database === undefined ? {} : { database });
@@ -112,17 +108,32 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * Resolves with one result per operation; rejects with the typed server error of the first
    * failed operation, or of the commit.
    */
-  async transact(
+  transact(
     database: string,
     operations: readonly Operation[],
     options: TransactOptions = {},
   ): Promise<OperationResult[]> {
-    if (options.validate ?? this.options.validate)
-      validateOperations(await this.schemaFor(database), operations);
-    const results = (await this.transactRaw(database, operations, options)) as unknown[];
-    const error = findTransactError(database, operations, results);
-    if (error) throw error;
-    return results.slice(0, operations.length) as OperationResult[];
+    // Written with plain promises rather than async/await: this is the hot path of every write.
+    if (options.validate ?? this.options.validate) {
+      const schema = this.schemas.get(database);
+      if (schema === undefined) {
+        // Fetched once per database; later calls check synchronously.
+        return this.schemaFor(database).then(() => this.transact(database, operations, options));
+      }
+      try {
+        validateOperations(schema, operations);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.transactRaw(database, operations, options).then((reply) => {
+      const results = reply as unknown[];
+      const error = findTransactError(database, operations, results);
+      if (error) throw error;
+      return (
+        results.length === operations.length ? results : results.slice(0, operations.length)
+      ) as OperationResult[];
+    });
   }
 
   /**
@@ -130,24 +141,24 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * reply array as it is, error elements included. Aborting a call that was already written
    * also sends `cancel` for it.
    */
-  async transactRaw(
-    database: string,
-    operations: readonly unknown[],
-    options: CallOptions = {},
-  ): Promise<unknown> {
-    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
-    const started = this.rpc.start('transact', [database, ...operations], {
-      ...(timeoutMs > 0 ? { timeoutMs } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    try {
-      return await started.response;
-    } catch (error) {
+  transactRaw(database: string, operations: readonly unknown[], options: CallOptions = {}): Promise<unknown> {
+    const started = this.rpc.start('transact', [database, ...operations], this.requestOptions(options));
+    return started.response.catch((error: unknown) => {
       if (error instanceof RequestAbortedError && started.written && !this.rpc.closed)
         this.cancel(started.id);
       if (error instanceof RpcRemoteError) throw serverError(error.details, { database });
       throw error;
-    }
+    });
+  }
+
+  /** The rpc options of a call, or undefined in the common case of neither timeout nor signal. */
+  private requestOptions(options: CallOptions): { timeoutMs?: number; signal?: AbortSignal } | undefined {
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    if (timeoutMs <= 0 && options.signal === undefined) return undefined;
+    return {
+      ...(timeoutMs > 0 ? { timeoutMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
   }
 
   /** `cancel`: asks the server to give up on an earlier request (it then fails with `canceled`). */

@@ -7,6 +7,7 @@ import { type ColumnType, isMapType } from './column-type.js';
 import type { Condition } from './conditions.js';
 import { conditionFunctions } from './conditions.js';
 import { checkDatum } from './datum.js';
+import { quicklyValid } from './fast-check.js';
 import type { Mutation } from './mutations.js';
 import { arithmeticMutators } from './mutations.js';
 import type { WireRow } from './notation.js';
@@ -165,18 +166,26 @@ function checkRow(table: TableSchema, row: WireRow, index: number, kind: 'insert
         value,
       });
     }
-    checkDatum(
-      col.type,
-      value,
-      { table: table.name, column: name, operation: index },
-      { allowNamedUuid: true },
-    );
+    checkValue(col.type, value, table.name, name, index);
   }
 }
 
+// The quick check confirms the common valid case without allocating; the full check decides
+// the rest and builds the error.
+function checkValue(type: ColumnType, value: unknown, table: string, column: string, index: number): void {
+  if (quicklyValid(type, value, true)) return;
+  checkDatum(type, value, { table, column, operation: index }, { allowNamedUuid: true });
+}
+
 // includes/excludes and set mutators take any number of elements, whatever the column's min/max.
+const anySizeTypes = new WeakMap<ColumnType, ColumnType>();
 function anySize(type: ColumnType): ColumnType {
-  return { ...type, min: 0, max: Number.POSITIVE_INFINITY };
+  let relaxed = anySizeTypes.get(type);
+  if (relaxed === undefined) {
+    relaxed = { ...type, min: 0, max: Number.POSITIVE_INFINITY };
+    anySizeTypes.set(type, relaxed);
+  }
+  return relaxed;
 }
 
 function checkConditions(table: TableSchema, conditions: readonly Condition[], index: number): void {
@@ -218,7 +227,7 @@ function checkConditions(table: TableSchema, conditions: readonly Condition[], i
       );
     }
     const type = fn === 'includes' || fn === 'excludes' ? anySize(col.type) : col.type;
-    checkDatum(type, value, { table: table.name, column: name, operation: index }, { allowNamedUuid: true });
+    checkValue(type, value, table.name, name, index);
   }
 }
 
@@ -270,7 +279,7 @@ function checkMutations(table: TableSchema, mutations: readonly Mutation[], inde
           allowNamedUuid: true,
         });
       } else {
-        checkDatum(anySize(col.type), value, where, { allowNamedUuid: true });
+        checkValue(anySize(col.type), value, table.name, name, index);
       }
     } else {
       throw new InvalidOperationError('bad-mutation', `unknown mutator ${JSON.stringify(mutator)}`, {

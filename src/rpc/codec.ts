@@ -39,7 +39,8 @@ export function classifyMessage(value: unknown): OvsdbMessageKind | undefined {
 
 /** `{"id":…,"method":…,"params":[…]}`: one JSON.stringify, no `jsonrpc` member. */
 export function encodeRequest(id: JsonRpcId, method: string, params: unknown[]): string {
-  return JSON.stringify({ id, method, params });
+  // Concatenation skips building a wrapper object for every request; same bytes as stringify.
+  return `{"id":${JSON.stringify(id)},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
 }
 
 /** A notification: the same shape with `"id": null`. */

@@ -163,14 +163,8 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
 
   /** Like {@link request}, but exposes the id (for OVSDB `cancel`) and whether it was written yet. */
   start(method: string, params: unknown[], options?: RequestOptions): StartedRequest {
-    const entry = this.enqueue(method, params, options);
-    return {
-      id: entry.id,
-      response: entry.response,
-      get written() {
-        return entry.written;
-      },
-    };
+    // The entry itself has the id, the response promise and the live `written` flag.
+    return this.enqueue(method, params, options);
   }
 
   /**

@@ -190,3 +190,60 @@ describe('client basics against a real ovsdb-server', { timeout: 60_000 }, () =>
     await other.close();
   });
 });
+
+describe('wire trace and logger', { timeout: 20_000 }, () => {
+  test('trace sees every frame in and out; the logger hears about the connection', async () => {
+    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: false });
+    const frames: [string, string][] = [];
+    const lines: string[] = [];
+    const log = (level: string) => (message: string) => lines.push(`${level} ${message}`);
+    try {
+      const client = await connect(server.unix, {
+        trace: (direction, frame) => frames.push([direction, frame]),
+        logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+      });
+      await client.echo(['traced']);
+      await client.close();
+      const out = frames.filter(([d]) => d === 'out').map(([, f]) => JSON.parse(f));
+      const inbound = frames.filter(([d]) => d === 'in').map(([, f]) => JSON.parse(f));
+      assert.deepEqual(out[0].method, 'echo');
+      assert.deepEqual(out[0].params, ['traced']);
+      assert.equal(out[0].jsonrpc, undefined);
+      assert.deepEqual(inbound[0].result, ['traced']);
+      assert.ok(lines.some((l) => l.startsWith('info connected')));
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('echo from the server', { timeout: 30_000 }, () => {
+  test("the server's inactivity probe (echo) is answered and the session stays up", async () => {
+    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: true });
+    try {
+      let answered: () => void;
+      const probeAnswered = new Promise<void>((resolve) => {
+        answered = resolve;
+      });
+      let probeId: unknown;
+      const client = await connect(server.tcp!, {
+        trace: (direction, frame) => {
+          const message = JSON.parse(frame);
+          if (direction === 'in' && message.method === 'echo') probeId = message.id;
+          if (direction === 'out' && probeId !== undefined && message.id === probeId && 'result' in message) {
+            answered();
+          }
+        },
+      });
+      try {
+        // ovsdb-server probes an idle tcp session after about 5 s.
+        await probeAnswered;
+        assert.ok((await client.listDbs()).includes('OVN_Northbound'));
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
