@@ -3,7 +3,7 @@
 // Node 20's --test takes no globs, so the files are listed here. Extra arguments are
 // passed on (for example --test-name-pattern).
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 function testFiles(dir) {
@@ -22,6 +22,15 @@ const files = onlyFiles.length > 0 ? onlyFiles : testFiles('test');
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...flags, ...files],
-  { stdio: 'inherit' },
+  { stdio: ['inherit', 'pipe', 'inherit'], maxBuffer: 256 * 1024 * 1024 },
+);
+const output = result.stdout?.toString() ?? '';
+process.stdout.write(output);
+// Keep the runner's counts, so that `npm test` can end with them after the coverage report.
+const count = (name) => Number(new RegExp(`^ℹ ${name} (\\d+)$`, 'm').exec(output)?.[1] ?? 0);
+mkdirSync('coverage', { recursive: true });
+writeFileSync(
+  'coverage/test-summary.txt',
+  `${count('pass')} passed, ${count('fail') + count('cancelled')} failed, ${count('skipped') + count('todo')} skipped\n`,
 );
 process.exit(result.status ?? 1);
