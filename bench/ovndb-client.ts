@@ -1,7 +1,7 @@
 /** The same workloads through ovndb's public API: `connect` and `transact`, schema checks on. */
 import { performance } from 'node:perf_hooks';
 import { connect, type OvsdbClient } from '../src/index.js';
-import { type RunResult, result, transactionOps, type Workload } from './workload.js';
+import { type RunResult, type RunTarget, result, transactionOps, warmupTxns } from './workload.js';
 
 async function pass(
   client: OvsdbClient,
@@ -26,34 +26,18 @@ async function pass(
   return { ms: performance.now() - t0, failed };
 }
 
-/** Measures ovndb's `transact` for a workload against `router`; `warmRouter` takes the warm-up rows. */
-export async function runOvndb(
-  remote: string,
-  transport: string,
-  workload: Workload,
-  window: number,
-  router: string,
-  warmRouter: string,
-): Promise<RunResult> {
+/** Measures ovndb's `transact` for one target. */
+export async function runOvndb(remote: string, target: RunTarget): Promise<RunResult> {
+  const { workload, window } = target;
   const client = await connect(remote);
   try {
-    const warmTxns = Math.round(2000 / workload.rows);
-    await pass(client, warmTxns, window, (t) => transactionOps(t, workload.rows, warmRouter, 11));
+    await pass(client, warmupTxns(workload), window, (t) =>
+      transactionOps(t, workload.rows, target.warmRouter, 11),
+    );
     const { ms, failed } = await pass(client, workload.txns, window, (t) =>
-      transactionOps(t, workload.rows, router, 10),
+      transactionOps(t, workload.rows, target.router, 10),
     );
-    return result(
-      {
-        client: 'ovndb',
-        transport,
-        workload: workload.name,
-        window,
-        rows: workload.rows,
-        txns: workload.txns,
-        failed,
-      },
-      ms / 1000,
-    );
+    return result('ovndb', target, failed, ms / 1000);
   } finally {
     await client.close();
   }

@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { JsonFrameSplitter } from '../src/rpc/frame-splitter.js';
-import { type RunResult, result, transactionOps, type Workload } from './workload.js';
+import { type RunResult, type RunTarget, result, transactionOps, warmupTxns } from './workload.js';
 
 function openSocket(remote: string): Promise<net.Socket> {
   const [kind, ...rest] = remote.split(':');
@@ -69,43 +69,22 @@ function pass(
   });
 }
 
-/** Measures the raw limit for a workload against `router` (its UUID); `warmRouter` takes the warm-up rows. */
-export async function runRaw(
-  remote: string,
-  transport: string,
-  workload: Workload,
-  window: number,
-  router: string,
-  warmRouter: string,
-): Promise<RunResult> {
+/** Measures the raw limit for one target. */
+export async function runRaw(remote: string, target: RunTarget): Promise<RunResult> {
+  const { workload, window } = target;
   const socket = await openSocket(remote);
   try {
-    const request = (t: number, target: string, octet: number) =>
+    const request = (t: number, router: string, octet: number) =>
       JSON.stringify({
         id: t,
         method: 'transact',
-        params: ['OVN_Northbound', ...transactionOps(t, workload.rows, target, octet)],
+        params: ['OVN_Northbound', ...transactionOps(t, workload.rows, router, octet)],
       });
-    const warmTxns = Math.round(2000 / workload.rows);
-    await pass(
-      socket,
-      Array.from({ length: warmTxns }, (_, t) => request(t, warmRouter, 11)),
-      window,
-    );
-    const requests = Array.from({ length: workload.txns }, (_, t) => request(t, router, 10));
+    const warm = Array.from({ length: warmupTxns(workload) }, (_, t) => request(t, target.warmRouter, 11));
+    await pass(socket, warm, window);
+    const requests = Array.from({ length: workload.txns }, (_, t) => request(t, target.router, 10));
     const { ms, failed } = await pass(socket, requests, window);
-    return result(
-      {
-        client: 'raw',
-        transport,
-        workload: workload.name,
-        window,
-        rows: workload.rows,
-        txns: workload.txns,
-        failed,
-      },
-      ms / 1000,
-    );
+    return result('raw', target, failed, ms / 1000);
   } finally {
     socket.destroy();
   }

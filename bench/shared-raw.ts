@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type RunResult, result, type Workload } from './workload.js';
+import { type RunResult, type RunTarget, result } from './workload.js';
 
 const run = promisify(execFile);
 
@@ -19,12 +19,8 @@ export function hasSharedRaw(): boolean {
 }
 
 /** One run of the reference raw client (it creates its own warm-up router). */
-export async function runSharedRaw(
-  remote: string,
-  transport: string,
-  workload: Workload,
-  window: number,
-): Promise<RunResult> {
+export async function runSharedRaw(remote: string, target: RunTarget): Promise<RunResult> {
+  const { workload, window } = target;
   const { stdout } = await run(process.execPath, [
     sharedRawScript,
     '--remote',
@@ -37,16 +33,5 @@ export async function runSharedRaw(
     String(window),
   ]);
   const line = JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number; failed: number };
-  return result(
-    {
-      client: 'shared-raw',
-      transport,
-      workload: workload.name,
-      window,
-      rows: workload.rows,
-      txns: workload.txns,
-      failed: line.failed,
-    },
-    line.seconds,
-  );
+  return result('shared-raw', target, line.failed, line.seconds);
 }

@@ -32,6 +32,9 @@ const { values: args } = parseArgs({
 // Servers keep their databases in memory-backed storage where there is some, so that disk
 // latency does not add noise to a comparison of clients.
 process.env.TMPDIR = args.tmpdir;
+// Ctrl-C or a kill: exit through 'exit', where the launcher stops every server it started.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
 
 type ClientName = 'shared-raw' | 'raw' | 'ovndb';
 
@@ -53,9 +56,10 @@ async function oneRun(
     await setup.close();
     const router = (lr as { uuid: [string, string] }).uuid[1];
     const warmRouter = (warm as { uuid: [string, string] } | undefined)?.uuid[1] ?? '';
-    if (client === 'shared-raw') return await runSharedRaw(remote, transport, workload, window);
-    if (client === 'raw') return await runRaw(remote, transport, workload, window, router, warmRouter);
-    return await runOvndb(remote, transport, workload, window, router, warmRouter);
+    const target = { transport, workload, window, router, warmRouter };
+    if (client === 'shared-raw') return await runSharedRaw(remote, target);
+    if (client === 'raw') return await runRaw(remote, target);
+    return await runOvndb(remote, target);
   } finally {
     await server.stop();
   }

@@ -60,15 +60,38 @@ export interface RunResult {
   rep?: number;
 }
 
-/** Fills in the rates of a run. */
-export function result(
-  fields: Omit<RunResult, 'txn_per_s' | 'rows_per_s' | 'seconds'>,
-  seconds: number,
-): RunResult {
+/** What one run measures: a workload, a transport, a window and the routers to write into. */
+export interface RunTarget {
+  transport: string;
+  workload: Workload;
+  window: number;
+  /** UUID of the router under test (starts empty). */
+  router: string;
+  /** UUID of the router that takes the untimed warm-up rows. */
+  warmRouter: string;
+}
+
+/** Rows committed, untimed, before every measured pass, so that V8 has optimized the hot path. */
+export const WARMUP_ROWS = 2000;
+
+/** The warm-up transactions of a workload. */
+export function warmupTxns(workload: Workload): number {
+  return Math.round(WARMUP_ROWS / workload.rows);
+}
+
+/** The JSON line of a run. */
+export function result(client: string, target: RunTarget, failed: number, seconds: number): RunResult {
+  const { transport, workload, window } = target;
   return {
-    ...fields,
+    client,
+    transport,
+    workload: workload.name,
+    window,
+    rows: workload.rows,
+    txns: workload.txns,
+    failed,
     seconds: +seconds.toFixed(4),
-    txn_per_s: +(fields.txns / seconds).toFixed(1),
-    rows_per_s: +((fields.txns * fields.rows) / seconds).toFixed(1),
+    txn_per_s: +(workload.txns / seconds).toFixed(1),
+    rows_per_s: +((workload.txns * workload.rows) / seconds).toFixed(1),
   };
 }

@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import {
   ConnectionClosedError,
   connect,
   InvalidOperationError,
   InvalidValueError,
-  type OvsdbClient,
   op,
   RequestTimeoutError,
   UnknownDatabaseError,
 } from '../../src/index.js';
 import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
+import { nbFixture } from '../helpers/nb-fixture.js';
 
 const run = promisify(execFile);
 const NB = 'OVN_Northbound';
@@ -22,35 +22,25 @@ async function nbctl(server: RunningServer, ...args: string[]): Promise<string> 
 }
 
 describe('client basics against a real ovsdb-server', { timeout: 60_000 }, () => {
-  let server: RunningServer;
-  let client: OvsdbClient;
-
-  before(async () => {
-    server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-    client = await connect(server.unix);
-  });
-  after(async () => {
-    await client?.close();
-    await server?.stop();
-  });
+  const nb = nbFixture();
 
   test('listDbs matches ovsdb-client list-dbs', async () => {
-    const dbs = await client.listDbs();
-    const expected = (await server.client('list-dbs', server.unix)).trim().split('\n');
+    const dbs = await nb.client.listDbs();
+    const expected = (await nb.server.client('list-dbs', nb.server.unix)).trim().split('\n');
     assert.deepEqual([...dbs].sort(), [...expected].sort());
     assert.ok(dbs.includes(NB) && dbs.includes('_Server'));
   });
 
   test('getSchema returns the schema ovsdb-client get-schema prints', async () => {
-    const schema = await client.getSchema(NB);
-    const expected = JSON.parse(await server.client('get-schema', server.unix, NB));
+    const schema = await nb.client.getSchema(NB);
+    const expected = JSON.parse(await nb.server.client('get-schema', nb.server.unix, NB));
     assert.deepEqual(schema.json, expected);
     assert.equal(schema.name, NB);
     assert.ok(schema.tables.get('Logical_Router')?.columns.has('static_routes'));
   });
 
   test('transact inserts a router and routes that ovn-nbctl sees', async () => {
-    const results = await client.transact(NB, [
+    const results = await nb.client.transact(NB, [
       op.insert(
         'Logical_Router_Static_Route',
         { ip_prefix: '10.1.0.0/16', nexthop: '172.18.0.1' },
@@ -63,26 +53,28 @@ describe('client basics against a real ovsdb-server', { timeout: 60_000 }, () =>
       ),
     ]);
     assert.equal(results.length, 2);
-    const routes = await nbctl(server, 'lr-route-list', 'lr-basic');
+    const routes = await nbctl(nb.server, 'lr-route-list', 'lr-basic');
     assert.match(routes, /10\.1\.0\.0\/16\s+172\.18\.0\.1/);
   });
 
   test('insert with a client-chosen uuid keeps that uuid', async () => {
     const uuid = '2b0d8f6e-7c5a-4a3e-9a57-0d1c2b3a4f50';
-    const [result] = await client.transact(NB, [op.insert('Logical_Switch', { name: 'ls-uuid' }, { uuid })]);
+    const [result] = await nb.client.transact(NB, [
+      op.insert('Logical_Switch', { name: 'ls-uuid' }, { uuid }),
+    ]);
     assert.deepEqual(result, { uuid: ['uuid', uuid] });
-    assert.equal((await nbctl(server, 'get', 'Logical_Switch', 'ls-uuid', '_uuid')).trim(), uuid);
+    assert.equal((await nbctl(nb.server, 'get', 'Logical_Switch', 'ls-uuid', '_uuid')).trim(), uuid);
   });
 
   test('update, mutate, select and delete round trip', async () => {
-    await client.transact(NB, [op.insert('Logical_Switch', { name: 'ls-rt' })]);
-    const [updated] = await client.transact(NB, [
+    await nb.client.transact(NB, [op.insert('Logical_Switch', { name: 'ls-rt' })]);
+    const [updated] = await nb.client.transact(NB, [
       op.update('Logical_Switch', [['name', '==', 'ls-rt']], {
         other_config: ['map', [['subnet', '10.9.0.0/24']]],
       }),
     ]);
     assert.deepEqual(updated, { count: 1 });
-    await client.transact(NB, [
+    await nb.client.transact(NB, [
       op.mutate(
         'Logical_Switch',
         [['name', '==', 'ls-rt']],
@@ -90,36 +82,36 @@ describe('client basics against a real ovsdb-server', { timeout: 60_000 }, () =>
       ),
     ]);
     assert.equal(
-      (await nbctl(server, 'get', 'Logical_Switch', 'ls-rt', 'external_ids:vendor')).trim(),
+      (await nbctl(nb.server, 'get', 'Logical_Switch', 'ls-rt', 'external_ids:vendor')).trim(),
       'kube-ovn',
     );
     assert.equal(
-      (await nbctl(server, 'get', 'Logical_Switch', 'ls-rt', 'other_config:subnet')).trim(),
+      (await nbctl(nb.server, 'get', 'Logical_Switch', 'ls-rt', 'other_config:subnet')).trim(),
       '"10.9.0.0/24"',
     );
-    const [selected] = await client.transact(NB, [
+    const [selected] = await nb.client.transact(NB, [
       op.select('Logical_Switch', [['name', '==', 'ls-rt']], ['name']),
     ]);
     assert.deepEqual(selected, { rows: [{ name: 'ls-rt' }] });
-    const [deleted] = await client.transact(NB, [op.delete('Logical_Switch', [['name', '==', 'ls-rt']])]);
+    const [deleted] = await nb.client.transact(NB, [op.delete('Logical_Switch', [['name', '==', 'ls-rt']])]);
     assert.deepEqual(deleted, { count: 1 });
-    assert.doesNotMatch(await nbctl(server, 'ls-list'), /ls-rt/);
+    assert.doesNotMatch(await nbctl(nb.server, 'ls-list'), /ls-rt/);
   });
 
   test('bad input fails before sending and writes nothing', async () => {
-    const before = await nbctl(server, 'lr-list');
-    await assert.rejects(client.transact(NB, [op.insert('No_Such_Table', {})]), (e: unknown) => {
+    const before = await nbctl(nb.server, 'lr-list');
+    await assert.rejects(nb.client.transact(NB, [op.insert('No_Such_Table', {})]), (e: unknown) => {
       assert.ok(e instanceof InvalidOperationError);
       assert.equal(e.reason, 'unknown-table');
       assert.equal(e.table, 'No_Such_Table');
       return true;
     });
     await assert.rejects(
-      client.transact(NB, [op.insert('Logical_Router', { name: 'x', no_such_column: 1 })]),
+      nb.client.transact(NB, [op.insert('Logical_Router', { name: 'x', no_such_column: 1 })]),
       (e: unknown) => e instanceof InvalidOperationError && e.column === 'no_such_column',
     );
     await assert.rejects(
-      client.transact(NB, [
+      nb.client.transact(NB, [
         op.insert('Logical_Router', { name: 'lr-bad' }),
         op.insert('Logical_Router_Static_Route', {
           ip_prefix: '1.0.0.0/8',
@@ -136,22 +128,22 @@ describe('client basics against a real ovsdb-server', { timeout: 60_000 }, () =>
       },
     );
     await assert.rejects(
-      client.transact(NB, [op.insert('Logical_Router', { name: 42 })]),
+      nb.client.transact(NB, [op.insert('Logical_Router', { name: 42 })]),
       (e: unknown) => e instanceof InvalidValueError && e.column === 'name',
     );
-    assert.equal(await nbctl(server, 'lr-list'), before);
+    assert.equal(await nbctl(nb.server, 'lr-list'), before);
   });
 
   test('a request to an unknown database fails with UnknownDatabaseError', async () => {
-    await assert.rejects(client.transact('No_Such_Db', [], { validate: false }), UnknownDatabaseError);
-    await assert.rejects(client.getSchema('No_Such_Db'), UnknownDatabaseError);
+    await assert.rejects(nb.client.transact('No_Such_Db', [], { validate: false }), UnknownDatabaseError);
+    await assert.rejects(nb.client.getSchema('No_Such_Db'), UnknownDatabaseError);
   });
 
   test('echo returns its params; get_server_id is a stable uuid', async () => {
-    assert.deepEqual(await client.echo(['ping', 1, { a: [true] }]), ['ping', 1, { a: [true] }]);
-    const id = await client.getServerId();
+    assert.deepEqual(await nb.client.echo(['ping', 1, { a: [true] }]), ['ping', 1, { a: [true] }]);
+    const id = await nb.client.getServerId();
     assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    const other = await connect(server.unix);
+    const other = await connect(nb.server.unix);
     try {
       assert.equal(await other.getServerId(), id);
     } finally {
@@ -160,21 +152,21 @@ describe('client basics against a real ovsdb-server', { timeout: 60_000 }, () =>
   });
 
   test('a per-call timeout rejects with RequestTimeoutError; abort sends cancel', async () => {
-    // A wait with no timeout for a row that never appears blocks on the server.
+    // A wait with no timeout for a row that never appears blocks on the nb.server.
     const blocking = [
       op.wait('Logical_Router', [['name', '==', 'never']], ['name'], '==', [{ name: 'never' }]),
     ];
-    await assert.rejects(client.transact(NB, blocking, { timeoutMs: 150 }), RequestTimeoutError);
+    await assert.rejects(nb.client.transact(NB, blocking, { timeoutMs: 150 }), RequestTimeoutError);
     const controller = new AbortController();
-    const pending = client.transact(NB, blocking, { signal: controller.signal });
+    const pending = nb.client.transact(NB, blocking, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await assert.rejects(pending, (e: unknown) => (e as { code?: string }).code === 'OVNDB_ABORTED');
     // The connection is still usable afterwards.
-    assert.deepEqual(await client.echo(['still here']), ['still here']);
+    assert.deepEqual(await nb.client.echo(['still here']), ['still here']);
   });
 
   test('close rejects pending requests with ConnectionClosedError and reports state', async () => {
-    const other = await connect(server.unix);
+    const other = await connect(nb.server.unix);
     const states: string[] = [];
     other.on('state', (s) => states.push(s.status));
     const pending = other.transact(

@@ -1,40 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   AbortedError,
   ConstraintViolationError,
-  connect,
   DuplicateUuidError,
   DuplicateUuidNameError,
   InvalidOperationError,
   NotOwnerError,
-  type OvsdbClient,
   OvsdbServerError,
   op,
   ReferentialIntegrityViolationError,
   TimedOutError,
 } from '../../src/index.js';
-import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
+import { nbFixture } from '../helpers/nb-fixture.js';
 
 const NB = 'OVN_Northbound';
 
 describe('server errors are typed and point at the operation', { timeout: 60_000 }, () => {
-  let server: RunningServer;
-  let client: OvsdbClient;
-
-  before(async () => {
-    server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-    client = await connect(server.unix);
-  });
-  after(async () => {
-    await client?.close();
-    await server?.stop();
-  });
+  const nb = nbFixture();
 
   async function countRows(table: string): Promise<number> {
-    const out = await server.client(
+    const out = await nb.server.client(
       'query',
-      server.unix,
+      nb.server.unix,
       JSON.stringify([NB, op.select(table, [], ['_uuid'])]),
     );
     return (JSON.parse(out) as [{ rows: unknown[] }])[0].rows.length;
@@ -42,9 +30,9 @@ describe('server errors are typed and point at the operation', { timeout: 60_000
 
   test('duplicate uuid on a client-chosen insert', async () => {
     const uuid = '6f1a5c3e-2d4b-4e8f-9a1b-3c5d7e9f1a2b';
-    await client.transact(NB, [op.insert('Logical_Switch', { name: 'dup-a' }, { uuid })]);
+    await nb.client.transact(NB, [op.insert('Logical_Switch', { name: 'dup-a' }, { uuid })]);
     await assert.rejects(
-      client.transact(NB, [op.comment('first'), op.insert('Logical_Switch', { name: 'dup-b' }, { uuid })]),
+      nb.client.transact(NB, [op.comment('first'), op.insert('Logical_Switch', { name: 'dup-b' }, { uuid })]),
       (e: unknown) => {
         assert.ok(e instanceof DuplicateUuidError);
         assert.equal(e.code, 'OVSDB_DUPLICATE_UUID');
@@ -60,7 +48,7 @@ describe('server errors are typed and point at the operation', { timeout: 60_000
 
   test('duplicate uuid-name', async () => {
     await assert.rejects(
-      client.transact(NB, [
+      nb.client.transact(NB, [
         op.insert('Logical_Switch', { name: 'n1' }, { uuidName: 'same' }),
         op.insert('Logical_Switch', { name: 'n2' }, { uuidName: 'same' }),
       ]),
@@ -69,8 +57,8 @@ describe('server errors are typed and point at the operation', { timeout: 60_000
   });
 
   test('constraint violation at commit: a second NB_Global row (maxRows 1)', async () => {
-    await client.transact(NB, [op.insert('NB_Global', {})]);
-    await assert.rejects(client.transact(NB, [op.insert('NB_Global', {})]), (e: unknown) => {
+    await nb.client.transact(NB, [op.insert('NB_Global', {})]);
+    await assert.rejects(nb.client.transact(NB, [op.insert('NB_Global', {})]), (e: unknown) => {
       assert.ok(e instanceof ConstraintViolationError);
       assert.equal(e.commit, true);
       assert.equal(e.operationIndex, undefined);
@@ -81,16 +69,16 @@ describe('server errors are typed and point at the operation', { timeout: 60_000
   });
 
   test('constraint violation on a duplicate index key names the table', async () => {
-    await client.transact(NB, [op.insert('Address_Set', { name: 'as1' })]);
+    await nb.client.transact(NB, [op.insert('Address_Set', { name: 'as1' })]);
     await assert.rejects(
-      client.transact(NB, [op.insert('Address_Set', { name: 'as1' })]),
+      nb.client.transact(NB, [op.insert('Address_Set', { name: 'as1' })]),
       ConstraintViolationError,
     );
   });
 
   test('referential integrity violation at commit', async () => {
     await assert.rejects(
-      client.transact(NB, [
+      nb.client.transact(NB, [
         op.insert('Logical_Router', {
           name: 'lr-ref',
           ports: ['uuid', '11111111-2222-3333-4444-555555555555'],
@@ -102,7 +90,7 @@ describe('server errors are typed and point at the operation', { timeout: 60_000
 
   test('abort operation', async () => {
     await assert.rejects(
-      client.transact(NB, [op.insert('Logical_Switch', { name: 'aborted' }), op.abort()]),
+      nb.client.transact(NB, [op.insert('Logical_Switch', { name: 'aborted' }), op.abort()]),
       (e: unknown) => e instanceof AbortedError && e.operationIndex === 1,
     );
     assert.equal(await countRows('Logical_Switch'), 1);
@@ -110,7 +98,7 @@ describe('server errors are typed and point at the operation', { timeout: 60_000
 
   test('wait with timeout 0 that does not hold: timed out', async () => {
     await assert.rejects(
-      client.transact(NB, [
+      nb.client.transact(NB, [
         op.wait('Logical_Switch', [['name', '==', 'dup-a']], ['name'], '!=', [{ name: 'dup-a' }], {
           timeout: 0,
         }),
@@ -120,7 +108,7 @@ describe('server errors are typed and point at the operation', { timeout: 60_000
   });
 
   test('assert on a lock this session does not hold: not owner', async () => {
-    await assert.rejects(client.transact(NB, [op.assert('nobody_has_it')]), (e: unknown) => {
+    await assert.rejects(nb.client.transact(NB, [op.assert('nobody_has_it')]), (e: unknown) => {
       assert.ok(e instanceof NotOwnerError);
       assert.ok(e instanceof OvsdbServerError);
       return true;
@@ -129,19 +117,19 @@ describe('server errors are typed and point at the operation', { timeout: 60_000
 
   test('a lock name or uuid-name that is not an id fails before sending', async () => {
     await assert.rejects(
-      client.transact(NB, [op.assert('not-an-id')]),
+      nb.client.transact(NB, [op.assert('not-an-id')]),
       (e: unknown) => e instanceof InvalidOperationError && e.reason === 'bad-operation',
     );
     await assert.rejects(
-      client.transact(NB, [op.insert('Logical_Switch', { name: 'x' }, { uuidName: '1bad' })]),
+      nb.client.transact(NB, [op.insert('Logical_Switch', { name: 'x' }, { uuidName: '1bad' })]),
       (e: unknown) => e instanceof InvalidOperationError && e.table === 'Logical_Switch',
     );
-    await assert.rejects(client.lock('not-an-id'), InvalidOperationError);
+    await assert.rejects(nb.client.lock('not-an-id'), InvalidOperationError);
   });
 
   test('server-side verdicts when client checking is off', async () => {
     await assert.rejects(
-      client.transact(NB, [op.insert('Logical_Router', { name: 'x', no_such: 1 })], { validate: false }),
+      nb.client.transact(NB, [op.insert('Logical_Router', { name: 'x', no_such: 1 })], { validate: false }),
       (e: unknown) => e instanceof OvsdbServerError && e.operationIndex === 0 && e.table === 'Logical_Router',
     );
   });

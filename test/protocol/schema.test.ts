@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { findColumn, parseDatabaseSchema, parseTableSchema } from '../../src/protocol/schema.js';
 import { databaseSchemaToJson } from '../../src/protocol/schema-json.js';
 import { SchemaError } from '../../src/protocol/validation-errors.js';
+import { ovnSchemaPath, startOvsdbServer } from '../../src/testing/index.js';
 
-const run = promisify(execFile);
 const OVN_SCHEMAS = ['ovn-nb', 'ovn-sb', 'ovn-ic-nb', 'ovn-ic-sb'].map(
   (n) => `/usr/share/ovn/${n}.ovsschema`,
 );
@@ -95,51 +91,24 @@ describe('database schemas', { timeout: 20000 }, () => {
   });
 
   test('the _Server schema from a real ovsdb-server', { timeout: 20000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ovndb-schema-'));
-    const sock = join(dir, 'db.sock');
-    let server: ReturnType<typeof spawn> | undefined;
+    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: false });
     try {
-      await run('ovsdb-tool', ['create', join(dir, 'nb.db'), OVN_SCHEMAS[0] as string]);
-      server = spawn(
-        'ovsdb-server',
-        [
-          `--remote=punix:${sock}`,
-          `--unixctl=${join(dir, 'ctl')}`,
-          '--no-chdir',
-          '-vconsole:off',
-          join(dir, 'nb.db'),
-        ],
-        { stdio: 'ignore', env: { ...process.env, OVS_RUNDIR: dir, OVS_LOGDIR: dir, OVS_DBDIR: dir } },
+      const schema = parseDatabaseSchema(
+        JSON.parse(await server.client('get-schema', server.unix, '_Server')),
       );
-      const exited = new Promise<never>((_, reject) =>
-        server?.once('exit', (code) => reject(new Error(`ovsdb-server exited early (${code})`))),
-      );
-      exited.catch(() => undefined);
-      const deadline = Date.now() + 10000;
-      // Readiness signal: the listening socket appears.
-      while (!existsSync(sock)) {
-        if (Date.now() > deadline) throw new Error('ovsdb-server did not create its socket');
-        await Promise.race([new Promise((r) => setTimeout(r, 20)), exited]);
-      }
-      const { stdout } = await run('ovsdb-client', ['get-schema', `unix:${sock}`, '_Server']);
-      const schema = parseDatabaseSchema(JSON.parse(stdout));
       assert.equal(schema.name, '_Server');
       const model = schema.tables.get('Database')?.columns.get('model');
       assert.deepEqual(model?.type.key.enum, ['clustered', 'relay', 'standalone']);
-      const served = await run('ovsdb-client', ['get-schema', `unix:${sock}`, 'OVN_Northbound']);
-      const nb = parseDatabaseSchema(JSON.parse(served.stdout));
+      const nb = parseDatabaseSchema(
+        JSON.parse(await server.client('get-schema', server.unix, 'OVN_Northbound')),
+      );
       assert.ok(nb.cksum);
       assert.deepEqual(
         databaseSchemaToJson(nb),
         databaseSchemaToJson(parseDatabaseSchema(JSON.parse(readFileSync(OVN_SCHEMAS[0] as string, 'utf8')))),
       );
     } finally {
-      if (server?.pid !== undefined && server.exitCode === null) {
-        const gone = new Promise((r) => server?.once('exit', r));
-        process.kill(server.pid, 'SIGTERM');
-        await gone;
-      }
-      rmSync(dir, { recursive: true, force: true });
+      await server.stop();
     }
   });
 });

@@ -1,74 +1,24 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RpcConnection } from '../../src/rpc/connection.js';
 import { RpcRemoteError } from '../../src/rpc/rpc-errors.js';
+import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 import { SocketTransport } from './socket-transport.js';
 
-const NB_SCHEMA = '/usr/share/ovn/ovn-nb.ovsschema';
-
-/** Resolves once `path` accepts a unix-socket connection; fails on early exit or deadline. */
-async function waitForSocket(path: string, child: ChildProcess, deadlineMs: number): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = `ovsdb-server exited early (code ${code}, signal ${signal})`;
-  });
-  for (;;) {
-    if (exited) throw new Error(exited);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ path }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`ovsdb-server socket ${path} not ready in ${deadlineMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('RpcConnection against a real ovsdb-server', { timeout: 20000 }, () => {
-  let dir: string;
-  let sock: string;
-  let server: ChildProcess | undefined;
+  let server: RunningServer;
   let conn: RpcConnection;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ovndb-rpc-real-'));
-    const db = join(dir, 'nb.db');
-    sock = join(dir, 'nb.sock');
-    execFileSync('ovsdb-tool', ['create', db, NB_SCHEMA]);
-    server = spawn(
-      'ovsdb-server',
-      [
-        `--remote=punix:${sock}`,
-        `--unixctl=${join(dir, 'nb.ctl')}`,
-        '--no-chdir',
-        '-vconsole:off',
-        `--log-file=${join(dir, 'nb.log')}`,
-        `--pidfile=${join(dir, 'nb.pid')}`,
-        db,
-      ],
-      { stdio: 'ignore' },
-    );
-    await waitForSocket(sock, server, 10000);
-    conn = new RpcConnection(await SocketTransport.connect(sock), { maxInFlight: 64 });
+    server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: false });
+    conn = new RpcConnection(await SocketTransport.connect(server.unix.slice('unix:'.length)), {
+      maxInFlight: 64,
+    });
   });
 
   after(async () => {
     conn?.close();
-    if (server && server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise((resolve) => server!.once('exit', resolve));
-      server.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   test('list_dbs', async () => {
@@ -113,7 +63,7 @@ describe('RpcConnection against a real ovsdb-server', { timeout: 20000 }, () => 
   });
 
   test('500 pipelined echo requests all resolve (default options: all in flight at once)', async () => {
-    const wide = new RpcConnection(await SocketTransport.connect(sock));
+    const wide = new RpcConnection(await SocketTransport.connect(server.unix.slice('unix:'.length)));
     try {
       const replies = Promise.all(Array.from({ length: 500 }, (_, i) => wide.request('echo', [i])));
       assert.equal(wide.inFlight, 500);
