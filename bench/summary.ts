@@ -18,6 +18,8 @@ export interface SummaryRow {
   clients: Record<string, { median: number; min: number; max: number }>;
   /** ovndb / raw, median of the per-repetition ratios. */
   ovndbVsRaw?: number;
+  /** ovndb without schema checks / raw, likewise. */
+  nocheckVsRaw?: number;
   /** raw / shared-raw, median of the per-repetition ratios. */
   rawVsShared?: number;
 }
@@ -52,7 +54,9 @@ export function summarize(results: RunResult[]): SummaryRow[] {
     };
     const o = ratio(runs, 'ovndb', 'raw');
     const s = ratio(runs, 'raw', 'shared-raw');
+    const n = ratio(runs, 'ovndb-nocheck', 'raw');
     if (o !== undefined) row.ovndbVsRaw = o;
+    if (n !== undefined) row.nocheckVsRaw = n;
     if (s !== undefined) row.rawVsShared = s;
     return row;
   });
@@ -64,12 +68,12 @@ const fmt = (c?: { median: number; min: number; max: number }) =>
 /** The summary as a markdown table (txn/s medians with min-max, and ratios). */
 export function markdownTable(rows: SummaryRow[]): string {
   const lines = [
-    '| transport | workload | window | ovndb txn/s | raw txn/s | shared raw txn/s | ovndb / raw | raw / shared raw |',
-    '|---|---|---|---|---|---|---|---|',
+    '| transport | workload | window | ovndb txn/s | ovndb, no checks | raw txn/s | shared raw txn/s | ovndb / raw | no checks / raw | raw / shared raw |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.transport} | ${r.workload} | ${r.window} | ${fmt(r.clients.ovndb)} | ${fmt(r.clients.raw)} | ${fmt(r.clients['shared-raw'])} | ${r.ovndbVsRaw?.toFixed(3) ?? '-'} | ${r.rawVsShared?.toFixed(3) ?? '-'} |`,
+      `| ${r.transport} | ${r.workload} | ${r.window} | ${fmt(r.clients.ovndb)} | ${fmt(r.clients['ovndb-nocheck'])} | ${fmt(r.clients.raw)} | ${fmt(r.clients['shared-raw'])} | ${r.ovndbVsRaw?.toFixed(3) ?? '-'} | ${r.nocheckVsRaw?.toFixed(3) ?? '-'} | ${r.rawVsShared?.toFixed(3) ?? '-'} |`,
     );
   }
   return lines.join('\n');

@@ -22,7 +22,7 @@ const { values: args } = parseArgs({
     transports: { type: 'string', default: 'unix,tcp' },
     workloads: { type: 'string', default: 'W1,W2' },
     windows: { type: 'string', default: '1,128' },
-    clients: { type: 'string', default: 'shared-raw,raw,ovndb' },
+    clients: { type: 'string', default: 'shared-raw,raw,ovndb,ovndb-nocheck' },
     txns: { type: 'string' },
     json: { type: 'boolean', default: false },
     tmpdir: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir() },
@@ -36,7 +36,7 @@ process.env.TMPDIR = args.tmpdir;
 process.once('SIGINT', () => process.exit(130));
 process.once('SIGTERM', () => process.exit(143));
 
-type ClientName = 'shared-raw' | 'raw' | 'ovndb';
+type ClientName = 'shared-raw' | 'raw' | 'ovndb' | 'ovndb-nocheck';
 
 async function oneRun(
   client: ClientName,
@@ -59,7 +59,7 @@ async function oneRun(
     const target = { transport, workload, window, router, warmRouter };
     if (client === 'shared-raw') return await runSharedRaw(remote, target);
     if (client === 'raw') return await runRaw(remote, target);
-    return await runOvndb(remote, target);
+    return await runOvndb(remote, target, client === 'ovndb');
   } finally {
     await server.stop();
   }

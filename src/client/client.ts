@@ -18,7 +18,7 @@ import type {
 } from '../protocol/updates.js';
 import { ZERO_TXN_ID } from '../protocol/updates.js';
 import { checkId, validateOperations } from '../protocol/validation.js';
-import type { RpcConnection } from '../rpc/connection.js';
+import type { RpcConnection, StartedRequest } from '../rpc/connection.js';
 import { RequestAbortedError, RpcRemoteError } from '../rpc/rpc-errors.js';
 import type { ClientEvents } from './client-events.js';
 import type { ConnectionState } from './connection-state.js';
@@ -126,14 +126,19 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         return Promise.reject(error);
       }
     }
-    return this.transactRaw(database, operations, options).then((reply) => {
-      const results = reply as unknown[];
-      const error = findTransactError(database, operations, results);
-      if (error) throw error;
-      return (
-        results.length === operations.length ? results : results.slice(0, operations.length)
-      ) as OperationResult[];
-    });
+    const started = this.rpc.start('transact', [database, ...operations], this.requestOptions(options));
+    // One reaction for both outcomes keeps this to a single promise hop per transaction.
+    return started.response.then(
+      (reply) => {
+        const results = reply as unknown[];
+        const error = findTransactError(database, operations, results);
+        if (error) throw error;
+        return (
+          results.length === operations.length ? results : results.slice(0, operations.length)
+        ) as OperationResult[];
+      },
+      (error: unknown) => this.transactFailed(database, started, error),
+    );
   }
 
   /**
@@ -143,12 +148,14 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    */
   transactRaw(database: string, operations: readonly unknown[], options: CallOptions = {}): Promise<unknown> {
     const started = this.rpc.start('transact', [database, ...operations], this.requestOptions(options));
-    return started.response.catch((error: unknown) => {
-      if (error instanceof RequestAbortedError && started.written && !this.rpc.closed)
-        this.cancel(started.id);
-      if (error instanceof RpcRemoteError) throw serverError(error.details, { database });
-      throw error;
-    });
+    return started.response.catch((error: unknown) => this.transactFailed(database, started, error));
+  }
+
+  /** A transact that got no reply: cancel it on the server if it was aborted after sending; type server errors. */
+  private transactFailed(database: string, started: StartedRequest, error: unknown): never {
+    if (error instanceof RequestAbortedError && started.written && !this.rpc.closed) this.cancel(started.id);
+    if (error instanceof RpcRemoteError) throw serverError(error.details, { database });
+    throw error;
   }
 
   /** The rpc options of a call, or undefined in the common case of neither timeout nor signal. */

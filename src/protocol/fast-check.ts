@@ -1,31 +1,35 @@
 /**
  * A quick yes for the common case of value checking. Operations are checked before every
  * `transact`, so the check sits on the hot path: for columns whose atoms carry no
- * constraints, this confirms a value is valid without allocating or normalizing. Anything it
- * cannot confirm (a constraint, a map, a surrogate in a string, a possible error) goes to the
- * full check, which also builds the error.
+ * constraints, a check specialized to the column's type, built once per type, confirms a value
+ * is valid without allocating or normalizing. Anything it cannot confirm (a constraint, a map,
+ * a surrogate in a string, a possible error) goes to the full check, which also builds the error.
  */
 import type { AtomicType, BaseType } from './base-type.js';
 import type { ColumnType } from './column-type.js';
+
+/** True when a value is certainly valid; false means "not confirmed", never "invalid". */
+export type QuickCheck = (value: unknown) => boolean;
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const ID_RE = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 // Any UTF-16 surrogate: pairs are fine but need the full check to tell them from lone ones.
 const SURROGATE_RE = /[\uD800-\uDFFF]/;
 
-type AtomTest = (value: unknown, allowNamedUuid: boolean) => boolean;
-
-const atomTests: Record<AtomicType, AtomTest> = {
+// Atom tests for operations, where named UUIDs stand for rows inserted in the same transaction.
+const atomTests: Record<AtomicType, QuickCheck> = {
   integer: (v) => Number.isSafeInteger(v),
   real: (v) => typeof v === 'number' && Number.isFinite(v),
   boolean: (v) => typeof v === 'boolean',
   string: (v) => typeof v === 'string' && !SURROGATE_RE.test(v),
-  uuid: (v, allowNamedUuid) =>
+  uuid: (v) =>
     Array.isArray(v) &&
     v.length === 2 &&
     typeof v[1] === 'string' &&
-    (v[0] === 'uuid' ? UUID_RE.test(v[1]) : v[0] === 'named-uuid' && allowNamedUuid && ID_RE.test(v[1])),
+    (v[0] === 'uuid' ? UUID_RE.test(v[1]) : v[0] === 'named-uuid' && ID_RE.test(v[1])),
 };
+
+const never: QuickCheck = () => false;
 
 function unconstrained(base: BaseType): boolean {
   return (
@@ -39,38 +43,50 @@ function unconstrained(base: BaseType): boolean {
   );
 }
 
-// Distinctness of set elements, by a key that is unique per atom value of one type.
+// A key unique per atom value of one type; UUIDs compare case-insensitively and a named-uuid
+// is kept apart from a real one.
+function atomKey(atom: unknown, type: AtomicType): unknown {
+  return type === 'uuid' ? `${(atom as string[])[0]}:${(atom as string[])[1]!.toLowerCase()}` : atom;
+}
+
 function distinct(elements: unknown[], type: AtomicType): boolean {
   if (elements.length < 2) return true;
-  if (elements.length === 2) return key(elements[0], type) !== key(elements[1], type);
+  if (elements.length === 2) return atomKey(elements[0], type) !== atomKey(elements[1], type);
   const seen = new Set<unknown>();
   for (const e of elements) {
-    const k = key(e, type);
+    const k = atomKey(e, type);
     if (seen.has(k)) return false;
     seen.add(k);
   }
   return true;
 }
 
-function key(atom: unknown, type: AtomicType): unknown {
-  // UUIDs compare case-insensitively; a named-uuid is kept apart from a real one.
-  return type === 'uuid' ? `${(atom as string[])[0]}:${(atom as string[])[1]!.toLowerCase()}` : atom;
+function compile(type: ColumnType): QuickCheck {
+  if (type.value !== undefined || !unconstrained(type.key)) return never;
+  const atomic = type.key.type;
+  const test = atomTests[atomic];
+  const { min, max } = type;
+  const bareAllowed = min <= 1 && max >= 1;
+  if (min === 1 && max === 1) return (v) => test(v) || (Array.isArray(v) && v[0] === 'set' && setValid(v));
+  return (v) => (Array.isArray(v) && v[0] === 'set' ? setValid(v) : bareAllowed && test(v));
+
+  function setValid(v: unknown[]): boolean {
+    const elements = v[1];
+    if (v.length !== 2 || !Array.isArray(elements)) return false;
+    if (elements.length < min || elements.length > max) return false;
+    for (const e of elements) if (!test(e)) return false;
+    return distinct(elements, atomic);
+  }
 }
 
-/**
- * True when `value` is certainly a valid datum of `type`; false means "not confirmed here"
- * (run the full check), never "invalid".
- */
-export function quicklyValid(type: ColumnType, value: unknown, allowNamedUuid: boolean): boolean {
-  if (type.value !== undefined || !unconstrained(type.key)) return false;
-  const test = atomTests[type.key.type];
-  if (!(Array.isArray(value) && value[0] === 'set')) {
-    // A bare atom stands for a one-element set.
-    return type.min <= 1 && type.max >= 1 && test(value, allowNamedUuid);
+const compiled = new WeakMap<ColumnType, QuickCheck>();
+
+/** The quick check for values of `type` in operations (named UUIDs allowed), built once per type. */
+export function quickCheckFor(type: ColumnType): QuickCheck {
+  let check = compiled.get(type);
+  if (check === undefined) {
+    check = compile(type);
+    compiled.set(type, check);
   }
-  const elements = value[1];
-  if (value.length !== 2 || !Array.isArray(elements)) return false;
-  if (elements.length < type.min || elements.length > type.max) return false;
-  for (const e of elements) if (!test(e, allowNamedUuid)) return false;
-  return distinct(elements, type.key.type);
+  return check;
 }

@@ -7,7 +7,7 @@ import { type ColumnType, isMapType } from './column-type.js';
 import type { Condition } from './conditions.js';
 import { conditionFunctions } from './conditions.js';
 import { checkDatum } from './datum.js';
-import { quicklyValid } from './fast-check.js';
+import { quickCheckFor } from './fast-check.js';
 import type { Mutation } from './mutations.js';
 import { arithmeticMutators } from './mutations.js';
 import type { WireRow } from './notation.js';
@@ -53,10 +53,12 @@ export class InvalidOperationError extends OvndbError {
 const UUID_TYPE: ColumnType = { key: { type: 'uuid' }, min: 1, max: 1 };
 
 // Columns every table has without declaring them; readable, never writable.
+const IMPLICIT: ReadonlyMap<string, ColumnSchema> = new Map(
+  ['_uuid', '_version'].map((name) => [name, { name, type: UUID_TYPE, ephemeral: false, mutable: false }]),
+);
+
 function implicitColumn(name: string): ColumnSchema | undefined {
-  return name === '_uuid' || name === '_version'
-    ? { name, type: UUID_TYPE, ephemeral: false, mutable: false }
-    : undefined;
+  return IMPLICIT.get(name);
 }
 
 /**
@@ -148,7 +150,7 @@ function column(table: TableSchema, name: string, index: number): ColumnSchema {
 }
 
 function checkRow(table: TableSchema, row: WireRow, index: number, kind: 'insert' | 'update' | 'wait'): void {
-  for (const name of Object.keys(row)) {
+  for (const name in row) {
     const col = column(table, name, index);
     const value = row[name];
     if (kind !== 'wait' && implicitColumn(name)) {
@@ -173,7 +175,7 @@ function checkRow(table: TableSchema, row: WireRow, index: number, kind: 'insert
 // The quick check confirms the common valid case without allocating; the full check decides
 // the rest and builds the error.
 function checkValue(type: ColumnType, value: unknown, table: string, column: string, index: number): void {
-  if (quicklyValid(type, value, true)) return;
+  if (quickCheckFor(type)(value)) return;
   checkDatum(type, value, { table, column, operation: index }, { allowNamedUuid: true });
 }
 
@@ -242,7 +244,6 @@ function checkMutations(table: TableSchema, mutations: readonly Mutation[], inde
     }
     const [name, mutator, value] = m;
     const col = column(table, name, index);
-    const where = { table: table.name, column: name, operation: index };
     if (implicitColumn(name) || !col.mutable) {
       throw new InvalidOperationError('immutable-column', `column ${name} cannot be mutated`, {
         operationIndex: index,
@@ -264,7 +265,11 @@ function checkMutations(table: TableSchema, mutations: readonly Mutation[], inde
         );
       }
       // The operand is one atom of the column's type; range constraints apply to the result, not the operand.
-      checkDatum({ key: { type: keyType }, min: 1, max: 1 }, value, where);
+      checkDatum({ key: { type: keyType }, min: 1, max: 1 }, value, {
+        table: table.name,
+        column: name,
+        operation: index,
+      });
     } else if (mutator === 'insert' || mutator === 'delete') {
       if (col.type.min === 1 && col.type.max === 1) {
         throw new InvalidOperationError('bad-mutation', `mutator ${mutator} applies only to sets and maps`, {
@@ -275,9 +280,8 @@ function checkMutations(table: TableSchema, mutations: readonly Mutation[], inde
       }
       if (mutator === 'delete' && isMapType(col.type) && !(Array.isArray(value) && value[0] === 'map')) {
         // Deleting from a map by keys: the operand is a set of keys.
-        checkDatum({ key: col.type.key, min: 0, max: Number.POSITIVE_INFINITY }, value, where, {
-          allowNamedUuid: true,
-        });
+        const keys = { key: col.type.key, min: 0, max: Number.POSITIVE_INFINITY };
+        checkValue(keys, value, table.name, name, index);
       } else {
         checkValue(anySize(col.type), value, table.name, name, index);
       }
