@@ -43,11 +43,15 @@ function unconstrained(base: BaseType): boolean {
   );
 }
 
-// A key unique per atom value of one type; UUIDs compare case-insensitively and a named-uuid
-// is kept apart from a real one.
+// A key unique per atom value of one type, allocation-free in the common case. UUIDs compare
+// case-insensitively. A named-uuid's id can hold no '-', which every UUID has, so the two
+// kinds never share a key.
 function atomKey(atom: unknown, type: AtomicType): unknown {
-  return type === 'uuid' ? `${(atom as string[])[0]}:${(atom as string[])[1]!.toLowerCase()}` : atom;
+  if (type !== 'uuid') return atom;
+  const text = (atom as string[])[1]!;
+  return (atom as string[])[0] === 'uuid' && HAS_UPPER_HEX.test(text) ? text.toLowerCase() : text;
 }
+const HAS_UPPER_HEX = /[A-F]/;
 
 function distinct(elements: unknown[], type: AtomicType): boolean {
   if (elements.length < 2) return true;

@@ -3,16 +3,16 @@
  * with an error naming the table, column and value before anything is sent.
  */
 import { OvndbError } from '../errors.js';
+import { type ColumnRule, columnRules } from './column-rules.js';
 import { type ColumnType, isMapType } from './column-type.js';
 import type { Condition } from './conditions.js';
 import { conditionFunctions } from './conditions.js';
 import { checkDatum } from './datum.js';
-import { quickCheckFor } from './fast-check.js';
 import type { Mutation } from './mutations.js';
 import { arithmeticMutators } from './mutations.js';
 import type { WireRow } from './notation.js';
 import type { Operation } from './operations.js';
-import type { ColumnSchema, DatabaseSchema, TableSchema } from './schema.js';
+import type { DatabaseSchema } from './schema.js';
 
 /** Why an operation was refused before sending. */
 export type InvalidOperationReason =
@@ -48,17 +48,6 @@ export class InvalidOperationError extends OvndbError {
     if (where.column !== undefined) this.column = where.column;
     if (where.value !== undefined) this.value = where.value;
   }
-}
-
-const UUID_TYPE: ColumnType = { key: { type: 'uuid' }, min: 1, max: 1 };
-
-// Columns every table has without declaring them; readable, never writable.
-const IMPLICIT: ReadonlyMap<string, ColumnSchema> = new Map(
-  ['_uuid', '_version'].map((name) => [name, { name, type: UUID_TYPE, ephemeral: false, mutable: false }]),
-);
-
-function implicitColumn(name: string): ColumnSchema | undefined {
-  return IMPLICIT.get(name);
 }
 
 /**
@@ -107,190 +96,152 @@ function validateOperation(schema: DatabaseSchema, operation: Operation, index: 
       },
     );
   }
+  const t: TableCheck = { name: table.name, rules: columnRules(table), index };
   switch (operation.op) {
     case 'insert':
       if (operation['uuid-name'] !== undefined) {
         checkId(operation['uuid-name'], 'a uuid-name', { operationIndex: index, table: table.name });
       }
-      checkRow(table, operation.row, index, 'insert');
+      checkRow(t, operation.row, 'insert');
       return;
     case 'update':
-      checkConditions(table, operation.where, index);
-      checkRow(table, operation.row, index, 'update');
+      checkConditions(t, operation.where);
+      checkRow(t, operation.row, 'update');
       return;
     case 'mutate':
-      checkConditions(table, operation.where, index);
-      checkMutations(table, operation.mutations, index);
+      checkConditions(t, operation.where);
+      checkMutations(t, operation.mutations);
       return;
     case 'select':
     case 'delete':
-      checkConditions(table, operation.where, index);
+      checkConditions(t, operation.where);
       if (operation.op === 'select' && operation.columns) {
-        for (const name of operation.columns) column(table, name, index);
+        for (const name of operation.columns) column(t, name);
       }
       return;
     case 'wait':
-      checkConditions(table, operation.where, index);
-      for (const name of operation.columns) column(table, name, index);
-      for (const row of operation.rows) checkRow(table, row, index, 'wait');
+      checkConditions(t, operation.where);
+      for (const name of operation.columns) column(t, name);
+      for (const row of operation.rows) checkRow(t, row, 'wait');
       return;
   }
 }
 
-function column(table: TableSchema, name: string, index: number): ColumnSchema {
-  const found = table.columns.get(name) ?? implicitColumn(name);
+/** The operation being checked: its table's name and column rules, and its index. */
+interface TableCheck {
+  readonly name: string;
+  readonly rules: ReadonlyMap<string, ColumnRule>;
+  readonly index: number;
+}
+
+function column(t: TableCheck, name: string): ColumnRule {
+  const found = t.rules.get(name);
   if (!found) {
-    throw new InvalidOperationError('unknown-column', `table ${table.name} has no column ${name}`, {
-      operationIndex: index,
-      table: table.name,
+    throw new InvalidOperationError('unknown-column', `table ${t.name} has no column ${name}`, {
+      operationIndex: t.index,
+      table: t.name,
       column: name,
     });
   }
   return found;
 }
 
-function checkRow(table: TableSchema, row: WireRow, index: number, kind: 'insert' | 'update' | 'wait'): void {
+function checkRow(t: TableCheck, row: WireRow, kind: 'insert' | 'update' | 'wait'): void {
   for (const name in row) {
-    const col = column(table, name, index);
+    const rule = column(t, name);
     const value = row[name];
-    if (kind !== 'wait' && implicitColumn(name)) {
-      throw new InvalidOperationError('read-only-column', `column ${name} is set by the server`, {
-        operationIndex: index,
-        table: table.name,
-        column: name,
-      });
+    if (kind !== 'wait' && rule.implicit) {
+      throw invalid(t, 'read-only-column', `column ${name} is set by the server`, name);
     }
-    if (kind === 'update' && !col.mutable) {
-      throw new InvalidOperationError('immutable-column', `column ${name} cannot be changed after insert`, {
-        operationIndex: index,
-        table: table.name,
-        column: name,
-        value,
-      });
+    if (kind === 'update' && !rule.schema.mutable) {
+      throw invalid(t, 'immutable-column', `column ${name} cannot be changed after insert`, name, value);
     }
-    checkValue(col.type, value, table.name, name, index);
+    if (!rule.check(value)) fullCheck(t, rule.schema.type, name, value);
   }
 }
 
-// The quick check confirms the common valid case without allocating; the full check decides
-// the rest and builds the error.
-function checkValue(type: ColumnType, value: unknown, table: string, column: string, index: number): void {
-  if (quickCheckFor(type)(value)) return;
-  checkDatum(type, value, { table, column, operation: index }, { allowNamedUuid: true });
+function invalid(
+  t: TableCheck,
+  reason: InvalidOperationReason,
+  message: string,
+  column?: string,
+  value?: unknown,
+): InvalidOperationError {
+  return new InvalidOperationError(reason, message, {
+    operationIndex: t.index,
+    table: t.name,
+    ...(column === undefined ? {} : { column }),
+    ...(value === undefined ? {} : { value }),
+  });
 }
 
-// includes/excludes and set mutators take any number of elements, whatever the column's min/max.
-const anySizeTypes = new WeakMap<ColumnType, ColumnType>();
-function anySize(type: ColumnType): ColumnType {
-  let relaxed = anySizeTypes.get(type);
-  if (relaxed === undefined) {
-    relaxed = { ...type, min: 0, max: Number.POSITIVE_INFINITY };
-    anySizeTypes.set(type, relaxed);
-  }
-  return relaxed;
+// The quick checks confirm the common valid case without allocating; when one cannot, the full
+// check decides, and builds the error.
+function fullCheck(t: TableCheck, type: ColumnType, column: string, value: unknown): void {
+  checkDatum(type, value, { table: t.name, column, operation: t.index }, { allowNamedUuid: true });
 }
 
-function checkConditions(table: TableSchema, conditions: readonly Condition[], index: number): void {
-  if (!Array.isArray(conditions)) {
-    throw new InvalidOperationError('bad-condition', 'where must be an array of conditions', {
-      operationIndex: index,
-      table: table.name,
-    });
-  }
+function checkConditions(t: TableCheck, conditions: readonly Condition[]): void {
+  if (!Array.isArray(conditions)) throw invalid(t, 'bad-condition', 'where must be an array of conditions');
   for (const condition of conditions) {
     if (!Array.isArray(condition) || condition.length !== 3 || typeof condition[0] !== 'string') {
-      throw new InvalidOperationError('bad-condition', 'a condition is [column, function, value]', {
-        operationIndex: index,
-        table: table.name,
-        value: condition,
-      });
+      throw invalid(t, 'bad-condition', 'a condition is [column, function, value]', undefined, condition);
     }
     const [name, fn, value] = condition;
-    const col = column(table, name, index);
+    const rule = column(t, name);
     if (!conditionFunctions.has(fn)) {
-      throw new InvalidOperationError('bad-condition', `unknown condition function ${JSON.stringify(fn)}`, {
-        operationIndex: index,
-        table: table.name,
-        column: name,
-      });
+      throw invalid(t, 'bad-condition', `unknown condition function ${JSON.stringify(fn)}`, name);
     }
+    const type = rule.schema.type;
     const ordered = fn !== '==' && fn !== '!=' && fn !== 'includes' && fn !== 'excludes';
-    const scalarNumber = col.type.min === 1 && col.type.max === 1 && !col.type.value;
-    const numeric = col.type.key.type === 'integer' || col.type.key.type === 'real';
+    const scalarNumber = type.min === 1 && type.max === 1 && !type.value;
+    const numeric = type.key.type === 'integer' || type.key.type === 'real';
     if (ordered && !(scalarNumber && numeric)) {
-      throw new InvalidOperationError(
-        'bad-condition',
-        `function ${fn} applies only to integer or real scalars`,
-        {
-          operationIndex: index,
-          table: table.name,
-          column: name,
-        },
-      );
+      throw invalid(t, 'bad-condition', `function ${fn} applies only to integer or real scalars`, name);
     }
-    const type = fn === 'includes' || fn === 'excludes' ? anySize(col.type) : col.type;
-    checkValue(type, value, table.name, name, index);
+    // includes/excludes take any number of elements, whatever the column's min/max.
+    if (fn === 'includes' || fn === 'excludes') {
+      if (!rule.checkAnySize(value)) fullCheck(t, rule.anySizeType, name, value);
+    } else if (!rule.check(value)) {
+      fullCheck(t, type, name, value);
+    }
   }
 }
 
-function checkMutations(table: TableSchema, mutations: readonly Mutation[], index: number): void {
+function checkMutations(t: TableCheck, mutations: readonly Mutation[]): void {
   for (const m of mutations) {
     if (!Array.isArray(m) || m.length !== 3 || typeof m[0] !== 'string') {
-      throw new InvalidOperationError('bad-mutation', 'a mutation is [column, mutator, value]', {
-        operationIndex: index,
-        table: table.name,
-        value: m,
-      });
+      throw invalid(t, 'bad-mutation', 'a mutation is [column, mutator, value]', undefined, m);
     }
     const [name, mutator, value] = m;
-    const col = column(table, name, index);
-    if (implicitColumn(name) || !col.mutable) {
-      throw new InvalidOperationError('immutable-column', `column ${name} cannot be mutated`, {
-        operationIndex: index,
-        table: table.name,
-        column: name,
-      });
+    const rule = column(t, name);
+    const type = rule.schema.type;
+    if (rule.implicit || !rule.schema.mutable) {
+      throw invalid(t, 'immutable-column', `column ${name} cannot be mutated`, name);
     }
     if (arithmeticMutators.has(mutator)) {
-      const keyType = col.type.key.type;
-      if (col.type.value || (keyType !== 'integer' && keyType !== 'real')) {
-        throw new InvalidOperationError(
-          'bad-mutation',
-          `mutator ${mutator} applies only to integer or real columns`,
-          {
-            operationIndex: index,
-            table: table.name,
-            column: name,
-          },
-        );
+      const keyType = type.key.type;
+      if (type.value || (keyType !== 'integer' && keyType !== 'real')) {
+        throw invalid(t, 'bad-mutation', `mutator ${mutator} applies only to integer or real columns`, name);
       }
       // The operand is one atom of the column's type; range constraints apply to the result, not the operand.
       checkDatum({ key: { type: keyType }, min: 1, max: 1 }, value, {
-        table: table.name,
+        table: t.name,
         column: name,
-        operation: index,
+        operation: t.index,
       });
     } else if (mutator === 'insert' || mutator === 'delete') {
-      if (col.type.min === 1 && col.type.max === 1) {
-        throw new InvalidOperationError('bad-mutation', `mutator ${mutator} applies only to sets and maps`, {
-          operationIndex: index,
-          table: table.name,
-          column: name,
-        });
+      if (type.min === 1 && type.max === 1) {
+        throw invalid(t, 'bad-mutation', `mutator ${mutator} applies only to sets and maps`, name);
       }
-      if (mutator === 'delete' && isMapType(col.type) && !(Array.isArray(value) && value[0] === 'map')) {
+      if (mutator === 'delete' && isMapType(type) && !(Array.isArray(value) && value[0] === 'map')) {
         // Deleting from a map by keys: the operand is a set of keys.
-        const keys = { key: col.type.key, min: 0, max: Number.POSITIVE_INFINITY };
-        checkValue(keys, value, table.name, name, index);
-      } else {
-        checkValue(anySize(col.type), value, table.name, name, index);
+        if (!rule.checkKeys(value)) fullCheck(t, rule.keysType, name, value);
+      } else if (!rule.checkAnySize(value)) {
+        fullCheck(t, rule.anySizeType, name, value);
       }
     } else {
-      throw new InvalidOperationError('bad-mutation', `unknown mutator ${JSON.stringify(mutator)}`, {
-        operationIndex: index,
-        table: table.name,
-        column: name,
-      });
+      throw invalid(t, 'bad-mutation', `unknown mutator ${JSON.stringify(mutator)}`, name);
     }
   }
 }
