@@ -18,7 +18,7 @@ import type {
 } from '../protocol/updates.js';
 import { ZERO_TXN_ID } from '../protocol/updates.js';
 import { checkId, validateOperations } from '../protocol/validation.js';
-import type { RpcConnection, StartedRequest } from '../rpc/connection.js';
+import type { RequestOptions, RpcConnection, StartedRequest } from '../rpc/connection.js';
 import { RequestAbortedError, RpcRemoteError } from '../rpc/rpc-errors.js';
 import type { ClientEvents } from './client-events.js';
 import type { ConnectionState } from './connection-state.js';
@@ -126,19 +126,21 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         return Promise.reject(error);
       }
     }
-    const started = this.rpc.start('transact', [database, ...operations], this.requestOptions(options));
-    // One reaction for both outcomes keeps this to a single promise hop per transaction.
-    return started.response.then(
-      (reply) => {
-        const results = reply as unknown[];
-        const error = findTransactError(database, operations, results);
-        if (error) throw error;
-        return (
-          results.length === operations.length ? results : results.slice(0, operations.length)
-        ) as OperationResult[];
-      },
-      (error: unknown) => this.transactFailed(database, started, error),
-    );
+    // Results are checked and errors typed as the reply settles the request's own promise:
+    // no second promise per transaction on this hot path.
+    const accept = (reply: unknown): OperationResult[] => {
+      const results = reply as unknown[];
+      const error = findTransactError(database, operations, results);
+      if (error) throw error;
+      return (
+        results.length === operations.length ? results : results.slice(0, operations.length)
+      ) as OperationResult[];
+    };
+    return this.rpc.start(
+      'transact',
+      [database, ...operations],
+      this.requestOptions(options, database, accept),
+    ).response as Promise<OperationResult[]>;
   }
 
   /**
@@ -147,25 +149,47 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * also sends `cancel` for it.
    */
   transactRaw(database: string, operations: readonly unknown[], options: CallOptions = {}): Promise<unknown> {
-    const started = this.rpc.start('transact', [database, ...operations], this.requestOptions(options));
-    return started.response.catch((error: unknown) => this.transactFailed(database, started, error));
+    return this.rpc.start('transact', [database, ...operations], this.requestOptions(options, database))
+      .response;
   }
 
-  /** A transact that got no reply: cancel it on the server if it was aborted after sending; type server errors. */
-  private transactFailed(database: string, started: StartedRequest, error: unknown): never {
-    if (error instanceof RequestAbortedError && started.written && !this.rpc.closed) this.cancel(started.id);
-    if (error instanceof RpcRemoteError) throw serverError(error.details, { database });
-    throw error;
-  }
-
-  /** The rpc options of a call, or undefined in the common case of neither timeout nor signal. */
-  private requestOptions(options: CallOptions): { timeoutMs?: number; signal?: AbortSignal } | undefined {
+  /**
+   * The rpc options of a call: its timeout and signal, and, for a `transact`, how its result is
+   * checked and how its failures are typed (a written request that is aborted is also canceled
+   * on the server).
+   */
+  private requestOptions(
+    options: CallOptions,
+    database?: string,
+    accept?: (result: unknown) => unknown,
+  ): RequestOptions | undefined {
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
-    if (timeoutMs <= 0 && options.signal === undefined) return undefined;
-    return {
-      ...(timeoutMs > 0 ? { timeoutMs } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    };
+    if (timeoutMs <= 0 && options.signal === undefined && database === undefined) return undefined;
+    const request: RequestOptions = {};
+    if (timeoutMs > 0) request.timeoutMs = timeoutMs;
+    if (options.signal !== undefined) request.signal = options.signal;
+    if (accept !== undefined) request.accept = accept;
+    if (database !== undefined) request.mapError = this.transactErrorMapper(database);
+    return request;
+  }
+
+  private readonly transactErrorMappers = new Map<string, RequestOptions['mapError']>();
+
+  /** One error mapper per database, made once, for every transact to it. */
+  private transactErrorMapper(database: string): RequestOptions['mapError'] {
+    let mapper = this.transactErrorMappers.get(database);
+    if (mapper === undefined) {
+      mapper = (error, request) => this.transactFailed(database, request, error);
+      this.transactErrorMappers.set(database, mapper);
+    }
+    return mapper;
+  }
+
+  /** Types a failed transact's error; cancels it on the server if it was aborted after being written. */
+  private transactFailed(database: string, request: StartedRequest, error: Error): Error {
+    if (error instanceof RequestAbortedError && request.written && !this.rpc.closed) this.cancel(request.id);
+    if (error instanceof RpcRemoteError) return serverError(error.details, { database });
+    return error;
   }
 
   /** `cancel`: asks the server to give up on an earlier request (it then fails with `canceled`). */

@@ -26,7 +26,7 @@ import {
 import { JsonFrameSplitter } from './frame-splitter.js';
 import { FrameWriter } from './frame-writer.js';
 import { type Logger, silentLogger } from './logger.js';
-import { PendingRequest } from './pending-request.js';
+import { PendingRequest, type ResponseShaping } from './pending-request.js';
 import {
   BadFrameError,
   ConnectionClosedError,
@@ -66,7 +66,7 @@ export interface RpcConnectionOptions {
 }
 
 /** Per-request options. */
-export interface RequestOptions {
+export interface RequestOptions extends ResponseShaping {
   /** Reject with RequestTimeoutError if no reply arrives within this many ms. @default none */
   timeoutMs?: number;
   /** Reject with RequestAbortedError when this signal aborts. */
@@ -212,12 +212,12 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     try {
       frame = encodeRequest(id, method, params);
     } catch (cause) {
-      const entry = new PendingRequest(id, method, '');
+      const entry = new PendingRequest(id, method, '', options);
       entry.settled = true;
       entry.reject(new BadFrameError(`params of ${method} are not serializable to JSON`, { cause }));
       return entry;
     }
-    const entry = new PendingRequest(id, method, frame);
+    const entry = new PendingRequest(id, method, frame, options);
     if (this.isClosed) {
       entry.settled = true;
       entry.reject(new ConnectionClosedError(`${method} not sent: connection closed`));

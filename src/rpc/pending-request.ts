@@ -5,6 +5,17 @@
  */
 import type { OutboundRequest } from './frame-writer.js';
 
+/**
+ * Per-request shaping of the outcome, applied before the response promise settles, so that a
+ * caller who checks results or translates errors needs no second promise of its own.
+ */
+export interface ResponseShaping {
+  /** Turns the reply's `result` into the resolved value; a throw rejects instead. */
+  accept?: (result: unknown) => unknown;
+  /** Turns any failure of this request into the error it rejects with. */
+  mapError?: (error: Error, request: PendingRequest) => unknown;
+}
+
 /** Bookkeeping for one request; owned by RpcConnection. */
 export class PendingRequest implements OutboundRequest {
   /** Handed to the transport. */
@@ -17,18 +28,42 @@ export class PendingRequest implements OutboundRequest {
   signal: AbortSignal | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
   readonly response: Promise<unknown>;
-  resolve!: (result: unknown) => void;
-  reject!: (error: Error) => void;
+  private settleOk!: (result: unknown) => void;
+  private settleError!: (error: unknown) => void;
 
   constructor(
     readonly id: number,
     readonly method: string,
     readonly frame: string,
+    private readonly shaping: ResponseShaping | undefined = undefined,
   ) {
     this.response = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
+      this.settleOk = resolve;
+      this.settleError = reject;
     });
+  }
+
+  /** Resolves with the reply's result, shaped by `accept` when given. */
+  resolve(result: unknown): void {
+    const accept = this.shaping?.accept;
+    if (accept === undefined) {
+      this.settleOk(result);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = accept(result);
+    } catch (error) {
+      this.settleError(error);
+      return;
+    }
+    this.settleOk(value);
+  }
+
+  /** Rejects, with the error shaped by `mapError` when given. */
+  reject(error: Error): void {
+    const mapError = this.shaping?.mapError;
+    this.settleError(mapError === undefined ? error : mapError(error, this));
   }
 
   /** Marks it settled and drops its timer and abort listener. */
