@@ -19,6 +19,11 @@ export interface OvsdbServerOptions extends BinaryOptions {
   ssl?: boolean;
   /** Put websockify in front of the tcp remote (turns tcp on). @default false */
   ws?: boolean;
+  /**
+   * Put a TLS websockify in front of the tcp remote, with the test pki's server certificate
+   * (turns tcp and ssl on). @default false
+   */
+  wss?: boolean;
   /** Where to keep databases, sockets and logs. @default a fresh temporary directory, removed on stop */
   dir?: string;
   /** More ovsdb-server arguments. */
@@ -50,7 +55,8 @@ export async function startOvsdbServer(options: OvsdbServerOptions): Promise<Run
       }
       dbFiles.push(dbFile);
     }
-    const pki = options.ssl === true ? await createTestPki(join(dir, 'pki'), options) : undefined;
+    const wantsPki = options.ssl === true || options.wss === true;
+    const pki = wantsPki ? await createTestPki(join(dir, 'pki'), options) : undefined;
     return await launchOvsdbServer({
       ...options,
       dir,
@@ -59,6 +65,7 @@ export async function startOvsdbServer(options: OvsdbServerOptions): Promise<Run
       tcp: options.tcp ?? true,
       pki,
       ws: options.ws ?? false,
+      wss: options.wss ?? false,
       extraArgs: options.extraArgs ?? [],
       startTimeoutMs: options.startTimeoutMs ?? 10_000,
     });

@@ -76,6 +76,7 @@ export async function startRaftCluster(options: RaftClusterOptions): Promise<Raf
           tcp: options.tcp ?? true,
           pki: undefined,
           ws: false,
+          wss: false,
           extraArgs: [],
           startTimeoutMs: Math.max(1, deadline - Date.now()),
         }),

@@ -20,6 +20,8 @@ export interface RunningServer {
   readonly ssl?: string;
   /** `ws://127.0.0.1:PORT` (websockify in front of tcp), when ws was enabled. */
   readonly ws?: string;
+  /** `wss://127.0.0.1:PORT` (websockify with the test server certificate), when wss was enabled. */
+  readonly wss?: string;
   /** The certificates the ssl remote uses (and clients should use). */
   readonly pki?: TestPki;
   /** The server's unixctl socket, for `ovs-appctl -t`. */
@@ -45,6 +47,8 @@ export interface LaunchParams extends BinaryOptions {
   tcp: boolean;
   pki: TestPki | undefined;
   ws: boolean;
+  /** A TLS websockify too, with the pki's server certificate (needs `pki`). */
+  wss: boolean;
   extraArgs: string[];
   startTimeoutMs: number;
 }
@@ -61,7 +65,7 @@ export async function launchOvsdbServer(params: LaunchParams): Promise<RunningSe
   const socketPath = join(dir, 'db.sock');
   const ctlPath = join(dir, 'ovsdb-server.ctl');
   const logPath = join(dir, 'ovsdb-server.log');
-  const tcp = params.tcp || params.ws;
+  const tcp = params.tcp || params.ws || params.wss;
   const args = [...params.dbFiles, `--remote=punix:${socketPath}`];
   if (tcp) args.push('--remote=ptcp:0:127.0.0.1');
   if (params.pki !== undefined) {
@@ -83,9 +87,9 @@ export async function launchOvsdbServer(params: LaunchParams): Promise<RunningSe
   );
   const deadline = Date.now() + params.startTimeoutMs;
   const server = ManagedProcess.start(serverPath, args, { cwd: dir, logFile: logPath });
-  let bridge: ManagedProcess | undefined;
+  const bridges: ManagedProcess[] = [];
   const cleanup = async (): Promise<void> => {
-    await bridge?.stop();
+    await Promise.all(bridges.map((b) => b.stop()));
     await server.stop();
     if (params.ownsDir) await rm(dir, { recursive: true, force: true });
   };
@@ -101,8 +105,15 @@ export async function launchOvsdbServer(params: LaunchParams): Promise<RunningSe
     let wsUrl: string | undefined;
     if (params.ws) {
       const started = await startWebsockify(Number(ports.tcpPort), { ...params, cwd: dir, deadline });
-      bridge = started.process;
+      bridges.push(started.process);
       wsUrl = started.url;
+    }
+    let wssUrl: string | undefined;
+    if (params.wss && params.pki !== undefined) {
+      const tls = { cert: params.pki.serverCert, key: params.pki.serverKey };
+      const started = await startWebsockify(Number(ports.tcpPort), { ...params, cwd: dir, deadline, tls });
+      bridges.push(started.process);
+      wssUrl = started.url;
     }
     const running: RunningServer = {
       dir,
@@ -122,6 +133,7 @@ export async function launchOvsdbServer(params: LaunchParams): Promise<RunningSe
       tcp ? { tcp: `tcp:127.0.0.1:${ports.tcpPort}` } : {},
       params.pki !== undefined ? { ssl: `ssl:127.0.0.1:${ports.sslPort}`, pki: params.pki } : {},
       wsUrl !== undefined ? { ws: wsUrl } : {},
+      wssUrl !== undefined ? { wss: wssUrl } : {},
     );
   } catch (error) {
     await cleanup();

@@ -9,11 +9,13 @@ import { canConnect, waitReady } from './wait-ready.js';
  */
 export async function startWebsockify(
   targetPort: number,
-  options: { cwd: string; deadline: number } & BinaryOptions,
+  options: { cwd: string; deadline: number; tls?: { cert: string; key: string } } & BinaryOptions,
 ): Promise<{ process: ManagedProcess; url: string }> {
   const path = await findBinary('websockify', options);
   const port = await freePort();
-  const process = ManagedProcess.start(path, [`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], {
+  // With a certificate, websockify speaks TLS (wss:) and only TLS (--ssl-only).
+  const tlsArgs = options.tls ? [`--cert=${options.tls.cert}`, `--key=${options.tls.key}`, '--ssl-only'] : [];
+  const process = ManagedProcess.start(path, [...tlsArgs, `127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], {
     cwd: options.cwd,
   });
   try {
@@ -24,5 +26,5 @@ export async function startWebsockify(
     await process.stop();
     throw error;
   }
-  return { process, url: `ws://127.0.0.1:${port}` };
+  return { process, url: `${options.tls ? 'wss' : 'ws'}://127.0.0.1:${port}` };
 }

@@ -12,7 +12,13 @@ describe('the client over every transport', { timeout: 60_000 }, () => {
   let server: RunningServer;
 
   before(async () => {
-    server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: true, ssl: true, ws: true });
+    server = await startOvsdbServer({
+      schemas: [ovnSchemaPath('nb')],
+      tcp: true,
+      ssl: true,
+      ws: true,
+      wss: true,
+    });
   });
   after(async () => {
     await server?.stop();
@@ -55,6 +61,15 @@ describe('the client over every transport', { timeout: 60_000 }, () => {
 
   test('ws through websockify', async () => {
     await writeAndCheck(server.ws!, {}, 'over-ws');
+  });
+
+  test('wss through a TLS websockify, the chain checked against our CA', async () => {
+    const pki = server.pki!;
+    await writeAndCheck(server.wss!, { tls: { caFile: pki.caCert } }, 'over-wss');
+    await assert.rejects(
+      connect(server.wss!, { tls: { caFile: pki.otherCaCert } }),
+      (e: unknown) => (e as { code?: string }).code === 'OVNDB_TLS',
+    );
   });
 
   test('a comma list skips an unreachable remote', async () => {
