@@ -11,6 +11,7 @@ export { connect, NoRemoteReachableError } from './client/connect.js';
 export type { ConnectionState, ConnectionStatus } from './client/connection-state.js';
 export { type CallOptions, type ClientOptions, defaultClientOptions } from './client/options.js';
 export { OvndbError } from './errors.js';
+export * from './model/index.js';
 export * from './protocol/base-type.js';
 export * from './protocol/column-type.js';
 export * from './protocol/conditions.js';

@@ -1,0 +1,6 @@
+// Generated from schemas/_server.ovsschema (_Server 1.2.0) by `npm run gen`.
+// Do not edit by hand: change the schema or the generator and run it again.
+
+export * from './model.js';
+export type * from './rows.js';
+export { schemaJson } from './schema.js';
