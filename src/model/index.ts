@@ -6,4 +6,14 @@
 
 export { buildDatabaseModel } from './build-model.js';
 export type { DatabaseModel, RowOf, TableDescriptor } from './descriptor.js';
+export {
+  compareSchemas,
+  describeDifference,
+  type EnumSide,
+  type SchemaDifference,
+  type SchemaDifferenceKind,
+  type SchemaSkew,
+  SchemaSkewError,
+} from './schema-skew.js';
+export { ColumnNotOnServerError, ServerSchemaView } from './server-schema-view.js';
 export { InvalidUuidError, isUuid, toUuid, type Uuid } from './uuid.js';
