@@ -14,7 +14,7 @@ if (!existsSync(runCasesScript)) {
 }
 let failed = false;
 for (const suite of conformanceSuites()) {
-  process.stdout.write(`== ${suite.kind}\n`);
+  process.stdout.write(`== ${suite.name}\n`);
   const r = spawnSync('python3', [runCasesScript, suite.kind, ...suite.args], {
     cwd: repoRoot,
     stdio: 'inherit',

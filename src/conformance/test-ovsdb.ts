@@ -1,5 +1,6 @@
 /**
- * A driver with the command line of Open vSwitch's tests/test-ovsdb.py, for running
+ * A driver with the command line of Open vSwitch's tests/test-ovsdb.py (and, for the
+ * condition and mutation commands, of its C twin test-ovsdb), for running
  * OVS's own test vectors against ovndb:
  *
  *   node --import tsx src/conformance/test-ovsdb.ts [-t SECS] COMMAND ARG...
@@ -8,13 +9,15 @@
  * stderr and exits 1. Commands live in a table so more (such as `idl`) can be added.
  */
 import { writeSync } from 'node:fs';
+import { ClauseError, MutationError } from '../protocol/mutation-errors.js';
 import { InvalidValueError, SchemaError } from '../protocol/validation-errors.js';
+import { COND_MUTATION_COMMANDS } from './cond-mutation-commands.js';
 import { DATA_COMMANDS, type DriverCommand, ovsErrorText } from './data-commands.js';
 
 const PROGRAM = 'test-ovsdb';
 
 /** Every command the driver knows. */
-const COMMANDS: Readonly<Record<string, DriverCommand>> = { ...DATA_COMMANDS };
+const COMMANDS: Readonly<Record<string, DriverCommand>> = { ...DATA_COMMANDS, ...COND_MUTATION_COMMANDS };
 
 // Output goes out synchronously so nothing is lost when we exit on an error.
 function print(line: string): void {
@@ -55,6 +58,7 @@ async function main(argv: string[]): Promise<void> {
     await command.run(args, print);
   } catch (e) {
     if (e instanceof SchemaError || e instanceof InvalidValueError) fail(ovsErrorText(e));
+    if (e instanceof ClauseError || e instanceof MutationError) fail(`${e.tag}: ${e.reason}`);
     fail(`${PROGRAM}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }

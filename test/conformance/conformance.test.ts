@@ -39,6 +39,6 @@ async function runSuite(suite: ConformanceSuite): Promise<void> {
 
 describe('conformance with Open vSwitch test vectors (v3.1.0)', { timeout: 300_000 }, () => {
   for (const suite of conformanceSuites()) {
-    test(`${suite.kind}: ${suite.expectedPassed}/${suite.expectedPassed}`, { skip }, () => runSuite(suite));
+    test(`${suite.name} (${suite.kind}): ${suite.expectedPassed} pass`, { skip }, () => runSuite(suite));
   }
 });
