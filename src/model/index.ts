@@ -7,6 +7,19 @@
 export { buildDatabaseModel } from './build-model.js';
 export type { DatabaseModel, RowOf, TableDescriptor } from './descriptor.js';
 export {
+  CLEAR,
+  type Clear,
+  decodeRow,
+  decodeValue,
+  type EncodeRowOptions,
+  encodeRow,
+  encodeValue,
+  NamedRef,
+  namedRef,
+  type RowWrite,
+  type WriteValue,
+} from './row-codec.js';
+export {
   compareSchemas,
   describeDifference,
   type EnumSide,
