@@ -6,15 +6,9 @@
 import type { BaseType } from '../protocol/base-type.js';
 import type { ColumnType } from '../protocol/column-type.js';
 import type { TableSchema } from '../protocol/schema.js';
-import { InvalidValueError, type ValueLocation } from '../protocol/validation-errors.js';
+import type { ValueLocation } from '../protocol/validation-errors.js';
+import { codecFailure } from './codec-failure.js';
 import type { TableDescriptor } from './descriptor.js';
-
-function fail(reason: string, value: unknown, table: string | undefined, column: string | undefined): never {
-  const where: ValueLocation = {};
-  if (table !== undefined) where.table = table;
-  if (column !== undefined) where.column = column;
-  throw new InvalidValueError('syntax', reason, value, where);
-}
 
 function decodeAtom(base: BaseType, wire: unknown, table?: string, column?: string): unknown {
   switch (base.type) {
@@ -36,7 +30,7 @@ function decodeAtom(base: BaseType, wire: unknown, table?: string, column?: stri
       }
       break;
   }
-  return fail(`expected ${base.type}`, wire, table, column);
+  return codecFailure(`expected ${base.type}`, wire, table, column);
 }
 
 function isTagged(wire: unknown, tag: string): wire is [string, unknown[]] {
@@ -53,7 +47,7 @@ function setEntry(obj: Record<string, unknown>, key: string, value: unknown): vo
 }
 
 function decodeMap(type: ColumnType, wire: unknown, table?: string, column?: string): unknown {
-  if (!isTagged(wire, 'map')) return fail('expected ["map", <array>]', wire, table, column);
+  if (!isTagged(wire, 'map')) return codecFailure('expected ["map", <array>]', wire, table, column);
   const pairs = wire[1];
   const key = type.key;
   const val = type.value as BaseType;
@@ -62,7 +56,8 @@ function decodeMap(type: ColumnType, wire: unknown, table?: string, column?: str
     const record: Record<string, unknown> = {};
     for (let i = 0; i < n; i++) {
       const pair = pairs[i];
-      if (!Array.isArray(pair) || pair.length !== 2) fail('expected 2-element array', pair, table, column);
+      if (!Array.isArray(pair) || pair.length !== 2)
+        codecFailure('expected 2-element array', pair, table, column);
       setEntry(
         record,
         decodeAtom(key, pair[0], table, column) as string,
@@ -74,7 +69,8 @@ function decodeMap(type: ColumnType, wire: unknown, table?: string, column?: str
   const map = new Map<unknown, unknown>();
   for (let i = 0; i < n; i++) {
     const pair = pairs[i];
-    if (!Array.isArray(pair) || pair.length !== 2) fail('expected 2-element array', pair, table, column);
+    if (!Array.isArray(pair) || pair.length !== 2)
+      codecFailure('expected 2-element array', pair, table, column);
     map.set(decodeAtom(key, pair[0], table, column), decodeAtom(val, pair[1], table, column));
   }
   return map;
@@ -88,7 +84,7 @@ function decodeColumn(type: ColumnType, wire: unknown, table?: string, column?: 
     const elements = wire[1];
     // An optional value is a set of 0 or 1 element; empty decodes to undefined (property absent).
     if (elements.length === 0 && type.min === 0) return undefined;
-    if (elements.length !== 1) fail('expected exactly one element', wire, table, column);
+    if (elements.length !== 1) codecFailure('expected exactly one element', wire, table, column);
     return decodeAtom(type.key, elements[0], table, column);
   }
   // A one-element set may arrive as the bare atom.

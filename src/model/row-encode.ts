@@ -9,6 +9,7 @@ import type { WireAtom, WireRow, WireValue } from '../protocol/notation.js';
 import type { TableSchema } from '../protocol/schema.js';
 import { InvalidOperationError } from '../protocol/validation.js';
 import { InvalidValueError, type ValueLocation } from '../protocol/validation-errors.js';
+import { codecFailure } from './codec-failure.js';
 import type { TableDescriptor } from './descriptor.js';
 import { CLEAR, NamedRef } from './write-markers.js';
 
@@ -23,14 +24,6 @@ export interface EncodeRowOptions {
    * change after insert are refused. @default false (a row for `insert`)
    */
   partial?: boolean;
-}
-
-// The location object is only built when an error is thrown: none on the success path.
-function fail(reason: string, value: unknown, table: string | undefined, column: string | undefined): never {
-  const where: ValueLocation = {};
-  if (table !== undefined) where.table = table;
-  if (column !== undefined) where.column = column;
-  throw new InvalidValueError('syntax', reason, value, where);
 }
 
 function encodeAtom(base: BaseType, value: unknown, table?: string, column?: string): WireAtom {
@@ -54,12 +47,12 @@ function encodeAtom(base: BaseType, value: unknown, table?: string, column?: str
     case 'uuid':
       if (typeof value === 'string') {
         if (UUID_RE.test(value)) return ['uuid', value];
-        return fail(`"${value}" is not a valid UUID`, value, table, column);
+        return codecFailure(`"${value}" is not a valid UUID`, value, table, column);
       }
       if (value instanceof NamedRef) return ['named-uuid', value.name];
       break;
   }
-  return fail(`expected ${base.type}`, value, table, column);
+  return codecFailure(`expected ${base.type}`, value, table, column);
 }
 
 function emptyOf(type: ColumnType, value: unknown, table?: string, column?: string): WireValue {
@@ -75,7 +68,7 @@ function emptyOf(type: ColumnType, value: unknown, table?: string, column?: stri
 function checkCount(type: ColumnType, n: number, value: unknown, table?: string, column?: string): void {
   if (n < type.min || n > type.max) {
     const max = type.max === Number.POSITIVE_INFINITY ? 'unlimited' : String(type.max);
-    fail(`expected ${type.min} to ${max} elements but ${n} are present`, value, table, column);
+    codecFailure(`expected ${type.min} to ${max} elements but ${n} are present`, value, table, column);
   }
 }
 
@@ -97,7 +90,7 @@ function encodeMap(type: ColumnType, value: unknown, table?: string, column?: st
     }
   } else {
     const expected = key.type === 'string' ? 'an object or a Map' : 'a Map';
-    return fail(`expected ${expected} for a map column`, value, table, column);
+    return codecFailure(`expected ${expected} for a map column`, value, table, column);
   }
   checkCount(type, pairs.length, value, table, column);
   return ['map', pairs];
@@ -108,7 +101,7 @@ function encodeColumn(type: ColumnType, value: unknown, table?: string, column?:
   if (type.value !== undefined) return encodeMap(type, value, table, column);
   // Scalars and optional values travel as the bare atom (a one-element set).
   if (type.max === 1) return encodeAtom(type.key, value, table, column);
-  if (!Array.isArray(value)) return fail('expected an array for a set column', value, table, column);
+  if (!Array.isArray(value)) return codecFailure('expected an array for a set column', value, table, column);
   const n = value.length;
   checkCount(type, n, value, table, column);
   const atoms = new Array<WireAtom>(n);
