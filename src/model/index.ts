@@ -29,4 +29,27 @@ export {
   SchemaSkewError,
 } from './schema-skew.js';
 export { ColumnNotOnServerError, ServerSchemaView } from './server-schema-view.js';
+export {
+  type ColumnOf,
+  type ConditionValue,
+  type MutationValue,
+  mutateColumn,
+  type TypedCondition,
+  type TypedMutation,
+  whereColumn,
+} from './typed-clauses.js';
+export {
+  deleteRows,
+  type InsertedRow,
+  type InsertedUuids,
+  type InsertRowOptions,
+  insertRow,
+  MissingInsertResultError,
+  mutateRows,
+  selectRows,
+  type TypedInsertOperation,
+  typedResults,
+  updateRows,
+  waitRows,
+} from './typed-ops.js';
 export { InvalidUuidError, isUuid, toUuid, type Uuid } from './uuid.js';
