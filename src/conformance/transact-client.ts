@@ -6,7 +6,7 @@
  * what gets printed, and prints the reply as one JSON line with sorted keys.
  */
 import { connect } from '../client/connect.js';
-import { toSortedJson } from './sorted-json.js';
+import { printJson } from './data-json.js';
 
 async function main(argv: string[]): Promise<number> {
   const [remote, txnText] = argv;
@@ -19,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
   const client = await connect(remote, { validate: false });
   try {
     const reply = await client.transactRaw(String(database), operations);
-    process.stdout.write(`${toSortedJson(reply)}\n`);
+    process.stdout.write(`${printJson(reply)}\n`);
     return 0;
   } finally {
     await client.close();

@@ -5,6 +5,7 @@
  */
 import type { BaseType } from '../protocol/base-type.js';
 import type { ColumnType } from '../protocol/column-type.js';
+import { UUID_PATTERN } from '../protocol/identifiers.js';
 import type { WireAtom, WireRow, WireValue } from '../protocol/notation.js';
 import type { TableSchema } from '../protocol/schema.js';
 import { InvalidOperationError } from '../protocol/validation.js';
@@ -13,7 +14,6 @@ import { codecFailure } from './codec-failure.js';
 import type { TableDescriptor } from './descriptor.js';
 import { CLEAR, NamedRef } from './write-markers.js';
 
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -46,7 +46,7 @@ function encodeAtom(base: BaseType, value: unknown, table?: string, column?: str
       break;
     case 'uuid':
       if (typeof value === 'string') {
-        if (UUID_RE.test(value)) return ['uuid', value];
+        if (UUID_PATTERN.test(value)) return ['uuid', value];
         return codecFailure(`"${value}" is not a valid UUID`, value, table, column);
       }
       if (value instanceof NamedRef) return ['named-uuid', value.name];

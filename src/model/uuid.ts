@@ -1,4 +1,5 @@
 import { OvndbError } from '../errors.js';
+import { UUID_PATTERN } from '../protocol/identifiers.js';
 
 // A unique symbol that exists only in the type system: the brand cannot be forged by
 // spreading or indexing, so the only way to a Uuid is a cast or one of the helpers below.
@@ -11,8 +12,6 @@ declare const uuidBrand: unique symbol;
  * argument accepts a UUID of any table (and is what untyped uuid columns hold).
  */
 export type Uuid<Table extends string = string> = string & { readonly [uuidBrand]: Table };
-
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** A string that is not a UUID was given where one is required. */
 export class InvalidUuidError extends OvndbError {
@@ -27,7 +26,7 @@ export class InvalidUuidError extends OvndbError {
 
 /** True when `text` is a UUID in the 8-4-4-4-12 hexadecimal form OVSDB uses. */
 export function isUuid(text: string): text is Uuid {
-  return UUID_RE.test(text);
+  return UUID_PATTERN.test(text);
 }
 
 /**
@@ -36,6 +35,6 @@ export function isUuid(text: string): text is Uuid {
  * Throws {@link InvalidUuidError}.
  */
 export function toUuid<Table extends string = string>(text: string): Uuid<Table> {
-  if (!UUID_RE.test(text)) throw new InvalidUuidError(text);
+  if (!UUID_PATTERN.test(text)) throw new InvalidUuidError(text);
   return text as Uuid<Table>;
 }

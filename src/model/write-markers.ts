@@ -2,11 +2,12 @@
  * Values with a special meaning in rows to write: a reference to a row inserted earlier in
  * the same transaction ({@link namedRef}) and "empty this column" ({@link CLEAR}).
  */
+
+import { ID_PATTERN } from '../protocol/identifiers.js';
 import { InvalidValueError } from '../protocol/validation-errors.js';
 import type { Uuid } from './uuid.js';
 
 // The form ovsdb-server accepts for a uuid-name: an identifier.
-const NAME_RE = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 
 // Type-only key for the phantom target table: it never exists at runtime.
 declare const refTable: unique symbol;
@@ -34,7 +35,7 @@ export class NamedRef<Table extends string = string> {
  * Throws `InvalidValueError` when `name` is not an identifier (ovsdb-server would refuse it).
  */
 export function namedRef<Table extends string = string>(name: string): NamedRef<Table> {
-  if (!NAME_RE.test(name)) {
+  if (!ID_PATTERN.test(name)) {
     throw new InvalidValueError('syntax', `"${name}" is not a valid named-uuid`, name);
   }
   return new NamedRef<Table>(name);

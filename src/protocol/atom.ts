@@ -1,5 +1,6 @@
 import { atomToText } from './atom-text.js';
 import type { AtomicType, BaseType } from './base-type.js';
+import { ID_PATTERN, UUID_PATTERN } from './identifiers.js';
 import type { WireAtom } from './notation.js';
 import { formatG15 } from './number-format.js';
 import { codePointLength, compareCodePoints } from './string-order.js';
@@ -8,8 +9,6 @@ import { InvalidValueError, type ValueLocation } from './validation-errors.js';
 /** The all-zeros UUID: the default value of a uuid atom. */
 export const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const NAMED_UUID_RE = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -96,11 +95,11 @@ function parseAtomShape(
 function parseUuid(wire: unknown, where?: ValueLocation, opts?: CheckOptions): WireAtom {
   if (Array.isArray(wire) && wire.length === 2 && typeof wire[1] === 'string') {
     if (wire[0] === 'uuid') {
-      if (!UUID_RE.test(wire[1])) syntax(`"${wire[1]}" is not a valid UUID`, wire, where);
+      if (!UUID_PATTERN.test(wire[1])) syntax(`"${wire[1]}" is not a valid UUID`, wire, where);
       return ['uuid', wire[1].toLowerCase()];
     }
     if (wire[0] === 'named-uuid' && opts?.allowNamedUuid) {
-      if (!NAMED_UUID_RE.test(wire[1])) syntax(`"${wire[1]}" is not a valid named-uuid`, wire, where);
+      if (!ID_PATTERN.test(wire[1])) syntax(`"${wire[1]}" is not a valid named-uuid`, wire, where);
       return ['named-uuid', wire[1]];
     }
   }

@@ -5,7 +5,7 @@
  */
 import type { ColumnType } from './column-type.js';
 import { type QuickCheck, quickCheckFor } from './fast-check.js';
-import type { ColumnSchema, TableSchema } from './schema.js';
+import { type ColumnSchema, IMPLICIT_COLUMNS, type TableSchema } from './schema.js';
 
 /** One column's facts for validation. */
 export interface ColumnRule {
@@ -20,14 +20,6 @@ export interface ColumnRule {
   readonly keysType: ColumnType;
   readonly checkKeys: QuickCheck;
 }
-
-const UUID_TYPE: ColumnType = { key: { type: 'uuid' }, min: 1, max: 1 };
-const IMPLICIT_COLUMNS: readonly ColumnSchema[] = ['_uuid', '_version'].map((name) => ({
-  name,
-  type: UUID_TYPE,
-  ephemeral: false,
-  mutable: false,
-}));
 
 function ruleFor(schema: ColumnSchema, implicit: boolean): ColumnRule {
   const anySizeType = { ...schema.type, min: 0, max: Number.POSITIVE_INFINITY };
@@ -50,7 +42,7 @@ export function columnRules(table: TableSchema): ReadonlyMap<string, ColumnRule>
   let rules = cache.get(table);
   if (rules === undefined) {
     const built = new Map<string, ColumnRule>();
-    for (const column of IMPLICIT_COLUMNS) built.set(column.name, ruleFor(column, true));
+    for (const column of IMPLICIT_COLUMNS.values()) built.set(column.name, ruleFor(column, true));
     for (const column of table.columns.values()) built.set(column.name, ruleFor(column, false));
     rules = built;
     cache.set(table, rules);

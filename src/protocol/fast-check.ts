@@ -7,12 +7,11 @@
  */
 import type { AtomicType, BaseType } from './base-type.js';
 import type { ColumnType } from './column-type.js';
+import { ID_PATTERN, UUID_PATTERN } from './identifiers.js';
 
 /** True when a value is certainly valid; false means "not confirmed", never "invalid". */
 export type QuickCheck = (value: unknown) => boolean;
 
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const ID_RE = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 // Any UTF-16 surrogate: pairs are fine but need the full check to tell them from lone ones.
 const SURROGATE_RE = /[\uD800-\uDFFF]/;
 
@@ -26,7 +25,7 @@ const atomTests: Record<AtomicType, QuickCheck> = {
     Array.isArray(v) &&
     v.length === 2 &&
     typeof v[1] === 'string' &&
-    (v[0] === 'uuid' ? UUID_RE.test(v[1]) : v[0] === 'named-uuid' && ID_RE.test(v[1])),
+    (v[0] === 'uuid' ? UUID_PATTERN.test(v[1]) : v[0] === 'named-uuid' && ID_PATTERN.test(v[1])),
 };
 
 const never: QuickCheck = () => false;

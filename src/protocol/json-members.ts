@@ -1,13 +1,12 @@
+import { ID_PATTERN } from './identifiers.js';
 import { SchemaError } from './validation-errors.js';
 
 /** JSON kinds a schema member may have, as ovsdb-server's parser names them. */
 export type MemberKind = 'string' | 'id' | 'object' | 'array' | 'boolean' | 'integer' | 'number';
 
-const ID_RE = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
-
 /** True for an OVSDB identifier: a letter or `_`, then letters, digits or `_`. */
 export function isIdentifier(value: unknown): value is string {
-  return typeof value === 'string' && ID_RE.test(value);
+  return typeof value === 'string' && ID_PATTERN.test(value);
 }
 
 /** True for a plain JSON object (not an array, not null). */

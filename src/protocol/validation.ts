@@ -8,6 +8,7 @@ import { type ColumnType, isMapType } from './column-type.js';
 import type { Condition } from './conditions.js';
 import { conditionFunctions } from './conditions.js';
 import { checkDatum } from './datum.js';
+import { ID_PATTERN } from './identifiers.js';
 import type { Mutation } from './mutations.js';
 import { arithmeticMutators } from './mutations.js';
 import type { WireRow } from './notation.js';
@@ -59,8 +60,6 @@ export function validateOperations(schema: DatabaseSchema, operations: readonly 
   for (let i = 0; i < operations.length; i++) validateOperation(schema, operations[i]!, i);
 }
 
-const ID = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
-
 /**
  * Throws unless `name` is an OVSDB <id> (letters, digits and underscores, not starting with a
  * digit), as lock names and `uuid-name`s must be; the server would answer `syntax error`.
@@ -70,7 +69,7 @@ export function checkId(
   what: string,
   where: { operationIndex: number; table?: string } = { operationIndex: -1 },
 ): void {
-  if (typeof name !== 'string' || !ID.test(name)) {
+  if (typeof name !== 'string' || !ID_PATTERN.test(name)) {
     throw new InvalidOperationError(
       'bad-operation',
       `${what} must be letters, digits and underscores, not starting with a digit`,
