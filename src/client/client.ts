@@ -282,6 +282,40 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     return this.call(method, [lockId], options);
   }
 
+  /** True while at least one {@link pauseReading} hold is unreleased. */
+  get readingPaused(): boolean {
+    return this.rpc.readingPaused;
+  }
+
+  /**
+   * Stops reading from the server until every hold is released; returns this hold's release
+   * function (idempotent). For a consumer of `update*` events whose queue is full: memory stays
+   * bounded because the kernel window closes and ovsdb-server, with a backlog toward us,
+   * coalesces monitor changes instead of queuing them.
+   *
+   * The tradeoff: while paused, replies to this client's own requests are delayed as well (they
+   * queue behind the unread updates), so a call with a timeout may time out, and locks or
+   * transactions wait. And the session must stay alive: ovsdb-server drops a session whose
+   * inactivity probe goes unanswered, and it does not even read our messages while its backlog
+   * toward us is nonempty. So a paused client still reads one chunk every
+   * {@link ClientOptions.pausedTrickleIntervalMs} (updates in it are emitted as usual: expect a
+   * trickle of events, bounded by that rate) and sends an `echo` every
+   * {@link ClientOptions.pausedEchoIntervalMs}.
+   *
+   * @example
+   * ```ts
+   * const release = client.pauseReading();
+   * await queue.drained();
+   * release();
+   * ```
+   */
+  pauseReading(): () => void {
+    return this.rpc.pauseReading({
+      trickleIntervalMs: this.options.pausedTrickleIntervalMs,
+      echoIntervalMs: this.options.pausedEchoIntervalMs,
+    });
+  }
+
   /** `echo`: the server returns the params; a liveness check. */
   async echo(params: unknown[] = [], options?: CallOptions): Promise<unknown[]> {
     return (await this.call('echo', params, options)) as unknown[];

@@ -32,6 +32,21 @@ export interface ClientOptions {
    * @default 1024
    */
   maxInFlight?: number;
+  /**
+   * While reading is paused ({@link OvsdbClient.pauseReading}), read one chunk from the server
+   * every this many ms, so that its output backlog toward us shrinks (which it counts as
+   * activity) and its own `echo` inactivity probe (sent after 5 s idle by default; the session
+   * is dropped 5 s later) is eventually read and answered. Frames in the chunk are delivered as
+   * usual. 0 disables it.
+   * @default 1000
+   */
+  pausedTrickleIntervalMs?: number;
+  /**
+   * While reading is paused, send an `echo` request every this many ms; the server reads it
+   * (and counts activity) whenever its backlog toward us is empty. 0 disables it.
+   * @default 2000
+   */
+  pausedEchoIntervalMs?: number;
   /** TLS material for `ssl:` and `wss:` remotes. */
   tls?: TransportOptions['tls'];
   /** Extra options for `ws:`/`wss:` remotes. */
@@ -46,7 +61,16 @@ export interface ClientOptions {
 
 /** {@link ClientOptions} with every default filled in. */
 export type ResolvedClientOptions = Required<
-  Pick<ClientOptions, 'connectTimeoutMs' | 'requestTimeoutMs' | 'validate' | 'maxFrameBytes' | 'maxInFlight'>
+  Pick<
+    ClientOptions,
+    | 'connectTimeoutMs'
+    | 'requestTimeoutMs'
+    | 'validate'
+    | 'maxFrameBytes'
+    | 'maxInFlight'
+    | 'pausedTrickleIntervalMs'
+    | 'pausedEchoIntervalMs'
+  >
 > &
   ClientOptions;
 
@@ -57,6 +81,8 @@ export const defaultClientOptions = {
   validate: true,
   maxFrameBytes: 256 * 1024 * 1024,
   maxInFlight: 1024,
+  pausedTrickleIntervalMs: 1000,
+  pausedEchoIntervalMs: 2000,
 } as const;
 
 /** Fills in the defaults. */
@@ -69,6 +95,8 @@ export function resolveClientOptions(options: ClientOptions = {}): ResolvedClien
     validate: options.validate ?? defaultClientOptions.validate,
     maxFrameBytes: options.maxFrameBytes ?? defaultClientOptions.maxFrameBytes,
     maxInFlight: options.maxInFlight ?? defaultClientOptions.maxInFlight,
+    pausedTrickleIntervalMs: options.pausedTrickleIntervalMs ?? defaultClientOptions.pausedTrickleIntervalMs,
+    pausedEchoIntervalMs: options.pausedEchoIntervalMs ?? defaultClientOptions.pausedEchoIntervalMs,
   };
 }
 

@@ -27,6 +27,7 @@ import { JsonFrameSplitter } from './frame-splitter.js';
 import { FrameWriter } from './frame-writer.js';
 import { type Logger, silentLogger } from './logger.js';
 import { PendingRequest, type ResponseShaping } from './pending-request.js';
+import { ReadPause, type ReadPauseIntervals } from './read-pause.js';
 import {
   BadFrameError,
   ConnectionClosedError,
@@ -63,6 +64,17 @@ export interface RpcConnectionOptions {
   trace?: (direction: 'in' | 'out', frame: string) => void;
   /** Where the connection reports protocol faults and handler failures. @default silent */
   logger?: Logger;
+  /**
+   * While reading is paused, read one chunk every this many ms so the server's inactivity
+   * probe sees its backlog shrink. 0 disables it. See {@link RpcConnection.pauseReading}.
+   * @default 1000
+   */
+  trickleIntervalMs?: number;
+  /**
+   * While reading is paused, send an `echo` request every this many ms. 0 disables it.
+   * @default 2000
+   */
+  pausedEchoIntervalMs?: number;
 }
 
 /** Per-request options. */
@@ -111,6 +123,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   private inFlightCount = 0;
   private lastId = 0;
   private isClosed = false;
+  private readonly readPause: ReadPause;
 
   constructor(transport: Transport, options: RpcConnectionOptions = {}) {
     super();
@@ -133,6 +146,19 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
       return null;
     };
     this.server.addMethod('echo', (params) => params);
+    this.readPause = new ReadPause(
+      {
+        pause: () => this.transport.pause(),
+        resume: () => this.transport.resume(),
+        sendEcho: () => this.sendKeepAliveEcho(),
+      },
+      {
+        ...(options.trickleIntervalMs !== undefined ? { trickleIntervalMs: options.trickleIntervalMs } : {}),
+        ...(options.pausedEchoIntervalMs !== undefined
+          ? { echoIntervalMs: options.pausedEchoIntervalMs }
+          : {}),
+      },
+    );
     // Last: the transport may hand over data it held as soon as handlers are installed.
     transport.setHandlers({
       data: (chunk) => this.onData(chunk),
@@ -154,6 +180,27 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   /** Requests waiting, unwritten, for a pipeline slot. */
   get queued(): number {
     return this.queuedCount;
+  }
+
+  /** True while at least one {@link pauseReading} hold is unreleased. */
+  get readingPaused(): boolean {
+    return this.readPause.paused;
+  }
+
+  /**
+   * Stops reading from the server until every hold is released; returns this hold's release
+   * (calling it again does nothing). Meant for a consumer whose queue is full: memory stays
+   * bounded because the kernel window closes and ovsdb-server, seeing its backlog toward us,
+   * coalesces monitor changes instead of queuing them. To keep the server's inactivity probe
+   * from dropping the session, a paused connection still reads one chunk per trickle interval
+   * (frames in it are delivered as usual) and sends an `echo` per echo interval; `intervals`
+   * overrides the connection's options for a pause that this call starts.
+   *
+   * Replies to our own requests are delayed too while paused. After close it does nothing.
+   */
+  pauseReading(intervals?: ReadPauseIntervals): () => void {
+    if (this.isClosed) return () => {};
+    return this.readPause.acquire(intervals);
   }
 
   /** Sends a request; resolves with `result`, rejects RpcRemoteError when `error` is non-null. */
@@ -274,6 +321,20 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     this.pump();
   }
 
+  /**
+   * An `echo` that only exists to count as activity for the server's inactivity probe. It skips
+   * the pipeline bound (liveness must not wait behind user requests) and nobody awaits it: its
+   * reply may come late, and a close only rejects it into the void.
+   */
+  private sendKeepAliveEcho(): void {
+    if (this.isClosed) return;
+    const id = ++this.lastId;
+    const entry = new PendingRequest(id, 'echo', encodeRequest(id, 'echo', ['ovndb-read-paused']));
+    entry.response.catch(() => {});
+    this.pending.set(id, entry);
+    this.admit(entry);
+  }
+
   /** Moves waiting requests into free pipeline slots. */
   private pump(): void {
     while (this.inFlightCount < this.maxInFlight && this.queuedCount > 0) {
@@ -293,6 +354,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
 
   private onData(chunk: Buffer): void {
     if (this.isClosed) return;
+    this.readPause.chunkReceived();
     try {
       this.splitter.push(chunk);
     } catch (error) {
@@ -396,6 +458,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   private shutdown(error: Error | undefined, action: TransportAction): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.readPause.stop();
     if (this.pending.size > 0) {
       const closedError = new ConnectionClosedError(
         error === undefined ? 'connection closed' : `connection closed: ${error.message}`,

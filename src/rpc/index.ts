@@ -12,6 +12,11 @@ export {
 export { JsonFrameSplitter, type JsonFrameSplitterOptions } from './frame-splitter.js';
 export { type Logger, silentLogger } from './logger.js';
 export {
+  DEFAULT_PAUSED_ECHO_INTERVAL_MS,
+  DEFAULT_TRICKLE_INTERVAL_MS,
+  type ReadPauseIntervals,
+} from './read-pause.js';
+export {
   BadFrameError,
   ConnectionClosedError,
   FrameTooLargeError,

@@ -19,6 +19,8 @@ export class SocketTransport implements Transport {
   #closed = false;
   /** Set when the socket closed before anyone listened; reported on setHandlers. */
   #closedEarly = false;
+  /** Reading paused by the owner; `setHandlers` must not undo it. */
+  #paused = false;
   #graceTimer: NodeJS.Timeout | undefined;
 
   constructor(remote: string, socket: Socket) {
@@ -40,7 +42,22 @@ export class SocketTransport implements Transport {
       handlers.close(this.#failure);
       return;
     }
-    this.#socket.resume();
+    if (!this.#paused) this.#socket.resume();
+  }
+
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    // A paused node socket keeps reading only until its stream buffer reaches the high-water
+    // mark, then stops: memory stays bounded and the kernel window closes.
+    this.#socket.pause();
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    // Before handlers exist the socket stays paused; setHandlers resumes it.
+    if (this.#handlers !== undefined && !this.#closedEarly) this.#socket.resume();
   }
 
   write(data: string | Buffer): boolean {

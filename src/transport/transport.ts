@@ -24,6 +24,15 @@ export interface Transport {
    * should stop writing until `drain`. Bytes are never dropped either way.
    */
   write(data: string | Buffer): boolean;
+  /**
+   * Stops delivering `data` and, once local buffers fill, stops reading from the network, so
+   * the kernel's receive window closes and the server sees backpressure. Idempotent. Bytes
+   * already received are held, never dropped; the close of the peer may go unnoticed until
+   * reading resumes.
+   */
+  pause(): void;
+  /** Delivers `data` again after {@link Transport.pause}. Idempotent. */
+  resume(): void;
   /** Closes gracefully after queued bytes are flushed. */
   close(): void;
   /** Closes at once; `error` is reported to `close` handlers. */

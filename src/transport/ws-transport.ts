@@ -34,12 +34,17 @@ export class WebSocketTransport implements Transport {
   #closed = false;
   #closedEarly = false;
   #needDrain = false;
+  /** Reading paused by the owner; `setHandlers` must not undo it. */
+  #paused = false;
+  /** Inside {@link WebSocketTransport.#flow}. */
+  #flowing = false;
 
   constructor(remote: string, ws: WebSocket) {
     this.remote = remote;
     this.#ws = ws;
     ws.on('message', (data: Buffer) => {
-      if (this.#handlers === undefined) this.#held.push(data);
+      // ws may still parse frames it already buffered after pause(); hold them until resume.
+      if (this.#handlers === undefined || this.#paused) this.#held.push(data);
       else this.#handlers.data(data);
     });
     ws.on('error', (error) => {
@@ -52,15 +57,20 @@ export class WebSocketTransport implements Transport {
 
   setHandlers(handlers: TransportHandlers): void {
     this.#handlers = handlers;
-    const held = this.#held;
-    this.#held = [];
-    for (const chunk of held) handlers.data(chunk);
-    if (this.#closedEarly) {
-      this.#closedEarly = false;
-      handlers.close(this.#failure);
-      return;
-    }
-    this.#ws.resume();
+    if (!this.#paused) this.#flow();
+  }
+
+  pause(): void {
+    if (this.#paused) return;
+    this.#paused = true;
+    // Pauses the underlying socket: the kernel window closes once its buffers fill.
+    this.#ws.pause();
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    if (this.#handlers !== undefined) this.#flow();
   }
 
   write(data: string | Buffer): boolean {
@@ -94,10 +104,34 @@ export class WebSocketTransport implements Transport {
     this.#handlers?.drain();
   }
 
+  /**
+   * Hands held frames to the handlers in order, then a close that waited behind them, then
+   * reads from the network again. Stops wherever a handler pauses (a trickle read wants
+   * exactly one chunk); the rest stays held.
+   */
+  #flow(): void {
+    // A handler may pause and resume again from inside `data`; the outer call carries on.
+    if (this.#flowing) return;
+    this.#flowing = true;
+    const handlers = this.#handlers!;
+    let next = 0;
+    while (next < this.#held.length && !this.#paused) handlers.data(this.#held[next++]!);
+    this.#held = next === this.#held.length ? [] : this.#held.slice(next);
+    this.#flowing = false;
+    if (this.#paused) return;
+    if (this.#closedEarly) {
+      this.#closedEarly = false;
+      handlers.close(this.#failure);
+      return;
+    }
+    if (!this.#closed) this.#ws.resume();
+  }
+
   #finish(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#handlers === undefined) this.#closedEarly = true;
+    // Held frames come before the close; while paused the close waits for resume.
+    if (this.#handlers === undefined || this.#paused) this.#closedEarly = true;
     else this.#handlers.close(this.#failure);
   }
 }

@@ -24,6 +24,11 @@ export class MemoryTransport implements Transport {
     this.closedBy ??= 'close';
   }
 
+  /** Nothing arrives by itself here, so there is nothing to hold. */
+  pause(): void {}
+
+  resume(): void {}
+
   destroy(error?: Error): void {
     this.closedBy ??= 'destroy';
     this.destroyError = error;

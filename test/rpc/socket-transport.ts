@@ -61,6 +61,14 @@ export class SocketTransport implements Transport {
     this.socket.end();
   }
 
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   destroy(error?: Error): void {
     this.error ??= error;
     this.socket.destroy();
