@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 
+export * from './cache/index.js';
 export { OvsdbClient, type TransactOptions } from './client/client.js';
 
 export type { ClientEvents } from './client/client-events.js';
@@ -31,3 +32,4 @@ export type { TlsOptions, TransportOptions } from './transport/index.js';
 export * from './transport/remote.js';
 export type { Transport, TransportHandlers } from './transport/transport.js';
 export * from './transport/transport-errors.js';
+export * from './txn/index.js';

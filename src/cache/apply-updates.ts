@@ -1,0 +1,127 @@
+/**
+ * Turns the server's update messages into row changes on the table stores: `update2`/`update3`
+ * (initial, insert, modify with a diff, delete) and the older `update` (old and new images),
+ * where rows entering and leaving a condition evaluated on the client become inserts and
+ * deletes.
+ */
+import { evaluateConditionsAny, type ParsedCondition, parseConditions } from '../protocol/condition-eval.js';
+import type { MonitorCondition } from '../protocol/conditions.js';
+import type { TableSchema } from '../protocol/schema.js';
+import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
+import type { RowChange } from './change.js';
+import type { TableStore } from './table-store.js';
+
+/** Receives each change as it is applied; absent when nobody listens (no change objects kept). */
+export type ChangeSink = ((change: RowChange) => void) | undefined;
+
+/** Applies one row of an update2/update3 message. Returns the number of rows touched (0 or 1). */
+function applyRow2(
+  store: TableStore,
+  uuid: string,
+  change: Record<string, unknown>,
+  sink: ChangeSink,
+): number {
+  let result: RowChange | undefined;
+  if (change.modify !== undefined) result = store.modify(uuid, change.modify as Record<string, unknown>);
+  else if (change.insert !== undefined)
+    result = store.put(uuid, change.insert as Record<string, unknown>, false);
+  else if (change.initial !== undefined)
+    result = store.put(uuid, change.initial as Record<string, unknown>, true);
+  else if ('delete' in change) result = store.delete(uuid);
+  if (result === undefined) return 0;
+  sink?.(result);
+  return 1;
+}
+
+/** Applies a whole update2/update3 payload; returns the number of rows changed. */
+export function applyUpdates2(
+  stores: ReadonlyMap<string, TableStore>,
+  updates: TableUpdates2,
+  sink: ChangeSink,
+): number {
+  let n = 0;
+  for (const table in updates) {
+    const store = stores.get(table);
+    if (store === undefined) continue;
+    const rows = updates[table] as Record<string, Record<string, unknown>>;
+    for (const uuid in rows) n += applyRow2(store, uuid, rows[uuid] as Record<string, unknown>, sink);
+  }
+  return n;
+}
+
+/**
+ * Applies the rows of an update2 payload in slices of `sliceRows`, awaiting `yieldTurn`
+ * between slices so that a big initial dump leaves the event loop free in between. Consumes
+ * `updates`: each row's wire form is dropped once applied.
+ */
+export async function applyUpdates2Sliced(
+  stores: ReadonlyMap<string, TableStore>,
+  updates: TableUpdates2,
+  sink: ChangeSink,
+  sliceRows: number,
+  yieldTurn: (rowsDone: number) => Promise<void>,
+): Promise<number> {
+  let n = 0;
+  let inSlice = 0;
+  for (const table in updates) {
+    const store = stores.get(table);
+    if (store === undefined) continue;
+    const rows = updates[table] as Record<string, Record<string, unknown> | undefined>;
+    for (const uuid in rows) {
+      n += applyRow2(store, uuid, rows[uuid] as Record<string, unknown>, sink);
+      // The parsed message is ours: dropping each applied row lets the collector reclaim the
+      // wire form while the typed rows are built, so a big dump is not held twice.
+      rows[uuid] = undefined;
+      if (++inSlice >= sliceRows) {
+        inSlice = 0;
+        await yieldTurn(n);
+      }
+    }
+  }
+  return n;
+}
+
+/** A client-side row filter for the `monitor` method, which has no server-side conditions. */
+export interface ClientFilter {
+  readonly condition: ParsedCondition;
+}
+
+/** The client-side filter of a table's monitor condition. */
+export function clientFilter(table: TableSchema, where: MonitorCondition[]): ClientFilter {
+  return { condition: parseConditions(table, where) };
+}
+
+/** Applies a whole `update` payload (full images); returns the number of rows changed. */
+export function applyUpdates1(
+  stores: ReadonlyMap<string, TableStore>,
+  updates: TableUpdates,
+  filters: ReadonlyMap<string, ClientFilter>,
+  initial: boolean,
+  sink: ChangeSink,
+): number {
+  let n = 0;
+  for (const table in updates) {
+    const store = stores.get(table);
+    if (store === undefined) continue;
+    const filter = filters.get(table);
+    const rows = updates[table] as TableUpdates[string];
+    for (const uuid in rows) {
+      const image = (rows[uuid] as { new?: Record<string, unknown> }).new;
+      let result: RowChange | undefined;
+      if (
+        image === undefined ||
+        (filter !== undefined && !evaluateConditionsAny(image as never, filter.condition))
+      ) {
+        // Deleted, or no longer (or never) matching the condition.
+        result = store.delete(uuid);
+      } else {
+        result = store.put(uuid, image, initial);
+      }
+      if (result !== undefined) {
+        n++;
+        sink?.(result);
+      }
+    }
+  }
+  return n;
+}

@@ -1,0 +1,56 @@
+/** What a replica monitors and how: the options of {@link Replica.start}. */
+import type { ColumnOf, TypedCondition } from '../model/typed-clauses.js';
+import type { IndexSpec } from './row-index.js';
+
+/** Which monitor method keeps the replica: `auto` tries them newest first. */
+export type MonitorMethod = 'auto' | 'monitor_cond_since' | 'monitor_cond' | 'monitor';
+
+/** How one table is replicated. */
+export interface ReplicaTableOptions<Row> {
+  /**
+   * Columns to replicate. Default: every column the server has (so columns a newer server
+   * adds arrive too, untyped). Columns the server lacks are left out and reported in the skew.
+   */
+  columns?: ReadonlyArray<ColumnOf<Row>>;
+  /**
+   * Replicate only rows matching any of these conditions (monitor_cond semantics: a row is
+   * included when one clause holds; `true`/`false` select all/none). Default: every row.
+   * Change later with {@link Replica.setCondition}.
+   */
+  where?: ReadonlyArray<TypedCondition<Row> | boolean>;
+  /** Client indexes, besides the schema's own unique indexes. */
+  indexes?: ReadonlyArray<IndexSpec>;
+}
+
+/** Options of {@link Replica.start}. */
+export interface ReplicaOptions<T extends object> {
+  /**
+   * Tables to replicate (`true` for all rows and columns). Default: every table of the model
+   * that the server has.
+   */
+  tables?: { [K in keyof T]?: ReplicaTableOptions<T[K]> | true };
+  /**
+   * Tables the server has and the model does not, replicated untyped by name.
+   * @default none
+   */
+  extraTables?: ReadonlyArray<string>;
+  /** @default 'auto' */
+  method?: MonitorMethod;
+  /**
+   * Rows applied per slice of the initial contents before the event loop gets a turn, so a
+   * big initial dump does not block timers and I/O for long.
+   * @default 2000
+   */
+  initialSliceRows?: number;
+  /**
+   * Called while the initial contents are applied, after each slice and at the end (rows
+   * applied so far, rows in total): progress for big dumps.
+   */
+  onProgress?: (progress: {
+    readonly rows: number;
+    readonly totalRows: number;
+    readonly tables: number;
+  }) => void;
+  /** Aborts starting. */
+  signal?: AbortSignal;
+}

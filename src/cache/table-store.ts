@@ -1,0 +1,239 @@
+/**
+ * The rows of one monitored table and its indexes. Every change makes a new row object and
+ * leaves the old one untouched, so a row handed out earlier (to a reader or in a change
+ * event) never changes under its holder. The cost of a change is that of the columns it
+ * touches: unchanged columns are shared between versions, and big sets and maps are versioned
+ * (see column-diff.ts) instead of copied.
+ */
+
+import { OvndbError } from '../errors.js';
+import { decodeValue } from '../model/row-codec.js';
+import type { TableSchema } from '../protocol/schema.js';
+import type { RowChange } from './change.js';
+import { type ColumnCodec, columnCodec, isEmptyCollection } from './column-codec.js';
+import { applyColumnDiff, isVersioned, materialize, type StoredValue } from './column-diff.js';
+import { type IndexSpec, RowIndex, UnknownIndexError } from './row-index.js';
+import type { VersionedMap } from './versioned-map.js';
+import type { VersionedSet } from './versioned-set.js';
+
+type Row = Record<string, unknown>;
+type Versioned = VersionedSet<unknown> | VersionedMap<unknown, unknown>;
+type WireRow = Readonly<Record<string, unknown>>;
+
+/** The server sent a change the replica cannot apply (e.g. a modify of a row it does not have). */
+export class ReplicaInconsistencyError extends OvndbError {
+  constructor(
+    readonly table: string,
+    readonly uuid: string,
+    reason: string,
+  ) {
+    super('OVNDB_REPLICA_INCONSISTENT', `table ${table}, row ${uuid}: ${reason}`, {
+      details: { table, uuid },
+    });
+  }
+}
+
+/** Rows of one table by UUID, with indexes. */
+export class TableStore {
+  private readonly rows = new Map<string, Row>();
+  /** Versioned big collections by row UUID, then column; only rows that have one appear. */
+  private readonly versioned = new Map<string, Map<string, Versioned>>();
+  private readonly codecs: ReadonlyArray<ColumnCodec>;
+  private readonly codecByName: ReadonlyMap<string, ColumnCodec>;
+  private readonly indexes = new Map<string, RowIndex>();
+
+  /**
+   * @param schema the table as the server has it (so columns a newer server adds decode too)
+   * @param columns the monitored columns; all of the server's when omitted
+   */
+  constructor(
+    readonly schema: TableSchema,
+    columns?: ReadonlyArray<string>,
+  ) {
+    const names = columns ?? [...schema.columns.keys()].sort();
+    this.codecs = names.map((name) => {
+      const column = schema.columns.get(name);
+      if (column === undefined)
+        throw new OvndbError('OVNDB_UNKNOWN_COLUMN', `table ${schema.name} has no column ${name}`);
+      return columnCodec(name, column.type);
+    });
+    this.codecByName = new Map(this.codecs.map((c) => [c.name, c]));
+    for (const columns of schema.indexes) {
+      if (columns.every((c) => this.codecByName.has(c))) this.addIndex({ name: columns.join('+'), columns });
+    }
+  }
+
+  /** The table's name. */
+  get name(): string {
+    return this.schema.name;
+  }
+
+  /** The monitored column names. */
+  get columnNames(): ReadonlyArray<string> {
+    return this.codecs.map((c) => c.name);
+  }
+
+  /** Number of rows. */
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** Declares an index and fills it from the rows present. */
+  addIndex(spec: IndexSpec): void {
+    const index = new RowIndex(this.name, spec.name, spec.columns);
+    for (const [uuid, row] of this.rows) index.add(uuid, row);
+    this.indexes.set(spec.name, index);
+  }
+
+  /** The row with UUID `uuid`. */
+  get(uuid: string): Row | undefined {
+    return this.rows.get(uuid);
+  }
+
+  /** Every row, in no particular order. */
+  values(): IterableIterator<Row> {
+    return this.rows.values();
+  }
+
+  /** UUIDs of the rows present. */
+  uuids(): IterableIterator<string> {
+    return this.rows.keys();
+  }
+
+  /** Rows whose key in index `name` equals `values`. */
+  find(name: string, values: ReadonlyArray<unknown>): Row[] {
+    const index = this.indexes.get(name);
+    if (index === undefined) throw new UnknownIndexError(this.name, name);
+    const out: Row[] = [];
+    for (const uuid of index.lookup(values)) {
+      const row = this.rows.get(uuid);
+      if (row !== undefined) out.push(row);
+    }
+    return out;
+  }
+
+  /** Names of the indexes, schema ones first. */
+  indexNames(): string[] {
+    return [...this.indexes.keys()];
+  }
+
+  private decodeColumn(codec: ColumnCodec, wire: unknown): unknown {
+    if (wire === undefined) return codec.defaultValue;
+    if (codec.type.min === 0 && isEmptyCollection(wire)) return codec.defaultValue;
+    return decodeValue(codec.type, wire, { table: this.name, column: codec.name });
+  }
+
+  private build(uuid: string, wire: WireRow): Row {
+    const row: Row = { _uuid: uuid };
+    const version = wire._version;
+    if (version !== undefined) row._version = versionOf(version);
+    for (const codec of this.codecs) {
+      const value = this.decodeColumn(codec, wire[codec.name]);
+      if (value !== undefined) row[codec.name] = value;
+    }
+    return row;
+  }
+
+  private indexAdd(uuid: string, row: Row, only?: ReadonlySet<string>): void {
+    for (const index of this.indexes.values()) {
+      if (only === undefined || touches(index, only)) index.add(uuid, row);
+    }
+  }
+
+  private indexRemove(uuid: string, row: Row, only?: ReadonlySet<string>): void {
+    for (const index of this.indexes.values()) {
+      if (only === undefined || touches(index, only)) index.remove(uuid, row);
+    }
+  }
+
+  /**
+   * Puts full row `wire` (update2 `initial`/`insert`, or update `new`) in place. Returns the
+   * change, an update when the row was already present.
+   */
+  put(uuid: string, wire: WireRow, initial: boolean): RowChange {
+    const row = this.build(uuid, wire);
+    const old = this.rows.get(uuid);
+    if (old !== undefined) {
+      this.indexRemove(uuid, old);
+      this.versioned.delete(uuid);
+    }
+    this.rows.set(uuid, row);
+    this.indexAdd(uuid, row);
+    if (old !== undefined) {
+      return { kind: 'update', table: this.name, uuid, old, new: row, columns: Object.keys(wire) };
+    }
+    return { kind: 'insert', table: this.name, uuid, new: row, initial };
+  }
+
+  /** Applies update2 `modify` diff `diff` to row `uuid`. */
+  modify(uuid: string, diff: WireRow): RowChange {
+    const old = this.rows.get(uuid);
+    if (old === undefined)
+      throw new ReplicaInconsistencyError(this.name, uuid, 'modify of a row the replica does not have');
+    const oldVersioned = this.versioned.get(uuid);
+    const next: Row = { _uuid: uuid };
+    const version = diff._version === undefined ? old._version : versionOf(diff._version);
+    if (version !== undefined) next._version = version;
+    let nextVersioned: Map<string, Versioned> | undefined;
+    const changed: string[] = [];
+    for (const codec of this.codecs) {
+      const name = codec.name;
+      let value: StoredValue = oldVersioned?.get(name) ?? old[name] ?? codec.defaultValue;
+      const wire = diff[name];
+      if (wire !== undefined) {
+        value = applyColumnDiff(codec, value, wire, this.name);
+        changed.push(name);
+      }
+      if (isVersioned(value)) {
+        nextVersioned ??= new Map();
+        nextVersioned.set(name, value);
+        defineVersioned(next, codec, value);
+      } else if (value !== undefined) {
+        next[name] = value;
+      }
+    }
+    if (nextVersioned === undefined) this.versioned.delete(uuid);
+    else this.versioned.set(uuid, nextVersioned);
+    const columns = new Set(changed);
+    this.indexRemove(uuid, old, columns);
+    this.rows.set(uuid, next);
+    this.indexAdd(uuid, next, columns);
+    return { kind: 'update', table: this.name, uuid, old, new: next, columns: changed };
+  }
+
+  /** Removes row `uuid`; undefined when the replica did not have it. */
+  delete(uuid: string): RowChange | undefined {
+    const old = this.rows.get(uuid);
+    if (old === undefined) return undefined;
+    this.indexRemove(uuid, old);
+    this.rows.delete(uuid);
+    this.versioned.delete(uuid);
+    return { kind: 'delete', table: this.name, uuid, old };
+  }
+
+  /** Forgets every row (no changes reported). */
+  clear(): void {
+    this.rows.clear();
+    this.versioned.clear();
+    for (const index of this.indexes.values()) index.clear();
+  }
+}
+
+// ovsdb-server reports `_version` with every insert and modify, monitored or not.
+function versionOf(wire: unknown): string {
+  return (wire as [string, string])[1];
+}
+
+function touches(index: RowIndex, columns: ReadonlySet<string>): boolean {
+  for (const c of index.columns) if (columns.has(c)) return true;
+  return false;
+}
+
+// The row shows a versioned collection as an ordinary array or object, built on first read.
+function defineVersioned(row: Row, codec: ColumnCodec, value: Versioned): void {
+  Object.defineProperty(row, codec.name, {
+    enumerable: true,
+    configurable: false,
+    get: () => materialize(codec, value),
+  });
+}

@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
+
+type Entry = { types: string; import: string };
+
+describe('package exports', () => {
+  test('every subpath points at a module the build emits from src/', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      exports: Record<string, Entry | string>;
+    };
+    const subpaths = Object.keys(pkg.exports).filter((k) => k !== './package.json');
+    assert.deepEqual(subpaths, ['.', './testing', './nb', './sb', './ic-nb', './ic-sb']);
+    for (const subpath of subpaths) {
+      const entry = pkg.exports[subpath] as Entry;
+      assert.match(entry.import, /^\.\/dist\/.+\.js$/);
+      assert.equal(entry.types, entry.import.replace(/\.js$/, '.d.ts'));
+      const source = entry.import.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
+      assert.ok(existsSync(source), `${subpath} -> ${source} is missing`);
+    }
+  });
+
+  test('each generated database module exports its model', async () => {
+    for (const db of ['nb', 'sb', 'ic-nb', 'ic-sb']) {
+      const mod = (await import(`../../src/generated/${db}/index.js`)) as { model?: { name?: string } };
+      assert.ok(mod.model?.name, `src/generated/${db} exports no model`);
+    }
+  });
+});
