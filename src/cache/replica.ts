@@ -100,6 +100,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
   private stopped: Error | undefined;
   private usedMethod: Exclude<MonitorMethod, 'auto'> = 'monitor_cond_since';
   private txnId: string = ZERO_TXN_ID;
+  private syncStarted = false;
 
   private constructor(
     readonly client: OvsdbClient,
@@ -108,6 +109,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
     /** The server's schema seen through the model: `has`, and what the model lacks or has extra. */
     readonly view: ServerSchemaView,
     private readonly plan: MonitorPlan,
+    private readonly options: ReplicaOptions<T>,
   ) {
     super();
     this.monitorId = `ovndb-${database}-${nextMonitorNumber++}`;
@@ -150,24 +152,48 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
    * Starts replicating `model`'s database over `client`: reads the server's schema, compares
    * it with the model (every difference is in {@link Replica.skew}; columns and tables the
    * server lacks are left out of the monitor), monitors, and applies the initial contents.
-   * Resolves once the replica holds them.
+   * Resolves once the replica holds them. To see the initial contents as change events too,
+   * use {@link Replica.create}, attach listeners or streams, then {@link Replica.sync}.
    */
   static async start<T extends object>(
     client: OvsdbClient,
     model: DatabaseModel<T>,
     options: ReplicaOptions<T> = {},
   ): Promise<Replica<T>> {
-    const database = model.name;
-    const server = await client.getSchema(database, options.signal ? { signal: options.signal } : {});
+    const replica = await Replica.create(client, model, options);
+    await replica.sync();
+    return replica;
+  }
+
+  /**
+   * A replica not yet monitoring: the server's schema is read and compared with the model,
+   * and the plan is made, but nothing is replicated until {@link Replica.sync}. Listeners and
+   * streams attached in between see the initial contents as `insert` changes (`initial: true`).
+   */
+  static async create<T extends object>(
+    client: OvsdbClient,
+    model: DatabaseModel<T>,
+    options: ReplicaOptions<T> = {},
+  ): Promise<Replica<T>> {
+    const server = await client.getSchema(model.name, options.signal ? { signal: options.signal } : {});
     const view = new ServerSchemaView(model, server);
-    const replica = new Replica(client, model, database, view, planMonitor(model, server, options));
+    return new Replica(client, model, model.name, view, planMonitor(model, server, options), options);
+  }
+
+  /**
+   * Sends the monitor request and applies the initial contents; resolves once the replica
+   * holds them. Call once, after {@link Replica.create}. When it fails the replica stops.
+   */
+  async sync(): Promise<void> {
+    if (this.syncStarted)
+      throw new OvndbError('OVNDB_REPLICA_ALREADY_SYNCED', 'sync() may be called only once');
+    this.syncStarted = true;
     try {
-      await replica.monitor(options);
+      await this.monitor(this.options);
     } catch (error) {
-      replica.detach();
+      this.stop(error instanceof Error ? error : new OvndbError('OVNDB_REPLICA_SYNC_FAILED', String(error)));
       throw error;
     }
-    return replica;
   }
 
   private async monitor(options: ReplicaOptions<T>): Promise<void> {

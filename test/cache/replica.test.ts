@@ -425,3 +425,37 @@ describe('replica: initial contents', { timeout: 60_000 }, () => {
     }
   });
 });
+
+describe('replica: create, then sync', { timeout: 30_000 }, () => {
+  test('listeners and streams attached before sync see the initial contents; sync runs once', async () => {
+    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
+    const client = await connect(server.unix);
+    try {
+      await client.transact(NB, [
+        insertRow(LogicalSwitchTable, { name: 'x' }).operation,
+        insertRow(LogicalSwitchTable, { name: 'y' }).operation,
+      ]);
+      const replica = await Replica.create(client, nbModel, { tables: { Logical_Switch: true } });
+      assert.equal(replica.count('Logical_Switch'), 0);
+      const events: Change<Tables>[] = [];
+      replica.on('change', (c) => events.push(c));
+      const stream = replica.changes();
+      await replica.sync();
+      assert.deepEqual(
+        events.map((c) => [c.kind, c.kind === 'insert' && c.initial]),
+        [
+          ['insert', true],
+          ['insert', true],
+        ],
+      );
+      const first = await stream.next();
+      assert.equal(first.done, false);
+      assert.equal(first.value?.kind === 'insert' && first.value.initial, true);
+      await assert.rejects(replica.sync(), { code: 'OVNDB_REPLICA_ALREADY_SYNCED' });
+      await replica.close();
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+});
