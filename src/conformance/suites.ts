@@ -17,7 +17,7 @@ export const runCasesScript = resolve(sharedConformance, 'run_cases.py');
 export interface ConformanceSuite {
   /** A short name for reports and test titles. */
   name: string;
-  kind: 'data' | 'exec';
+  kind: 'data' | 'exec' | 'idl';
   args: string[];
   expectedPassed: number;
 }
@@ -91,4 +91,25 @@ export function conformanceSuites(): ConformanceSuite[] {
       expectedPassed: 26,
     },
   ];
+}
+
+/**
+ * The IDL suite: Open vSwitch's `idl` cases (tests/ovsdb-idl.at) through our driver's `idl`
+ * command, each against its own real ovsdb-server. The runner skips what Python's driver does
+ * not run upstream (C-only, cluster and hand-written cases, and the change-tracking cases that
+ * need `-c`; those run in test/conformance/idl-track.test.ts). Kept apart from
+ * {@link conformanceSuites} so that its own test file runs it.
+ */
+export function idlSuite(): ConformanceSuite {
+  return {
+    name: 'idl',
+    kind: 'idl',
+    args: [
+      '--cases',
+      resolve(sharedConformance, 'cases/v3.1.0/idl.json'),
+      '--driver',
+      tsxCommand('src/conformance/test-ovsdb.ts'),
+    ],
+    expectedPassed: 35,
+  };
 }

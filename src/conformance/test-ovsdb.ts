@@ -6,18 +6,28 @@
  *   node --import tsx src/conformance/test-ovsdb.ts [-t SECS] COMMAND ARG...
  *
  * Prints what test-ovsdb.py prints on stdout; on failure prints its error text on
- * stderr and exits 1. Commands live in a table so more (such as `idl`) can be added.
+ * stderr and exits 1. Commands live in a table; `idl` is in idl-session.ts. `-t SECS`
+ * ends the driver with an error after SECS seconds, as upstream's alarm does; `-c` makes
+ * `idl` print the C driver's change-tracking output.
  */
 import { writeSync } from 'node:fs';
 import { ClauseError, MutationError } from '../protocol/mutation-errors.js';
 import { InvalidValueError, SchemaError } from '../protocol/validation-errors.js';
 import { COND_MUTATION_COMMANDS } from './cond-mutation-commands.js';
 import { DATA_COMMANDS, type DriverCommand, ovsErrorText } from './data-commands.js';
+import { type IdlOptions, idlCommand } from './idl-session.js';
 
 const PROGRAM = 'test-ovsdb';
 
+/** `-c` (change tracking, as the C driver has it) sets `track`. */
+const idlOptions: IdlOptions = { track: false };
+
 /** Every command the driver knows. */
-const COMMANDS: Readonly<Record<string, DriverCommand>> = { ...DATA_COMMANDS, ...COND_MUTATION_COMMANDS };
+const COMMANDS: Readonly<Record<string, DriverCommand>> = {
+  ...DATA_COMMANDS,
+  ...COND_MUTATION_COMMANDS,
+  idl: idlCommand(idlOptions),
+};
 
 // Output goes out synchronously so nothing is lost when we exit on an error.
 function print(line: string): void {
@@ -29,12 +39,21 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+// Gives up after `seconds`, like test-ovsdb's alarm; unref'd so it never keeps the driver alive.
+function setTimeoutOption(text: string | undefined): void {
+  const seconds = Number(text);
+  if (!Number.isInteger(seconds) || seconds < 1) fail(`value ${text} on -t or --timeout is not at least 1`);
+  setTimeout(() => fail(`${PROGRAM}: timeout after ${seconds} seconds`), seconds * 1000).unref();
+}
+
 function stripOptions(argv: string[]): string[] {
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (a === '-t' || a === '--timeout') i++;
-    else if (a.startsWith('-t') || a.startsWith('--timeout=')) continue;
+    if (a === '-t' || a === '--timeout') setTimeoutOption(argv[++i]);
+    else if (a.startsWith('--timeout=')) setTimeoutOption(a.slice('--timeout='.length));
+    else if (a.startsWith('-t')) setTimeoutOption(a.slice(2));
+    else if (a === '-c' || a === '--change-track') idlOptions.track = true;
     else if (a === '-h' || a === '--help') {
       print(`usage: ${PROGRAM} [-t SECS] COMMAND ARG...; commands: ${Object.keys(COMMANDS).join(', ')}`);
       process.exit(0);
