@@ -14,19 +14,30 @@ import type { TableStore } from './table-store.js';
 /** Receives each change as it is applied; absent when nobody listens (no change objects kept). */
 export type ChangeSink = ((change: RowChange) => void) | undefined;
 
+/**
+ * Turns a value of a lazily parsed message (a placeholder) into the value; the identity for
+ * messages parsed whole.
+ */
+export type Resolve = (value: unknown) => unknown;
+
+const identity: Resolve = (value) => value;
+
 /** Applies one row of an update2/update3 message. Returns the number of rows touched (0 or 1). */
 function applyRow2(
   store: TableStore,
   uuid: string,
-  change: Record<string, unknown>,
+  wire: unknown,
   sink: ChangeSink,
+  resolve = identity,
 ): number {
+  const change = resolve(wire) as Record<string, unknown>;
   let result: RowChange | undefined;
-  if (change.modify !== undefined) result = store.modify(uuid, change.modify as Record<string, unknown>);
+  if (change.modify !== undefined)
+    result = store.modify(uuid, resolve(change.modify) as Record<string, unknown>);
   else if (change.insert !== undefined)
-    result = store.put(uuid, change.insert as Record<string, unknown>, false);
+    result = store.put(uuid, resolve(change.insert) as Record<string, unknown>, false);
   else if (change.initial !== undefined)
-    result = store.put(uuid, change.initial as Record<string, unknown>, true);
+    result = store.put(uuid, resolve(change.initial) as Record<string, unknown>, true);
   else if ('delete' in change) result = store.delete(uuid);
   if (result === undefined) return 0;
   sink?.(result);
@@ -44,7 +55,7 @@ export function applyUpdates2(
     const store = stores.get(table);
     if (store === undefined) continue;
     const rows = updates[table] as Record<string, Record<string, unknown>>;
-    for (const uuid in rows) n += applyRow2(store, uuid, rows[uuid] as Record<string, unknown>, sink);
+    for (const uuid in rows) n += applyRow2(store, uuid, rows[uuid], sink);
   }
   return n;
 }
@@ -60,6 +71,7 @@ export async function applyUpdates2Sliced(
   sink: ChangeSink,
   sliceRows: number,
   yieldTurn: (rowsDone: number) => Promise<void>,
+  resolve: Resolve = identity,
 ): Promise<number> {
   let n = 0;
   let inSlice = 0;
@@ -68,7 +80,7 @@ export async function applyUpdates2Sliced(
     if (store === undefined) continue;
     const rows = updates[table] as Record<string, Record<string, unknown> | undefined>;
     for (const uuid in rows) {
-      n += applyRow2(store, uuid, rows[uuid] as Record<string, unknown>, sink);
+      n += applyRow2(store, uuid, rows[uuid], sink, resolve);
       // The parsed message is ours: dropping each applied row lets the collector reclaim the
       // wire form while the typed rows are built, so a big dump is not held twice.
       rows[uuid] = undefined;
@@ -98,6 +110,7 @@ export function applyUpdates1(
   filters: ReadonlyMap<string, ClientFilter>,
   initial: boolean,
   sink: ChangeSink,
+  resolve: Resolve = identity,
 ): number {
   let n = 0;
   for (const table in updates) {
@@ -106,7 +119,9 @@ export function applyUpdates1(
     const filter = filters.get(table);
     const rows = updates[table] as TableUpdates[string];
     for (const uuid in rows) {
-      const image = (rows[uuid] as { new?: Record<string, unknown> }).new;
+      const image = resolve((resolve(rows[uuid]) as { new?: unknown }).new) as
+        | Record<string, unknown>
+        | undefined;
       let result: RowChange | undefined;
       if (
         image === undefined ||

@@ -22,6 +22,7 @@ import {
   type TableUpdates2,
   ZERO_TXN_ID,
 } from '../protocol/updates.js';
+import { isLazyResult } from '../rpc/segmented-frame.js';
 import {
   applyUpdates1,
   applyUpdates2,
@@ -29,6 +30,7 @@ import {
   type ChangeSink,
   type ClientFilter,
   clientFilter,
+  type Resolve,
 } from './apply-updates.js';
 import type { Change, RowChange } from './change.js';
 import { ChangeStream, ChangeStreamClosedError, type ChangeStreamOptions } from './change-stream.js';
@@ -206,27 +208,23 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
       const m = order[i] as Exclude<MonitorMethod, 'auto'>;
       try {
         this.usedMethod = m;
+        const params: unknown[] =
+          m === 'monitor'
+            ? [this.database, this.monitorId, this.requests1()]
+            : m === 'monitor_cond'
+              ? [this.database, this.monitorId, this.requests2()]
+              : [this.database, this.monitorId, this.requests2(), ZERO_TXN_ID];
+        // A big initial reply comes lazily: rows are parsed as they are applied, a slice at a time.
+        const reply = await this.client.monitorInitial(m, this.database, params, call);
+        const { root, resolve } = isLazyResult(reply) ? reply : { root: reply, resolve: undefined };
         if (m === 'monitor') {
-          const initial = await this.client.monitor(this.database, this.monitorId, this.requests1(), call);
-          this.applyInitial1(initial);
+          this.applyInitial1(root as TableUpdates, resolve);
         } else if (m === 'monitor_cond') {
-          const initial = await this.client.monitorCond(
-            this.database,
-            this.monitorId,
-            this.requests2(),
-            call,
-          );
-          await this.applyInitial2(initial, options);
+          await this.applyInitial2(root as TableUpdates2, options, resolve);
         } else {
-          const reply = await this.client.monitorCondSince(
-            this.database,
-            this.monitorId,
-            this.requests2(),
-            ZERO_TXN_ID,
-            call,
-          );
-          this.txnId = reply.lastTxnId;
-          await this.applyInitial2(reply.updates, options);
+          const [, lastTxnId, updates] = root as [boolean, string, TableUpdates2];
+          this.txnId = lastTxnId;
+          await this.applyInitial2(updates, options, resolve);
         }
         this.drainPending();
         return;
@@ -271,12 +269,16 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
     };
   }
 
-  private applyInitial1(updates: TableUpdates): void {
-    const rows = applyUpdates1(this.stores, updates, this.filters, true, this.sink());
+  private applyInitial1(updates: TableUpdates, resolve: Resolve | undefined): void {
+    const rows = applyUpdates1(this.stores, updates, this.filters, true, this.sink(), resolve);
     this.emit('batch', { rows, lastTxnId: undefined, initial: true });
   }
 
-  private async applyInitial2(updates: TableUpdates2, options: ReplicaOptions<T>): Promise<void> {
+  private async applyInitial2(
+    updates: TableUpdates2,
+    options: ReplicaOptions<T>,
+    resolve: Resolve | undefined,
+  ): Promise<void> {
     let totalRows = 0;
     let tables = 0;
     for (const table in updates) {
@@ -289,10 +291,17 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
       options.onProgress?.(progress);
       this.emit('progress', progress);
     };
-    const rows = await applyUpdates2Sliced(this.stores, updates, this.sink(), sliceRows, (done) => {
-      report(done);
-      return new Promise((resolve) => setImmediate(resolve));
-    });
+    const rows = await applyUpdates2Sliced(
+      this.stores,
+      updates,
+      this.sink(),
+      sliceRows,
+      (done) => {
+        report(done);
+        return new Promise((next) => setImmediate(next));
+      },
+      resolve,
+    );
     report(rows);
     this.emit('batch', {
       rows,

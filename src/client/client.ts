@@ -243,6 +243,25 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     return { found: reply[0], lastTxnId: reply[1], updates: reply[2] };
   }
 
+  /**
+   * @internal For the replica: sends a monitor request (`params` as the method takes them) and
+   * resolves with its result, in lazy form (a `LazyResult` whose rows are parsed on demand)
+   * when the reply is big enough to arrive segmented, plain JSON otherwise.
+   */
+  async monitorInitial(
+    method: 'monitor' | 'monitor_cond' | 'monitor_cond_since',
+    database: string,
+    params: unknown[],
+    options: CallOptions = {},
+  ): Promise<unknown> {
+    try {
+      return await this.rpc.request(method, params, { ...this.requestOptions(options), segmented: true });
+    } catch (error) {
+      if (error instanceof RpcRemoteError) throw serverError(error.details, { database });
+      throw error;
+    }
+  }
+
   /** `monitor_cond_change`: replaces the conditions of a monitor; rows entering and leaving arrive as updates. */
   async monitorCondChange(
     monitorId: unknown,

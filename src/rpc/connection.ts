@@ -36,6 +36,7 @@ import {
   RpcProtocolError,
   RpcRemoteError,
 } from './rpc-errors.js';
+import { lazyResult, type SegmentedFrame } from './segmented-frame.js';
 
 export type { JsonRpcId } from './codec.js';
 
@@ -134,6 +135,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     this.splitter = new JsonFrameSplitter({
       maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
       onFrame: (text) => this.onFrame(text),
+      onSegmentedFrame: (frame) => this.onSegmentedFrame(frame),
     });
     this.writer = new FrameWriter(transport, this.trace, (error) =>
       this.fail(error instanceof Error ? error : new Error(String(error))),
@@ -374,6 +376,41 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
       );
       return;
     }
+    this.onMessage(msg);
+  }
+
+  // A big frame: its outline is parsed now, its deep values only when someone needs them. A
+  // request that asked for it gets them lazily; everything else gets plain JSON, as always.
+  private onSegmentedFrame(frame: SegmentedFrame): void {
+    if (this.isClosed) return;
+    if (this.trace !== undefined) this.trace('in', frame.text());
+    let msg: unknown;
+    try {
+      msg = frame.outline();
+    } catch (cause) {
+      this.fail(
+        cause instanceof BadFrameError
+          ? cause
+          : new BadFrameError('received a frame that is not valid JSON', { cause }),
+      );
+      return;
+    }
+    const reply = msg as OvsdbMessage;
+    const entry = typeof reply.id === 'number' && 'result' in reply ? this.pending.get(reply.id) : undefined;
+    try {
+      if (entry?.segmented === true && reply.result !== null && reply.result !== undefined) {
+        reply.result = lazyResult(frame, reply.result);
+      } else {
+        msg = frame.materialize(msg);
+      }
+    } catch (cause) {
+      this.fail(new BadFrameError('received a frame that is not valid JSON', { cause }));
+      return;
+    }
+    this.onMessage(msg);
+  }
+
+  private onMessage(msg: unknown): void {
     switch (classifyMessage(msg)) {
       case 'reply':
         this.onReply(msg as OvsdbMessage);

@@ -4,6 +4,7 @@
  * returns to zero, outside any string.
  */
 import { BadFrameError, FrameTooLargeError } from './rpc-errors.js';
+import { SegmentedFrame } from './segmented-frame.js';
 
 /** Options of {@link JsonFrameSplitter}. */
 export interface JsonFrameSplitterOptions {
@@ -11,6 +12,16 @@ export interface JsonFrameSplitterOptions {
   maxFrameBytes: number;
   /** Receives each complete top-level JSON object or array, decoded once from UTF-8. */
   onFrame: (text: string) => void;
+  /**
+   * Receives, instead of `onFrame`, each frame of at least `segmentMinBytes` bytes that has
+   * values at depth `segmentDepth`, as a {@link SegmentedFrame}: undecoded, with the byte
+   * ranges of those values, recorded during the one scan. Omitted: every frame goes to `onFrame`.
+   */
+  onSegmentedFrame?: (frame: SegmentedFrame) => void;
+  /** The depth whose values are cut out (the top-level value is depth 1). @default 5 */
+  segmentDepth?: number;
+  /** Smallest frame delivered segmented. @default 1 MiB */
+  segmentMinBytes?: number;
 }
 
 const QUOTE = 0x22;
@@ -41,10 +52,20 @@ export class JsonFrameSplitter {
   private partBytes = 0;
   private scanned = 0;
   private failure: Error | undefined;
+  private readonly onSegmentedFrame: ((frame: SegmentedFrame) => void) | undefined;
+  /** The depth whose values are recorded; -1 (never reached) when segmenting is off. */
+  private readonly segmentDepth: number;
+  private readonly segmentMinBytes: number;
+  /** Frame-relative byte ranges of the values at `segmentDepth` in the frame in progress. */
+  private segmentStarts: number[] = [];
+  private segmentEnds: number[] = [];
 
   constructor(options: JsonFrameSplitterOptions) {
     this.maxFrameBytes = options.maxFrameBytes;
     this.onFrame = options.onFrame;
+    this.onSegmentedFrame = options.onSegmentedFrame;
+    this.segmentDepth = options.onSegmentedFrame === undefined ? -1 : (options.segmentDepth ?? 5);
+    this.segmentMinBytes = options.segmentMinBytes ?? 1024 * 1024;
   }
 
   /** Bytes of an incomplete frame currently held. */
@@ -70,6 +91,7 @@ export class JsonFrameSplitter {
     let escaped = this.escaped;
     // Where the frame in progress starts in this chunk (0 when it began in an earlier one).
     let start = depth > 0 ? 0 : -1;
+    const segmentDepth = this.segmentDepth;
     let i = 0;
     for (; i < n; i++) {
       const c = chunk[i]!;
@@ -90,14 +112,16 @@ export class JsonFrameSplitter {
           );
         }
       } else if (c === QUOTE) inString = true;
-      else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
-      else if ((c === CLOSE_BRACE || c === CLOSE_BRACKET) && --depth === 0) {
-        const frame = this.takeFrame(chunk, start, i + 1);
-        start = -1;
-        this.depth = 0;
-        this.inString = false;
-        this.escaped = false;
-        this.onFrame(frame);
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (++depth === segmentDepth) this.segmentStarts.push(this.partBytes + i - start);
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        if (depth === segmentDepth) this.segmentEnds.push(this.partBytes + i + 1 - start);
+        if (--depth === 0) {
+          start = this.endFrame(chunk, start, i + 1);
+          this.depth = 0;
+          this.inString = false;
+          this.escaped = false;
+        }
       }
     }
     this.scanned += n;
@@ -112,19 +136,38 @@ export class JsonFrameSplitter {
     }
   }
 
-  /** Joins the pieces of the frame that ends at `end` in `chunk` and decodes it. */
-  private takeFrame(chunk: Buffer, start: number, end: number): string {
+  /** Hands over the frame that ends at `end` in `chunk`, whole or segmented. Returns -1 (no frame in progress). */
+  private endFrame(chunk: Buffer, start: number, end: number): number {
     const size = this.partBytes + end - start;
     if (size > this.maxFrameBytes) this.fail(new FrameTooLargeError(this.maxFrameBytes, size));
-    let bytes: Uint8Array;
-    if (this.parts.length === 0) {
-      bytes = chunk.subarray(start, end);
+    const bytes = this.takeBytes(chunk, start, end, size);
+    const starts = this.segmentStarts;
+    if (this.onSegmentedFrame !== undefined && size >= this.segmentMinBytes && starts.length > 0) {
+      const ends = this.segmentEnds;
+      this.segmentStarts = [];
+      this.segmentEnds = [];
+      this.onSegmentedFrame(new SegmentedFrame(bytes, starts, ends));
     } else {
-      this.parts.push(chunk.subarray(start, end));
-      bytes = Buffer.concat(this.parts, size);
-      this.parts = [];
-      this.partBytes = 0;
+      if (starts.length > 0) {
+        starts.length = 0;
+        this.segmentEnds.length = 0;
+      }
+      this.onFrame(this.decode(bytes, size));
     }
+    return -1;
+  }
+
+  /** The bytes of the frame that ends at `end` in `chunk`, joined once. */
+  private takeBytes(chunk: Buffer, start: number, end: number, size: number): Uint8Array {
+    if (this.parts.length === 0) return chunk.subarray(start, end);
+    this.parts.push(chunk.subarray(start, end));
+    const bytes = Buffer.concat(this.parts, size);
+    this.parts = [];
+    this.partBytes = 0;
+    return bytes;
+  }
+
+  private decode(bytes: Uint8Array, size: number): string {
     try {
       return utf8.decode(bytes);
     } catch (cause) {

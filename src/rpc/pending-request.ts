@@ -4,6 +4,7 @@
  * admitted to the writer and written (outcome unknown if the connection drops).
  */
 import type { OutboundRequest } from './frame-writer.js';
+import type { LazyResult } from './segmented-frame.js';
 
 /**
  * Per-request shaping of the outcome, applied before the response promise settles, so that a
@@ -14,6 +15,12 @@ export interface ResponseShaping {
   accept?: (result: unknown) => unknown;
   /** Turns any failure of this request into the error it rejects with. */
   mapError?: (error: Error, request: PendingRequest) => unknown;
+  /**
+   * Accept a big reply in lazy form: when the reply arrives as a segmented frame, `result` is
+   * a {@link LazyResult} (the outline, with its deep values parsed on demand) instead of plain
+   * JSON. For monitor requests whose initial contents the caller applies a slice at a time.
+   */
+  segmented?: boolean;
 }
 
 /** Bookkeeping for one request; owned by RpcConnection. */
@@ -41,6 +48,11 @@ export class PendingRequest implements OutboundRequest {
       this.settleOk = resolve;
       this.settleError = reject;
     });
+  }
+
+  /** True when the caller takes a {@link LazyResult} for a segmented reply. */
+  get segmented(): boolean {
+    return this.shaping?.segmented === true;
   }
 
   /** Resolves with the reply's result, shaped by `accept` when given. */

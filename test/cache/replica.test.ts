@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  AddressSetTable,
   type LogicalRouter,
   LogicalRouterStaticRouteTable,
   LogicalRouterTable,
@@ -27,6 +28,7 @@ import {
   whereColumn,
   ZERO_TXN_ID,
 } from '../../src/index.js';
+import { isLazyResult } from '../../src/rpc/segmented-frame.js';
 import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 import { until } from '../helpers/replica-wait.js';
 
@@ -395,30 +397,52 @@ describe('replica: conditional monitoring', { timeout: 30_000 }, () => {
 });
 
 describe('replica: initial contents', { timeout: 60_000 }, () => {
-  test('a big initial dump is applied in slices: progress events, and timers keep firing', async () => {
+  test('a big initial dump arrives lazily and is applied in slices: progress events, timers keep firing', async () => {
     const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
     const client = await connect(server.unix);
     try {
       const ops = [];
-      for (let i = 0; i < 10_000; i++)
-        ops.push({ op: 'insert' as const, table: 'Address_Set', row: { name: `as${i}` } });
+      for (let i = 0; i < 20_000; i++) {
+        ops.push(
+          insertRow(AddressSetTable, { name: `as${i}`, addresses: [`10.0.${i >> 8}.${i & 255}`, 'fd00::1'] })
+            .operation,
+        );
+      }
       await client.transact(NB, ops);
+      // The reply is big enough to come segmented: rows are parsed only as they are applied.
+      const probe = await client.monitorInitial('monitor_cond', NB, [NB, 'probe', { Address_Set: {} }]);
+      assert.ok(isLazyResult(probe));
+      await client.monitorCancel('probe');
       let ticks = 0;
       const timer = setInterval(() => ticks++, 0);
       const progress: number[] = [];
-      const replica = await Replica.start(client, nbModel, {
-        tables: { Address_Set: true },
-        initialSliceRows: 1000,
-        onProgress: (p) => {
-          assert.equal(p.totalRows, 10_000);
-          progress.push(p.rows);
-        },
-      });
+      const replicas = [];
+      for (const method of ['monitor_cond_since', 'monitor_cond', 'monitor'] as const) {
+        replicas.push(
+          await Replica.start(client, nbModel, {
+            method,
+            tables: { Address_Set: true },
+            initialSliceRows: 2000,
+            onProgress: (p) => {
+              if (method === 'monitor_cond_since') progress.push(p.rows);
+            },
+          }),
+        );
+      }
       clearInterval(timer);
-      assert.deepEqual(progress, [1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10_000, 10_000]);
-      assert.equal(replica.count('Address_Set'), 10_000);
-      assert.ok(ticks >= 5, `the timer fired ${ticks} times while 10 slices were applied`);
-      await replica.close();
+      assert.deepEqual(
+        progress,
+        [2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 20_000],
+      );
+      assert.ok(ticks >= 5, `the timer fired ${ticks} times while the slices were applied`);
+      const [since, cond, plain] = replicas;
+      assert.ok(since && cond && plain);
+      for (const replica of replicas) assert.equal(replica.count('Address_Set'), 20_000);
+      const sample = since.where('Address_Set', (r) => r.name === 'as4242')[0];
+      assert.deepEqual(sample?.addresses.slice().sort(), ['10.0.16.146', 'fd00::1']);
+      assert.deepEqual(cond.get('Address_Set', sample?._uuid as never), sample);
+      assert.deepEqual(plain.get('Address_Set', sample?._uuid as never), sample);
+      for (const replica of replicas) await replica.close();
     } finally {
       await client.close();
       await server.stop();

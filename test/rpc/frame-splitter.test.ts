@@ -188,3 +188,81 @@ describe('JsonFrameSplitter', { timeout: 20000 }, () => {
     assert.ok(large / small < 24, `1 MB: ${small.toFixed(1)} ms, 8 MB: ${large.toFixed(1)} ms`);
   });
 });
+
+describe('JsonFrameSplitter: segmented frames', { timeout: 20000 }, () => {
+  const monitorReply = {
+    id: 7,
+    result: [
+      false,
+      '00000000-0000-0000-0000-000000000000',
+      {
+        T: {
+          'aaaaaaaa-0000-0000-0000-000000000001': {
+            initial: { name: 'ünï "q" [x]', n: 1, s: ['set', [1, 2]] },
+          },
+          'aaaaaaaa-0000-0000-0000-000000000002': { initial: { name: '𝄞', m: ['map', [['k', 'v']]] } },
+        },
+        U: { 'aaaaaaaa-0000-0000-0000-000000000003': { delete: null } },
+      },
+    ],
+    error: null,
+  };
+  const echoLike = { id: 'echo', result: [[[[{ a: 1 }, 7, '\u0001', [2]]]]], error: null };
+
+  function segmentedCollect() {
+    const frames: string[] = [];
+    const segmented: import('../../src/rpc/segmented-frame.js').SegmentedFrame[] = [];
+    const splitter = new JsonFrameSplitter({
+      maxFrameBytes: MiB,
+      onFrame: (text) => frames.push(text),
+      onSegmentedFrame: (f) => segmented.push(f),
+      segmentMinBytes: 0,
+    });
+    return { splitter, frames, segmented };
+  }
+
+  test('outline plus values equals one parse, at every split point', () => {
+    const bytes = Buffer.from(`${JSON.stringify(monitorReply)} ${JSON.stringify(echoLike)}`, 'utf8');
+    for (let cut = 0; cut <= bytes.length; cut += 3) {
+      const { splitter, frames, segmented } = segmentedCollect();
+      splitter.push(bytes.subarray(0, cut));
+      splitter.push(bytes.subarray(cut));
+      assert.equal(frames.length, 0);
+      assert.equal(segmented.length, 2);
+      const [reply, echo] = segmented;
+      assert.equal(reply?.count, 3);
+      assert.deepEqual(reply?.materialize(reply.outline()), monitorReply, `split at ${cut}`);
+      assert.deepEqual(echo?.materialize(echo.outline()), echoLike);
+    }
+  });
+
+  test('placeholders stand where the rows were; values parse on demand', () => {
+    const { splitter, segmented } = segmentedCollect();
+    splitter.push(Buffer.from(JSON.stringify(monitorReply), 'utf8'));
+    const frame = segmented[0];
+    assert.ok(frame);
+    const outline = frame.outline() as { result: [boolean, string, Record<string, Record<string, unknown>>] };
+    const rows = outline.result[2].T as Record<string, unknown>;
+    const first = rows['aaaaaaaa-0000-0000-0000-000000000001'];
+    assert.equal(typeof first, 'string');
+    assert.deepEqual(frame.resolve(first), { initial: { name: 'ünï "q" [x]', n: 1, s: ['set', [1, 2]] } });
+    // A genuine value is not mistaken for a placeholder.
+    assert.equal(frame.resolve(7), 7);
+    assert.equal(frame.resolve('\u0001'), '\u0001');
+  });
+
+  test('frames below the size threshold, or without deep values, arrive as text', () => {
+    const frames: string[] = [];
+    let segmentedCount = 0;
+    const splitter = new JsonFrameSplitter({
+      maxFrameBytes: MiB,
+      onFrame: (text) => frames.push(text),
+      onSegmentedFrame: () => segmentedCount++,
+      segmentMinBytes: 1000,
+    });
+    splitter.push(Buffer.from(JSON.stringify(monitorReply), 'utf8'));
+    splitter.push(Buffer.from(JSON.stringify({ id: 1, result: 'x'.repeat(2000), error: null }), 'utf8'));
+    assert.equal(segmentedCount, 0);
+    assert.equal(frames.length, 2);
+  });
+});
