@@ -2,6 +2,18 @@
 import type { ColumnOf, TypedCondition } from '../model/typed-clauses.js';
 import type { IndexSpec } from './row-index.js';
 
+/** Progress of the initial contents. */
+export interface SyncProgress {
+  /** Rows applied so far. */
+  readonly rows: number;
+  /** Rows in the initial contents. */
+  readonly totalRows: number;
+  /** Tables in the initial contents. */
+  readonly tables: number;
+  /** Size of the reply that carried them, in bytes, when it was big enough to arrive in parts. */
+  readonly bytes?: number;
+}
+
 /** Which monitor method keeps the replica: `auto` tries them newest first. */
 export type MonitorMethod = 'auto' | 'monitor_cond_since' | 'monitor_cond' | 'monitor';
 
@@ -46,11 +58,7 @@ export interface ReplicaOptions<T extends object> {
    * Called while the initial contents are applied, after each slice and at the end (rows
    * applied so far, rows in total): progress for big dumps.
    */
-  onProgress?: (progress: {
-    readonly rows: number;
-    readonly totalRows: number;
-    readonly tables: number;
-  }) => void;
+  onProgress?: (progress: SyncProgress) => void;
   /** Aborts starting. */
   signal?: AbortSignal;
 }

@@ -35,18 +35,11 @@ import {
 import type { Change, RowChange } from './change.js';
 import { ChangeStream, ChangeStreamClosedError, type ChangeStreamOptions } from './change-stream.js';
 import { encodeMonitorCondition, type MonitorPlan, planMonitor } from './monitor-plan.js';
-import type { MonitorMethod, ReplicaOptions } from './replica-options.js';
-import { TableStore } from './table-store.js';
+import type { MonitorMethod, ReplicaOptions, SyncProgress } from './replica-options.js';
 
-/** Progress of the initial contents. */
-export interface SyncProgress {
-  /** Rows applied so far. */
-  readonly rows: number;
-  /** Rows in the initial contents. */
-  readonly totalRows: number;
-  /** Tables in the initial contents. */
-  readonly tables: number;
-}
+export type { SyncProgress } from './replica-options.js';
+
+import { TableStore } from './table-store.js';
 
 /** What one applied server message changed. */
 export interface BatchInfo {
@@ -103,6 +96,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
   private usedMethod: Exclude<MonitorMethod, 'auto'> = 'monitor_cond_since';
   private txnId: string = ZERO_TXN_ID;
   private syncStarted = false;
+  private initialBytes: number | undefined;
 
   private constructor(
     readonly client: OvsdbClient,
@@ -216,7 +210,10 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
               : [this.database, this.monitorId, this.requests2(), ZERO_TXN_ID];
         // A big initial reply comes lazily: rows are parsed as they are applied, a slice at a time.
         const reply = await this.client.monitorInitial(m, this.database, params, call);
-        const { root, resolve } = isLazyResult(reply) ? reply : { root: reply, resolve: undefined };
+        const lazy = isLazyResult(reply) ? reply : undefined;
+        const root = lazy === undefined ? reply : lazy.root;
+        const resolve = lazy?.resolve;
+        this.initialBytes = lazy?.bytes;
         if (m === 'monitor') {
           this.applyInitial1(root as TableUpdates, resolve);
         } else if (m === 'monitor_cond') {
@@ -286,8 +283,10 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
       for (const _ in updates[table]) totalRows++;
     }
     const sliceRows = Math.max(1, options.initialSliceRows ?? 2000);
+    const bytes = this.initialBytes;
     const report = (rows: number) => {
-      const progress = { rows, totalRows, tables };
+      const progress: SyncProgress =
+        bytes === undefined ? { rows, totalRows, tables } : { rows, totalRows, tables, bytes };
       options.onProgress?.(progress);
       this.emit('progress', progress);
     };

@@ -133,11 +133,19 @@ export interface LazyResult {
   resolve(value: unknown): unknown;
   /** Number of values still unparsed in the outline. */
   readonly count: number;
+  /** Size of the reply, in bytes. */
+  readonly bytes: number;
 }
 
 /** The lazy form of the result in `outline`, a reply's outline parsed from `frame`. */
 export function lazyResult(frame: SegmentedFrame, result: unknown): LazyResult {
-  return { lazy: true, root: result, resolve: (v) => frame.resolve(v), count: frame.count };
+  return {
+    lazy: true,
+    root: result,
+    resolve: (v) => frame.resolve(v),
+    count: frame.count,
+    bytes: frame.bytes.length,
+  };
 }
 
 /** True when `value` is a {@link LazyResult}. */

@@ -425,6 +425,7 @@ describe('replica: initial contents', { timeout: 60_000 }, () => {
             initialSliceRows: 2000,
             onProgress: (p) => {
               if (method === 'monitor_cond_since') progress.push(p.rows);
+              assert.ok((p.bytes ?? 0) > 1024 * 1024, 'the size of the reply is reported');
             },
           }),
         );
