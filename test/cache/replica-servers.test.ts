@@ -4,6 +4,7 @@
  * older monitor methods, and a raft cluster (transaction ids).
  */
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -248,4 +249,82 @@ describe('replica: raft cluster', { timeout: 40_000 }, () => {
       await cluster.stop();
     }
   });
+});
+
+// Real NB schemas of other OVN releases, when provided: by path in OVNDB_NB_SCHEMAS (comma
+// separated) or as ../shared/schemas/ovn-nb-*.ovsschema. The repository ships only Debian's.
+function realNbSchemas(): string[] {
+  const fromEnv = (process.env.OVNDB_NB_SCHEMAS ?? '').split(',').filter((p) => p !== '');
+  const shared = join('..', 'shared', 'schemas');
+  const fromShared = existsSync(shared)
+    ? readdirSync(shared)
+        .filter((f) => /^ovn-nb.*\.ovsschema$/.test(f))
+        .map((f) => join(shared, f))
+    : [];
+  return [...fromEnv, ...fromShared];
+}
+
+describe('replica: real NB schemas of other OVN releases', { timeout: 60_000 }, () => {
+  const schemas = realNbSchemas();
+  if (schemas.length === 0) {
+    test('no other real NB schema provided (OVNDB_NB_SCHEMAS, ../shared/schemas): skipped', {
+      skip: true,
+    }, () => {});
+  }
+  for (const path of schemas) {
+    test(`against ${path}`, async () => {
+      const server = await startOvsdbServer({ schemas: [path] });
+      const client = await connect(server.unix);
+      try {
+        const replica = await Replica.start(client, nbModel);
+        assert.ok(replica.skew.differences.length > 0);
+        const missing = replica.skew.differences.filter((d) => d.kind === 'column-only-in-model');
+        const extra = replica.skew.differences.filter((d) => d.kind === 'column-only-on-server');
+        for (const d of missing) {
+          assert.ok(replica.leftOut.includes(`${d.table}.${d.column}`));
+          assert.equal(replica.has(d.table, d.column), false);
+        }
+        const policy = {
+          op: 'insert' as const,
+          table: 'Logical_Router_Policy',
+          row: { priority: 1, match: 'ip4', action: 'allow' },
+          'uuid-name': 'p',
+        };
+        await client.transact(NB, [
+          policy,
+          { op: 'insert', table: 'Logical_Router', row: { name: 'lr', policies: ['named-uuid', 'p'] } },
+        ]);
+        const row = replica.list('Logical_Router_Policy')[0] as unknown as Record<string, unknown>;
+        assert.equal(row.match, 'ip4');
+        for (const d of extra) assert.ok(replica.has(d.table, d.column));
+        // Columns only the server knows arrive (an empty optional one is absent, as any is).
+        const serverPolicy = replica.view.server.tables.get('Logical_Router_Policy');
+        for (const d of extra.filter((x) => x.table === 'Logical_Router_Policy')) {
+          const type = serverPolicy?.columns.get(d.column)?.type;
+          const optional = type !== undefined && type.min === 0 && type.max === 1 && type.value === undefined;
+          if (!optional) assert.ok(d.column in row, d.column);
+        }
+        for (const d of missing.filter((x) => x.table === 'Logical_Router_Policy'))
+          assert.ok(!(d.column in row), d.column);
+        const lacking = missing.find((d) => d.table === 'Logical_Router_Policy');
+        if (lacking !== undefined) {
+          await assert.rejects(
+            client.transact(NB, [
+              {
+                op: 'update',
+                table: 'Logical_Router_Policy',
+                where: [],
+                row: { [lacking.column]: ['set', []] },
+              },
+            ]),
+            (e: unknown) => e instanceof InvalidOperationError && e.column === lacking.column,
+          );
+        }
+        await replica.close();
+      } finally {
+        await client.close();
+        await server.stop();
+      }
+    });
+  }
 });
