@@ -26,6 +26,8 @@ export interface ColumnCodec {
   readonly defaultValue: unknown;
   /** The type an update2 diff of this column decodes with: any number of elements. */
   readonly diffType: ColumnType;
+  /** Where a decoding error points: table and column (made once, not per value). */
+  readonly where: { readonly table: string; readonly column: string };
 }
 
 /** The one empty array every empty set column of every row shares. */
@@ -39,8 +41,8 @@ function shapeOf(type: ColumnType): ColumnShape {
   return 'set';
 }
 
-/** The decoding facts of column `name` of type `type`. */
-export function columnCodec(name: string, type: ColumnType): ColumnCodec {
+/** The decoding facts of column `name` of type `type` in table `table`. */
+export function columnCodec(table: string, name: string, type: ColumnType): ColumnCodec {
   const shape = shapeOf(type);
   const recordMap = shape === 'map' && type.key.type === 'string';
   let defaultValue: unknown;
@@ -51,7 +53,7 @@ export function columnCodec(name: string, type: ColumnType): ColumnCodec {
     type.value === undefined
       ? { key: type.key, min: 0, max: Number.POSITIVE_INFINITY }
       : { key: type.key, value: type.value, min: 0, max: Number.POSITIVE_INFINITY };
-  return { name, type, shape, recordMap, defaultValue, diffType };
+  return { name, type, shape, recordMap, defaultValue, diffType, where: { table, column: name } };
 }
 
 /** True for the wire form of an empty set or map, which decodes to the shared default. */

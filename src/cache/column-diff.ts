@@ -38,21 +38,21 @@ export function materialize(
   return value.toMap();
 }
 
-function decodeDiff(codec: ColumnCodec, wire: unknown, table: string): unknown {
-  return decodeValue(codec.diffType, wire, { table, column: codec.name });
+function decodeDiff(codec: ColumnCodec, wire: unknown): unknown {
+  return decodeValue(codec.diffType, wire, codec.where);
 }
 
 // For a column of at most one value, ovsdb-server sends the new value itself when the column
 // had one (an empty set to clear it), and the value to add when it was empty.
-function patchOptional(codec: ColumnCodec, wire: unknown, table: string): unknown {
-  const elements = decodeDiff(codec, wire, table) as unknown[];
+function patchOptional(codec: ColumnCodec, wire: unknown): unknown {
+  const elements = decodeDiff(codec, wire) as unknown[];
   if (elements.length > 1)
-    codecFailure('more than one value for an optional column', wire, table, codec.name);
+    codecFailure('more than one value for an optional column', wire, codec.where.table, codec.name);
   return elements[0];
 }
 
-function toggleSet(codec: ColumnCodec, current: StoredValue, wire: unknown, table: string): StoredValue {
-  const elements = decodeDiff(codec, wire, table) as unknown[];
+function toggleSet(codec: ColumnCodec, current: StoredValue, wire: unknown): StoredValue {
+  const elements = decodeDiff(codec, wire) as unknown[];
   if (current instanceof VersionedSet) return current.toggle(elements);
   const array = current as readonly unknown[];
   if (array.length + elements.length >= BIG_COLLECTION) return VersionedSet.of(array).toggle(elements);
@@ -113,8 +113,8 @@ function mapEntries(codec: ColumnCodec, value: unknown): Iterable<readonly [unkn
   return codec.recordMap ? Object.entries(value as object) : (value as ReadonlyMap<unknown, unknown>);
 }
 
-function patchMap(codec: ColumnCodec, current: StoredValue, wire: unknown, table: string): StoredValue {
-  const decoded = decodeDiff(codec, wire, table);
+function patchMap(codec: ColumnCodec, current: StoredValue, wire: unknown): StoredValue {
+  const decoded = decodeDiff(codec, wire);
   // Like an optional value, a map of at most one pair that had one is sent whole.
   if (codec.type.max === 1 && sizeOf(codec, current) > 0) {
     return sizeOf(codec, decoded) === 0 ? codec.defaultValue : decoded;
@@ -133,20 +133,15 @@ function patchMap(codec: ColumnCodec, current: StoredValue, wire: unknown, table
  * The value of a column after diff `wire`, from its stored value `current` (the typed value,
  * or a versioned collection). Throws `InvalidValueError` when the diff does not fit the column.
  */
-export function applyColumnDiff(
-  codec: ColumnCodec,
-  current: StoredValue,
-  wire: unknown,
-  table: string,
-): StoredValue {
+export function applyColumnDiff(codec: ColumnCodec, current: StoredValue, wire: unknown): StoredValue {
   switch (codec.shape) {
     case 'scalar':
-      return decodeValue(codec.type, wire, { table, column: codec.name });
+      return decodeValue(codec.type, wire, codec.where);
     case 'optional':
-      return patchOptional(codec, wire, table);
+      return patchOptional(codec, wire);
     case 'set':
-      return toggleSet(codec, current, wire, table);
+      return toggleSet(codec, current, wire);
     case 'map':
-      return patchMap(codec, current, wire, table);
+      return patchMap(codec, current, wire);
   }
 }

@@ -55,7 +55,7 @@ export class TableStore {
       const column = schema.columns.get(name);
       if (column === undefined)
         throw new OvndbError('OVNDB_UNKNOWN_COLUMN', `table ${schema.name} has no column ${name}`);
-      return columnCodec(name, column.type);
+      return columnCodec(schema.name, name, column.type);
     });
     this.codecByName = new Map(this.codecs.map((c) => [c.name, c]));
     for (const columns of schema.indexes) {
@@ -120,7 +120,7 @@ export class TableStore {
   private decodeColumn(codec: ColumnCodec, wire: unknown): unknown {
     if (wire === undefined) return codec.defaultValue;
     if (codec.type.min === 0 && isEmptyCollection(wire)) return codec.defaultValue;
-    return decodeValue(codec.type, wire, { table: this.name, column: codec.name });
+    return decodeValue(codec.type, wire, codec.where);
   }
 
   private build(uuid: string, wire: WireRow): Row {
@@ -181,7 +181,7 @@ export class TableStore {
       let value: StoredValue = oldVersioned?.get(name) ?? old[name] ?? codec.defaultValue;
       const wire = diff[name];
       if (wire !== undefined) {
-        value = applyColumnDiff(codec, value, wire, this.name);
+        value = applyColumnDiff(codec, value, wire);
         changed.push(name);
       }
       if (isVersioned(value)) {
