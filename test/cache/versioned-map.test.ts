@@ -3,51 +3,12 @@ import { describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { VersionedMap } from '../../src/cache/versioned-map.js';
+import { countWork, prng } from '../helpers/count-work.js';
 
 type Atom = string | number | boolean | bigint;
-type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
-/**
- * Runs `fn` with Map.prototype instrumented: `ops` counts entry operations
- * (get/set/delete/has), `scans` counts whole-map iterations (new Map(map), spread,
- * Object.fromEntries, forEach). Measures work without timing or a test hook in the class.
- */
 function countMapWork<R>(fn: () => R): { result: R; ops: number; scans: number } {
-  const proto = Map.prototype as unknown as Record<string | symbol, Fn>;
-  const opNames = ['get', 'set', 'delete', 'has'];
-  const scanNames: (string | symbol)[] = ['values', 'keys', 'entries', 'forEach', Symbol.iterator];
-  // A plain array, not a Map: it is filled while Map.prototype is being patched.
-  const saved: [string | symbol, Fn][] = [];
-  let ops = 0;
-  let scans = 0;
-  for (const name of [...opNames, ...scanNames]) {
-    const original = proto[name]!;
-    saved.push([name, original]);
-    const isOp = opNames.includes(name as string);
-    proto[name] = function (this: unknown, ...args: unknown[]) {
-      if (isOp) ops++;
-      else scans++;
-      return original.apply(this, args);
-    };
-  }
-  try {
-    const result = fn();
-    return { result, ops, scans };
-  } finally {
-    for (const [name, original] of saved) proto[name] = original;
-  }
-}
-
-/** mulberry32: a tiny seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return countWork(Map.prototype, ['get', 'set', 'delete', 'has'], fn);
 }
 
 function sameValueZero(a: unknown, b: unknown): boolean {

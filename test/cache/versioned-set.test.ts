@@ -3,50 +3,12 @@ import { describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { VersionedSet } from '../../src/cache/versioned-set.js';
+import { countWork, prng } from '../helpers/count-work.js';
 
 type Atom = string | number | boolean | bigint;
-type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
-/**
- * Runs `fn` with Set.prototype instrumented: `ops` counts element operations
- * (add/delete/has), `scans` counts whole-set iterations (spread, Array.from, new Set(set),
- * forEach). This measures work without timing and without any test hook in the class.
- */
 function countSetWork<R>(fn: () => R): { result: R; ops: number; scans: number } {
-  const proto = Set.prototype as unknown as Record<string | symbol, Fn>;
-  const opNames = ['add', 'delete', 'has'];
-  const scanNames: (string | symbol)[] = ['values', 'keys', 'entries', 'forEach', Symbol.iterator];
-  const saved = new Map<string | symbol, Fn>();
-  let ops = 0;
-  let scans = 0;
-  for (const name of [...opNames, ...scanNames]) {
-    const original = proto[name]!;
-    saved.set(name, original);
-    const isOp = opNames.includes(name as string);
-    proto[name] = function (this: unknown, ...args: unknown[]) {
-      if (isOp) ops++;
-      else scans++;
-      return original.apply(this, args);
-    };
-  }
-  try {
-    const result = fn();
-    return { result, ops, scans };
-  } finally {
-    for (const [name, original] of saved) proto[name] = original;
-  }
-}
-
-/** mulberry32: a tiny seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return countWork(Set.prototype, ['add', 'delete', 'has'], fn);
 }
 
 function assertSameElements(actual: Iterable<Atom>, expected: ReadonlySet<Atom>, what: string): void {
