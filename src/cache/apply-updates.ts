@@ -8,6 +8,7 @@ import { evaluateConditionsAny, type ParsedCondition, parseConditions } from '..
 import type { MonitorCondition } from '../protocol/conditions.js';
 import type { TableSchema } from '../protocol/schema.js';
 import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
+import { LazyMembers } from '../rpc/segmented-frame.js';
 import type { RowChange } from './change.js';
 import type { TableStore } from './table-store.js';
 
@@ -60,14 +61,79 @@ export function applyUpdates2(
   return n;
 }
 
+/** Most bytes of row JSON parsed in one slice of the initial contents. */
+const SLICE_BYTES = 512 * 1024;
+
+/** The rows of one table of an update2 payload, read by position. */
+export interface TableRows {
+  readonly table: string;
+  readonly count: number;
+  /** UUID of row `k`. */
+  key(k: number): string;
+  /** The wire change of row `k` (possibly a placeholder the message's resolver parses). */
+  wire(k: number): unknown;
+  /** Forgets row `k`'s wire form once applied, so the collector can reclaim it. */
+  drop(k: number): void;
+  /** Bytes of row `k` still to parse (0 when the message was parsed whole). */
+  bytes(k: number): number;
+}
+
+function plainRows(table: string, rows: Record<string, unknown>, bytesOf: (v: unknown) => number): TableRows {
+  const uuids = Object.keys(rows);
+  return {
+    table,
+    count: uuids.length,
+    key: (k) => uuids[k] as string,
+    wire: (k) => rows[uuids[k] as string],
+    drop: (k) => {
+      rows[uuids[k] as string] = undefined;
+    },
+    bytes: (k) => bytesOf(rows[uuids[k] as string]),
+  };
+}
+
+function lazyRows(table: string, rows: LazyMembers): TableRows {
+  return {
+    table,
+    count: rows.size,
+    key: (k) => rows.key(k),
+    wire: (k) => rows.value(k),
+    drop: () => {},
+    bytes: (k) => rows.valueBytes(k),
+  };
+}
+
+/**
+ * The tables of `updates` that have a store, each readable by position. A table of a big
+ * lazily parsed reply arrives as {@link LazyMembers}: its rows are read one at a time.
+ */
+export function listRows(
+  stores: ReadonlyMap<string, TableStore>,
+  updates: TableUpdates2,
+  resolve: Resolve = identity,
+  bytesOf: (value: unknown) => number = () => 0,
+): TableRows[] {
+  const out: TableRows[] = [];
+  for (const table in updates) {
+    if (!stores.has(table)) continue;
+    const rows = resolve(updates[table]);
+    out.push(
+      rows instanceof LazyMembers
+        ? lazyRows(table, rows)
+        : plainRows(table, rows as Record<string, unknown>, bytesOf),
+    );
+  }
+  return out;
+}
+
 /**
  * Applies the rows of an update2 payload in slices of `sliceRows`, awaiting `yieldTurn`
  * between slices so that a big initial dump leaves the event loop free in between. Consumes
- * `updates`: each row's wire form is dropped once applied.
+ * the payload: each row's wire form is dropped once applied.
  */
 export async function applyUpdates2Sliced(
   stores: ReadonlyMap<string, TableStore>,
-  updates: TableUpdates2,
+  tables: ReadonlyArray<TableRows>,
   sink: ChangeSink,
   sliceRows: number,
   yieldTurn: (rowsDone: number) => Promise<void>,
@@ -75,17 +141,26 @@ export async function applyUpdates2Sliced(
 ): Promise<number> {
   let n = 0;
   let inSlice = 0;
-  for (const table in updates) {
-    const store = stores.get(table);
-    if (store === undefined) continue;
-    const rows = updates[table] as Record<string, Record<string, unknown> | undefined>;
-    for (const uuid in rows) {
-      n += applyRow2(store, uuid, rows[uuid], sink, resolve);
+  let sliceBytes = 0;
+  for (const rows of tables) {
+    const store = stores.get(rows.table) as TableStore;
+    for (let k = 0; k < rows.count; k++) {
+      // A slice ends after `sliceRows` rows or SLICE_BYTES of JSON to parse, and a row that is
+      // big on its own (a router with 100,000 routes) gets a turn of its own.
+      const bytes = rows.bytes(k);
+      if (inSlice > 0 && sliceBytes + bytes > SLICE_BYTES) {
+        inSlice = 0;
+        sliceBytes = 0;
+        await yieldTurn(n);
+      }
+      n += applyRow2(store, rows.key(k), rows.wire(k), sink, resolve);
       // The parsed message is ours: dropping each applied row lets the collector reclaim the
       // wire form while the typed rows are built, so a big dump is not held twice.
-      rows[uuid] = undefined;
+      rows.drop(k);
+      sliceBytes += bytes;
       if (++inSlice >= sliceRows) {
         inSlice = 0;
+        sliceBytes = 0;
         await yieldTurn(n);
       }
     }

@@ -30,6 +30,7 @@ import {
   type ChangeSink,
   type ClientFilter,
   clientFilter,
+  listRows,
   type Resolve,
 } from './apply-updates.js';
 import type { Change, RowChange } from './change.js';
@@ -97,6 +98,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
   private txnId: string = ZERO_TXN_ID;
   private syncStarted = false;
   private initialBytes: number | undefined;
+  private bytesOf: ((value: unknown) => number) | undefined;
 
   private constructor(
     readonly client: OvsdbClient,
@@ -214,6 +216,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
         const root = lazy === undefined ? reply : lazy.root;
         const resolve = lazy?.resolve;
         this.initialBytes = lazy?.bytes;
+        this.bytesOf = lazy?.bytesOf;
         if (m === 'monitor') {
           this.applyInitial1(root as TableUpdates, resolve);
         } else if (m === 'monitor_cond') {
@@ -276,12 +279,12 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
     options: ReplicaOptions<T>,
     resolve: Resolve | undefined,
   ): Promise<void> {
+    // Give the event loop a turn between receiving the reply and applying it.
+    await new Promise((next) => setImmediate(next));
+    const listed = listRows(this.stores, updates, resolve, this.bytesOf);
+    const tables = listed.length;
     let totalRows = 0;
-    let tables = 0;
-    for (const table in updates) {
-      tables++;
-      for (const _ in updates[table]) totalRows++;
-    }
+    for (const t of listed) totalRows += t.count;
     const sliceRows = Math.max(1, options.initialSliceRows ?? 2000);
     const bytes = this.initialBytes;
     const report = (rows: number) => {
@@ -292,7 +295,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
     };
     const rows = await applyUpdates2Sliced(
       this.stores,
-      updates,
+      listed,
       this.sink(),
       sliceRows,
       (done) => {

@@ -3,6 +3,8 @@
  * no delimiter, so a frame ends where the bracket depth of a top-level object or array
  * returns to zero, outside any string.
  */
+
+import { ChunkedBytes } from './chunked-bytes.js';
 import { BadFrameError, FrameTooLargeError } from './rpc-errors.js';
 import { SegmentedFrame } from './segmented-frame.js';
 
@@ -59,6 +61,11 @@ export class JsonFrameSplitter {
   /** Frame-relative byte ranges of the values at `segmentDepth` in the frame in progress. */
   private segmentStarts: number[] = [];
   private segmentEnds: number[] = [];
+  /** The same for their parents (values one level up), with their first value and count. */
+  private parentStarts: number[] = [];
+  private parentEnds: number[] = [];
+  private parentFirst: number[] = [];
+  private parentCount: number[] = [];
 
   constructor(options: JsonFrameSplitterOptions) {
     this.maxFrameBytes = options.maxFrameBytes;
@@ -92,6 +99,7 @@ export class JsonFrameSplitter {
     // Where the frame in progress starts in this chunk (0 when it began in an earlier one).
     let start = depth > 0 ? 0 : -1;
     const segmentDepth = this.segmentDepth;
+    const parentDepth = segmentDepth - 1;
     let i = 0;
     for (; i < n; i++) {
       const c = chunk[i]!;
@@ -113,9 +121,11 @@ export class JsonFrameSplitter {
         }
       } else if (c === QUOTE) inString = true;
       else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        if (++depth === segmentDepth) this.segmentStarts.push(this.partBytes + i - start);
+        if (++depth >= parentDepth && depth <= segmentDepth)
+          this.openSegment(depth, this.partBytes + i - start);
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-        if (depth === segmentDepth) this.segmentEnds.push(this.partBytes + i + 1 - start);
+        if (depth >= parentDepth && depth <= segmentDepth)
+          this.closeSegment(depth, this.partBytes + i + 1 - start);
         if (--depth === 0) {
           start = this.endFrame(chunk, start, i + 1);
           this.depth = 0;
@@ -136,23 +146,63 @@ export class JsonFrameSplitter {
     }
   }
 
+  // Called only at the two recorded depths: the cut values and their parents.
+  private openSegment(depth: number, offset: number): void {
+    if (depth === this.segmentDepth) {
+      this.segmentStarts.push(offset);
+    } else {
+      this.parentStarts.push(offset);
+      this.parentFirst.push(this.segmentStarts.length);
+    }
+  }
+
+  private closeSegment(depth: number, offset: number): void {
+    if (depth === this.segmentDepth) {
+      this.segmentEnds.push(offset);
+    } else {
+      this.parentEnds.push(offset);
+      this.parentCount.push(
+        this.segmentStarts.length - (this.parentFirst[this.parentEnds.length - 1] as number),
+      );
+    }
+  }
+
   /** Hands over the frame that ends at `end` in `chunk`, whole or segmented. Returns -1 (no frame in progress). */
   private endFrame(chunk: Buffer, start: number, end: number): number {
     const size = this.partBytes + end - start;
     if (size > this.maxFrameBytes) this.fail(new FrameTooLargeError(this.maxFrameBytes, size));
-    const bytes = this.takeBytes(chunk, start, end, size);
     const starts = this.segmentStarts;
     if (this.onSegmentedFrame !== undefined && size >= this.segmentMinBytes && starts.length > 0) {
-      const ends = this.segmentEnds;
+      // Kept as the chunks it arrived in: a big frame is never copied whole again.
+      this.parts.push(chunk.subarray(start, end));
+      const bytes = new ChunkedBytes(this.parts);
+      this.parts = [];
+      this.partBytes = 0;
+      const layout = {
+        starts,
+        ends: this.segmentEnds,
+        parentStarts: this.parentStarts,
+        parentEnds: this.parentEnds,
+        parentFirst: this.parentFirst,
+        parentCount: this.parentCount,
+      };
       this.segmentStarts = [];
       this.segmentEnds = [];
-      this.onSegmentedFrame(new SegmentedFrame(bytes, starts, ends));
+      this.parentStarts = [];
+      this.parentEnds = [];
+      this.parentFirst = [];
+      this.parentCount = [];
+      this.onSegmentedFrame(new SegmentedFrame(bytes, layout));
     } else {
-      if (starts.length > 0) {
+      if (this.parentStarts.length > 0 || starts.length > 0) {
         starts.length = 0;
         this.segmentEnds.length = 0;
+        this.parentStarts.length = 0;
+        this.parentEnds.length = 0;
+        this.parentFirst.length = 0;
+        this.parentCount.length = 0;
       }
-      this.onFrame(this.decode(bytes, size));
+      this.onFrame(this.decode(this.takeBytes(chunk, start, end, size), size));
     }
     return -1;
   }

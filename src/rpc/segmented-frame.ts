@@ -1,17 +1,46 @@
 /**
  * A big JSON frame kept as bytes, with the byte ranges of its values at one depth (the rows
- * of a monitor reply) recorded by the splitter while it scanned them. Its outline (the frame
- * with each such value replaced by a placeholder) is small and parses quickly; each value is
- * parsed only when asked for. So a 100,000-row initial dump never exists as one parsed tree
- * or one string: rows can be parsed and applied a slice at a time, with the event loop free
- * in between, and the memory of applied rows is reclaimed as the replica goes.
+ * of a monitor reply) and of their parent objects, recorded by the splitter while it scanned
+ * them. Its outline (the frame with each such value replaced by a placeholder) is small and
+ * parses quickly; each value is parsed only when asked for. An object with many such values
+ * (a table of 100,000 rows) is cut out whole and read member by member, its keys taken from
+ * the bytes between the values. So a 100,000-row initial dump never exists as one parsed tree
+ * or one string: rows can be parsed and applied a slice at a time, with the event loop free in
+ * between, and the memory of applied rows is reclaimed as the replica goes.
  */
+import type { ChunkedBytes } from './chunked-bytes.js';
 import { BadFrameError } from './rpc-errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-// The placeholder of value `i` is the JSON string "\u0000<i>": no OVSDB string holds a NUL.
+/** What the splitter recorded about a frame: cut values and their parent objects. */
+export interface FrameLayout {
+  /** Start offsets of the values at the cut depth, ascending. */
+  readonly starts: ReadonlyArray<number>;
+  /** End offsets (exclusive), one per start. */
+  readonly ends: ReadonlyArray<number>;
+  /** Start offsets of the values one level up (their parents), ascending. */
+  readonly parentStarts: ReadonlyArray<number>;
+  /** End offsets (exclusive) of the parents. */
+  readonly parentEnds: ReadonlyArray<number>;
+  /** Index (into `starts`) of each parent's first cut value. */
+  readonly parentFirst: ReadonlyArray<number>;
+  /** Number of cut values directly inside each parent. */
+  readonly parentCount: ReadonlyArray<number>;
+}
+
+/** Parents with at least this many cut values are cut out whole and read member by member. */
+export const WIDE_OBJECT_MIN = 256;
+
+// Placeholders are JSON strings no OVSDB value holds (they start with NUL): "\u0000<i>" for cut
+// value i, "\u0000w<j>" for wide parent j.
 const PREFIX = Buffer.from('"\\u0000', 'latin1');
+const WIDE = 0x77; // 'w'
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_BRACE = 0x7b;
 
 function digits(i: number): number {
   let d = 1;
@@ -19,22 +48,31 @@ function digits(i: number): number {
   return d;
 }
 
-function placeholderLength(i: number): number {
-  return PREFIX.length + digits(i) + 1;
+function placeholderLength(label: number): number {
+  return label >= 0 ? PREFIX.length + digits(label) + 1 : PREFIX.length + 1 + digits(-label - 1) + 1;
 }
 
-function writePlaceholder(out: Buffer, at: number, i: number): number {
+// `label` >= 0: cut value `label`; < 0: wide parent `-label - 1`.
+function writePlaceholder(out: Buffer, at: number, label: number): number {
   out.set(PREFIX, at);
   let w = at + PREFIX.length;
-  const d = digits(i);
-  let v = i;
+  let v = label;
+  if (label < 0) {
+    out[w++] = WIDE;
+    v = -label - 1;
+  }
+  const d = digits(v);
   for (let k = d - 1; k >= 0; k--) {
     out[w + k] = 0x30 + (v % 10);
     v = Math.floor(v / 10);
   }
   w += d;
-  out[w] = 0x22;
+  out[w] = QUOTE;
   return w + 1;
+}
+
+function isSpace(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
 /** True for a placeholder string of the outline. */
@@ -45,45 +83,66 @@ export function isPlaceholder(value: unknown): value is string {
 /** A big frame: its bytes and the ranges of the values cut out of its outline. */
 export class SegmentedFrame {
   constructor(
-    /** The whole frame, UTF-8. */
-    readonly bytes: Uint8Array,
-    /** Start offsets of the cut values, ascending. */
-    private readonly starts: ReadonlyArray<number>,
-    /** End offsets (exclusive), one per start. */
-    private readonly ends: ReadonlyArray<number>,
+    /** The whole frame, UTF-8, as the chunks it arrived in. */
+    readonly bytes: ChunkedBytes,
+    private readonly layout: FrameLayout,
   ) {}
 
   /** Number of cut values. */
   get count(): number {
-    return this.starts.length;
+    return this.layout.starts.length;
   }
 
-  /** The frame with every cut value replaced by a placeholder, parsed. */
+  /** True when parent `j` is cut out whole: an object with many cut values. */
+  private isWide(j: number): boolean {
+    const { parentCount, parentStarts } = this.layout;
+    return (
+      (parentCount[j] as number) >= WIDE_OBJECT_MIN && this.bytes.at(parentStarts[j] as number) === OPEN_BRACE
+    );
+  }
+
+  /** The frame with every cut value (and wide parent) replaced by a placeholder, parsed. */
   outline(): unknown {
-    // One buffer, filled once: the gaps between cut values, and `"\u0000<i>"` for each value.
+    const { starts, ends, parentStarts, parentEnds, parentFirst, parentCount } = this.layout;
+    // The cuts, in byte order: wide parents whole, every other cut value alone.
+    const cutStart: number[] = [];
+    const cutEnd: number[] = [];
+    const cutLabel: number[] = [];
+    let i = 0;
+    for (let j = 0; j < parentStarts.length; j++) {
+      if (!this.isWide(j)) continue;
+      const first = parentFirst[j] as number;
+      for (; i < first; i++) {
+        cutStart.push(starts[i] as number);
+        cutEnd.push(ends[i] as number);
+        cutLabel.push(i);
+      }
+      cutStart.push(parentStarts[j] as number);
+      cutEnd.push(parentEnds[j] as number);
+      cutLabel.push(-j - 1);
+      i = first + (parentCount[j] as number);
+    }
+    for (; i < starts.length; i++) {
+      cutStart.push(starts[i] as number);
+      cutEnd.push(ends[i] as number);
+      cutLabel.push(i);
+    }
+    // One buffer, sized first and filled once.
     const bytes = this.bytes;
-    const n = this.starts.length;
     let size = bytes.length;
-    for (let i = 0; i < n; i++)
-      size += placeholderLength(i) - ((this.ends[i] as number) - (this.starts[i] as number));
+    for (let c = 0; c < cutStart.length; c++) {
+      size += placeholderLength(cutLabel[c] as number) - ((cutEnd[c] as number) - (cutStart[c] as number));
+    }
     const out = Buffer.allocUnsafe(size);
     let at = 0;
     let w = 0;
-    for (let i = 0; i < n; i++) {
-      const start = this.starts[i] as number;
-      out.set(bytes.subarray(at, start), w);
-      w += start - at;
-      w = writePlaceholder(out, w, i);
-      at = this.ends[i] as number;
+    for (let c = 0; c < cutStart.length; c++) {
+      w = bytes.copyTo(out, w, at, cutStart[c] as number);
+      w = writePlaceholder(out, w, cutLabel[c] as number);
+      at = cutEnd[c] as number;
     }
-    out.set(bytes.subarray(at), w);
-    let text: string;
-    try {
-      text = utf8.decode(out);
-    } catch (cause) {
-      throw new BadFrameError(`JSON frame of ${bytes.length} bytes is not valid UTF-8`, { cause });
-    }
-    return JSON.parse(text);
+    bytes.copyTo(out, w, at, bytes.length);
+    return JSON.parse(this.decodeBytes(out));
   }
 
   /** The full text of the frame (for tracing). */
@@ -91,19 +150,48 @@ export class SegmentedFrame {
     return this.decode(0, this.bytes.length);
   }
 
-  /** Value `i`, parsed now. */
+  /** Cut value `i`, parsed now. */
   value(i: number): unknown {
-    return JSON.parse(this.decode(this.starts[i] as number, this.ends[i] as number));
+    return JSON.parse(this.decode(this.layout.starts[i] as number, this.layout.ends[i] as number));
+  }
+
+  /** Size of cut value `i`, in bytes. */
+  valueBytes(i: number): number {
+    return (this.layout.ends[i] as number) - (this.layout.starts[i] as number);
+  }
+
+  /** Bytes behind placeholder `v` (0 for anything else). */
+  bytesOf(v: unknown): number {
+    if (!isPlaceholder(v)) return 0;
+    if (v.charCodeAt(1) === WIDE) {
+      const j = Number(v.slice(2));
+      return (this.layout.parentEnds[j] as number) - (this.layout.parentStarts[j] as number);
+    }
+    return this.valueBytes(Number(v.slice(1)));
+  }
+
+  /** Wide parent `j`, to be read member by member. */
+  members(j: number): LazyMembers {
+    return new LazyMembers(
+      this,
+      j,
+      this.layout.parentFirst[j] as number,
+      this.layout.parentCount[j] as number,
+    );
   }
 
   /** `v`, or the value it stands for when it is a placeholder of this frame. */
   resolve(v: unknown): unknown {
-    return isPlaceholder(v) ? this.value(Number(v.slice(1))) : v;
+    if (!isPlaceholder(v)) return v;
+    return v.charCodeAt(1) === WIDE ? this.members(Number(v.slice(2))) : this.value(Number(v.slice(1)));
   }
 
   /** The outline with every placeholder replaced by its value: the frame as one parse would give it. */
   materialize(outline: unknown): unknown {
-    if (isPlaceholder(outline)) return this.resolve(outline);
+    if (isPlaceholder(outline)) {
+      const value = this.resolve(outline);
+      return value instanceof LazyMembers ? value.toObject() : value;
+    }
     if (Array.isArray(outline)) {
       for (let i = 0; i < outline.length; i++) outline[i] = this.materialize(outline[i]);
     } else if (outline !== null && typeof outline === 'object') {
@@ -113,12 +201,100 @@ export class SegmentedFrame {
     return outline;
   }
 
+  /**
+   * The key of member `k` of wide parent `j` (whose first cut value is `first`): the JSON
+   * string between the previous value (or the opening brace) and this member's value.
+   */
+  memberKey(j: number, first: number, k: number): string {
+    const { starts, ends, parentStarts } = this.layout;
+    const from = k === 0 ? (parentStarts[j] as number) + 1 : (ends[first + k - 1] as number);
+    const gap = this.bytes.slice(from, starts[first + k] as number);
+    const end = gap.length;
+    let p = 0;
+    while (isSpace(gap[p])) p++;
+    if (k > 0 && gap[p] === COMMA) p++;
+    while (isSpace(gap[p])) p++;
+    if (gap[p] !== QUOTE) return this.badLayout();
+    const open = p++;
+    let escaped = false;
+    let ascii = true;
+    for (; p < end; p++) {
+      const c = gap[p] as number;
+      if (c === BACKSLASH) {
+        escaped = true;
+        p++; // the escaped character, which may be a quote
+      } else if (c === QUOTE) break;
+      else if (c >= 0x80) ascii = false;
+    }
+    const close = p++;
+    while (isSpace(gap[p])) p++;
+    if (gap[p] !== COLON) return this.badLayout();
+    p++;
+    while (isSpace(gap[p])) p++;
+    if (p !== end) return this.badLayout();
+    if (escaped) return JSON.parse(this.decodeBytes(gap.subarray(open, close + 1))) as string;
+    if (!ascii) return this.decodeBytes(gap.subarray(open + 1, close));
+    return Buffer.from(gap.buffer, gap.byteOffset + open + 1, close - open - 1).toString('latin1');
+  }
+
+  private badLayout(): never {
+    throw new BadFrameError('a big frame has an object whose members are not laid out as expected');
+  }
+
   private decode(start: number, end: number): string {
+    return this.decodeBytes(this.bytes.slice(start, end));
+  }
+
+  private decodeBytes(bytes: Uint8Array): string {
     try {
-      return utf8.decode(this.bytes.subarray(start, end));
+      return utf8.decode(bytes);
     } catch (cause) {
       throw new BadFrameError(`JSON frame of ${this.bytes.length} bytes is not valid UTF-8`, { cause });
     }
+  }
+}
+
+/**
+ * An object of a big frame (a table of a monitor reply) read member by member: `size` members,
+ * each a key and a value parsed on demand. Keys are read from the frame's bytes, values are
+ * placeholders the frame resolves.
+ */
+export class LazyMembers {
+  /** @internal made by the frame */
+  constructor(
+    private readonly frame: SegmentedFrame,
+    private readonly parent: number,
+    private readonly first: number,
+    /** Number of members. */
+    readonly size: number,
+  ) {}
+
+  /** The key of member `k`. */
+  key(k: number): string {
+    return this.frame.memberKey(this.parent, this.first, k);
+  }
+
+  /** The value of member `k`, parsed now. */
+  value(k: number): unknown {
+    return this.frame.value(this.first + k);
+  }
+
+  /** The size of member `k`'s value in the frame, in bytes (known before parsing it). */
+  valueBytes(k: number): number {
+    return this.frame.valueBytes(this.first + k);
+  }
+
+  /** Every member as a plain object (for consumers that did not ask for lazy results). */
+  toObject(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (let k = 0; k < this.size; k++) {
+      const key = this.key(k);
+      const value = this.value(k);
+      if (key === '__proto__') {
+        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      } else out[key] = value;
+    }
+    return out;
   }
 }
 
@@ -135,6 +311,8 @@ export interface LazyResult {
   readonly count: number;
   /** Size of the reply, in bytes. */
   readonly bytes: number;
+  /** Bytes still to parse behind `value` when it is a placeholder; 0 otherwise. */
+  bytesOf(value: unknown): number;
 }
 
 /** The lazy form of the result in `outline`, a reply's outline parsed from `frame`. */
@@ -145,6 +323,7 @@ export function lazyResult(frame: SegmentedFrame, result: unknown): LazyResult {
     resolve: (v) => frame.resolve(v),
     count: frame.count,
     bytes: frame.bytes.length,
+    bytesOf: (v) => frame.bytesOf(v),
   };
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { JsonFrameSplitter } from '../../src/rpc/frame-splitter.js';
 import { BadFrameError, FrameTooLargeError } from '../../src/rpc/rpc-errors.js';
+import { LazyMembers } from '../../src/rpc/segmented-frame.js';
 
 const MiB = 1024 * 1024;
 
@@ -265,4 +266,42 @@ describe('JsonFrameSplitter: segmented frames', { timeout: 20000 }, () => {
     assert.equal(segmentedCount, 0);
     assert.equal(frames.length, 2);
   });
+});
+
+describe('JsonFrameSplitter: wide objects', { timeout: 20000 }, () => {
+  function wideReply(n: number): unknown {
+    const rows: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) rows[`k${i}-ü\\"${i % 3 === 0 ? '\n' : ''}`] = { initial: { i, s: `v${i}` } };
+    return { id: 3, result: [true, 'txn', { T: rows, U: { only: { delete: null } } }], error: null };
+  }
+
+  for (const text of [JSON.stringify(wideReply(300)), JSON.stringify(wideReply(300), null, 2)]) {
+    test(`an object with many rows is read member by member (${text.includes('\n') ? 'indented' : 'compact'})`, () => {
+      const segmented: import('../../src/rpc/segmented-frame.js').SegmentedFrame[] = [];
+      const splitter = new JsonFrameSplitter({
+        maxFrameBytes: MiB,
+        onFrame: () => assert.fail('expected a segmented frame'),
+        onSegmentedFrame: (f) => segmented.push(f),
+        segmentMinBytes: 0,
+      });
+      const bytes = Buffer.from(text, 'utf8');
+      splitter.push(bytes.subarray(0, 1000));
+      splitter.push(bytes.subarray(1000));
+      const frame = segmented[0];
+      assert.ok(frame);
+      const outline = frame.outline() as { result: [boolean, string, Record<string, unknown>] };
+      const members = frame.resolve(outline.result[2].T);
+      assert.ok(members instanceof LazyMembers);
+      assert.equal(members.size, 300);
+      const expected = (wideReply(300) as { result: [boolean, string, { T: Record<string, unknown> }] })
+        .result[2].T;
+      const keys = Object.keys(expected);
+      for (let k = 0; k < members.size; k++) {
+        assert.equal(members.key(k), keys[k]);
+        assert.deepEqual(members.value(k), expected[keys[k] as string]);
+      }
+      // Consumers that did not ask for lazy results get the same JSON as one parse.
+      assert.deepEqual(frame.materialize(frame.outline()), JSON.parse(text));
+    });
+  }
 });
