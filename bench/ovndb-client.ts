@@ -1,6 +1,8 @@
 /** The same workloads through ovndb's public API: `connect` and `transact`, schema checks on. */
 import { performance } from 'node:perf_hooks';
-import { connect, type OvsdbClient } from '../src/index.js';
+import { model as nbModel } from '../src/generated/nb/index.js';
+import { connect, type OvsdbClient, Replica } from '../src/index.js';
+import { type CpuRunResult, cpuPerTxn } from './client-cpu.js';
 import { type RunResult, type RunTarget, result, transactionOps, warmupTxns } from './workload.js';
 
 async function pass(
@@ -8,6 +10,7 @@ async function pass(
   txns: number,
   window: number,
   opsOf: (t: number) => ReturnType<typeof transactionOps>,
+  afterReply?: (results: unknown[]) => void,
 ): Promise<{ ms: number; failed: number }> {
   let next = 0;
   let failed = 0;
@@ -16,7 +19,8 @@ async function pass(
     while (next < txns) {
       const t = next++;
       try {
-        await client.transact('OVN_Northbound', opsOf(t));
+        const results = await client.transact('OVN_Northbound', opsOf(t));
+        afterReply?.(results);
       } catch {
         failed++;
       }
@@ -41,6 +45,69 @@ export async function runOvndb(remote: string, target: RunTarget, validate = tru
       transactionOps(t, workload.rows, target.router, 10),
     );
     return result(validate ? 'ovndb' : 'ovndb-nocheck', target, failed, ms / 1000);
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * The `ovndb` client with a {@link Replica} over the two tables the workload writes, on the
+ * same client: every update is applied to the replica, and each `transact` resolves after
+ * its own update was (read-your-writes). At the end the router row in the replica must hold
+ * exactly the routes written (plus `routesBefore` it held already), or the run throws.
+ */
+export async function runOvndbCache(
+  remote: string,
+  target: RunTarget,
+  routesBefore = 0,
+): Promise<CpuRunResult> {
+  const { workload, window } = target;
+  const client = await connect(remote);
+  try {
+    // The time the replica takes to apply each update: from the client's update3 event (this
+    // listener runs before the replica's, registered later) to the replica's 'batch' event.
+    let received = 0;
+    let applyMs = 0;
+    let applied = 0;
+    client.on('update3', () => {
+      received = performance.now();
+    });
+    const replica = await Replica.start(client, nbModel, {
+      tables: { Logical_Router: true, Logical_Router_Static_Route: true },
+    });
+    replica.on('batch', () => {
+      applyMs += performance.now() - received;
+      applied++;
+    });
+    await pass(client, warmupTxns(workload), window, (t) =>
+      transactionOps(t, workload.rows, target.warmRouter, 11),
+    );
+    // Read-your-writes, checked on every reply: the first route it inserted is in the replica.
+    let unseen = 0;
+    const cpu = process.cpuUsage();
+    applyMs = 0;
+    applied = 0;
+    const { ms, failed } = await pass(
+      client,
+      workload.txns,
+      window,
+      (t) => transactionOps(t, workload.rows, target.router, 10),
+      (results) => {
+        const uuid = (results[0] as { uuid: [string, string] }).uuid[1];
+        if (replica.get('Logical_Router_Static_Route', uuid) === undefined) unseen++;
+      },
+    );
+    const cpuUs = cpuPerTxn(cpu, workload.txns);
+    if (unseen > 0) throw new Error(`${unseen} transactions resolved before the replica had their route`);
+    const routes = replica.get('Logical_Router', target.router)?.static_routes.length;
+    const expected = (workload.txns - failed) * workload.rows + routesBefore;
+    if (routes !== expected) throw new Error(`replica router holds ${routes} routes, expected ${expected}`);
+    await replica.close();
+    return {
+      ...result('ovndb-cache', target, failed, ms / 1000),
+      client_cpu_us_per_txn: cpuUs,
+      replica_apply_us_per_update: +((applyMs * 1000) / applied).toFixed(1),
+    };
   } finally {
     await client.close();
   }

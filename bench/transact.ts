@@ -4,14 +4,18 @@
  * ovsdb-server, repetitions interleaved. Prints one JSON line per run, then a markdown table.
  *
  *   npm run bench -- --reps 10 --transports unix,tcp --workloads W1,W2 --windows 1,128 [--txns N] [--json]
+ *
+ * Transports: `unix`, `tcp` (one standalone server), `raft` (a fresh 3-member cluster, clients
+ * on the leader's unix socket). Clients: see docs/benchmarks.md.
  */
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { connect, op } from '../src/index.js';
-import { ovnSchemaPath, startOvsdbServer } from '../src/testing/index.js';
-import { runOvndb } from './ovndb-client.js';
+import { ovnSchemaPath, startOvsdbServer, startRaftCluster } from '../src/testing/index.js';
+import { runOvndb, runOvndbCache } from './ovndb-client.js';
 import { runRaw } from './raw-client.js';
+import { runRawMonitor } from './raw-monitor-client.js';
 import { hasSharedRaw, runSharedRaw } from './shared-raw.js';
 import { markdownTable, summarize } from './summary.js';
 import { type RunResult, type Workload, workloads } from './workload.js';
@@ -36,7 +40,29 @@ process.env.TMPDIR = args.tmpdir;
 process.once('SIGINT', () => process.exit(130));
 process.once('SIGTERM', () => process.exit(143));
 
-type ClientName = 'shared-raw' | 'raw' | 'ovndb' | 'ovndb-nocheck';
+type ClientName = 'shared-raw' | 'raw' | 'raw-monitor' | 'ovndb' | 'ovndb-nocheck' | 'ovndb-cache';
+
+/** A server to run against: one standalone ovsdb-server, or the leader of a raft cluster. */
+async function startServer(
+  transport: string,
+): Promise<{ remote: string; unix: string; stop(): Promise<void> }> {
+  if (transport === 'raft') {
+    const cluster = await startRaftCluster({ schema: ovnSchemaPath('nb'), tcp: false });
+    try {
+      const leader = await cluster.leader();
+      return { remote: leader.unix, unix: leader.unix, stop: cluster.stop };
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+  }
+  const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: transport === 'tcp' });
+  return {
+    remote: transport === 'tcp' ? server.tcp! : server.unix,
+    unix: server.unix,
+    stop: () => server.stop(),
+  };
+}
 
 async function oneRun(
   client: ClientName,
@@ -44,9 +70,9 @@ async function oneRun(
   workload: Workload,
   window: number,
 ): Promise<RunResult> {
-  const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: transport === 'tcp' });
+  const server = await startServer(transport);
   try {
-    const remote = transport === 'tcp' ? server.tcp! : server.unix;
+    const remote = server.remote;
     // Untimed setup: the router under test (and, for our clients, the warm-up router).
     const setup = await connect(server.unix);
     const [lr, warm] = await setup.transact('OVN_Northbound', [
@@ -59,6 +85,8 @@ async function oneRun(
     const target = { transport, workload, window, router, warmRouter };
     if (client === 'shared-raw') return await runSharedRaw(remote, target);
     if (client === 'raw') return await runRaw(remote, target);
+    if (client === 'raw-monitor') return await runRawMonitor(remote, target);
+    if (client === 'ovndb-cache') return await runOvndbCache(remote, target);
     return await runOvndb(remote, target, client === 'ovndb');
   } finally {
     await server.stop();
