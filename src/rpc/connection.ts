@@ -19,14 +19,22 @@ import {
   encodeNotification,
   encodeRequest,
   encodeResponse,
-  type JsonRpcId,
   type OvsdbMessage,
   toJsonRpc2Request,
 } from './codec.js';
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_IN_FLIGHT,
+  type RequestOptions,
+  type RpcConnectionEvents,
+  type RpcConnectionOptions,
+  type StartedRequest,
+} from './connection-options.js';
 import { JsonFrameSplitter } from './frame-splitter.js';
 import { FrameWriter } from './frame-writer.js';
+import { messageOfSegmentedFrame, messageOfText } from './incoming-frame.js';
 import { type Logger, silentLogger } from './logger.js';
-import { PendingRequest, type ResponseShaping } from './pending-request.js';
+import { PendingRequest } from './pending-request.js';
 import { ReadPause, type ReadPauseIntervals } from './read-pause.js';
 import {
   BadFrameError,
@@ -36,73 +44,18 @@ import {
   RpcProtocolError,
   RpcRemoteError,
 } from './rpc-errors.js';
-import { lazyResult, type SegmentedFrame } from './segmented-frame.js';
+import type { SegmentedFrame } from './segmented-frame.js';
 
 export type { JsonRpcId } from './codec.js';
 
-/** Default {@link RpcConnectionOptions.maxFrameBytes}: 256 MiB. */
-export const DEFAULT_MAX_FRAME_BYTES = 256 * 1024 * 1024;
-/** Default {@link RpcConnectionOptions.maxInFlight}. */
-export const DEFAULT_MAX_IN_FLIGHT = 1024;
-
-/** Options of {@link RpcConnection}. */
-export interface RpcConnectionOptions {
-  /**
-   * Largest incoming JSON frame accepted; a larger one closes the connection with
-   * FrameTooLargeError. Initial monitor replies of big OVN databases run to tens of MB
-   * (100k static routes are ~20 MB), so the default leaves ample room while still bounding
-   * memory against a broken peer.
-   * @default 268435456 (256 MiB)
-   */
-  maxFrameBytes?: number;
-  /**
-   * Most requests written and unanswered at once. Further requests wait, unwritten, in a
-   * local queue until replies come back.
-   * @default 1024
-   */
-  maxInFlight?: number;
-  /** Wire trace: called with every frame received and every frame written. */
-  trace?: (direction: 'in' | 'out', frame: string) => void;
-  /** Where the connection reports protocol faults and handler failures. @default silent */
-  logger?: Logger;
-  /**
-   * While reading is paused, read one chunk every this many ms so the server's inactivity
-   * probe sees its backlog shrink. 0 disables it. See {@link RpcConnection.pauseReading}.
-   * @default 1000
-   */
-  trickleIntervalMs?: number;
-  /**
-   * While reading is paused, send an `echo` request every this many ms. 0 disables it.
-   * @default 2000
-   */
-  pausedEchoIntervalMs?: number;
-}
-
-/** Per-request options. */
-export interface RequestOptions extends ResponseShaping {
-  /** Reject with RequestTimeoutError if no reply arrives within this many ms. @default none */
-  timeoutMs?: number;
-  /** Reject with RequestAbortedError when this signal aborts. */
-  signal?: AbortSignal;
-}
-
-/** A request as returned by {@link RpcConnection.start}. */
-export interface StartedRequest {
-  /** The JSON-RPC id (what OVSDB `cancel` needs). */
-  readonly id: JsonRpcId;
-  /** Resolves with `result`; rejects RpcRemoteError, RequestTimeoutError, RequestAbortedError or ConnectionClosedError. */
-  readonly response: Promise<unknown>;
-  /** Whether the request has been handed to the transport (false while queued or if it never was). */
-  readonly written: boolean;
-}
-
-/** Events of {@link RpcConnection}. There is never an 'error' event: faults close the connection. */
-export interface RpcConnectionEvents {
-  /** The connection closed; `error` says why when it was not a plain close. Emitted once. */
-  close: (error?: Error) => void;
-  /** A notification from the server (`update`, `update2`, `update3`, `locked`, `stolen`, ...). */
-  notification: (method: string, params: unknown[]) => void;
-}
+export {
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_IN_FLIGHT,
+  type RequestOptions,
+  type RpcConnectionEvents,
+  type RpcConnectionOptions,
+  type StartedRequest,
+} from './connection-options.js';
 
 type TransportAction = 'close' | 'destroy' | 'none';
 
@@ -369,42 +322,24 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     if (this.trace !== undefined) this.trace('in', text);
     let msg: unknown;
     try {
-      msg = JSON.parse(text);
-    } catch (cause) {
-      this.fail(
-        new BadFrameError('received a frame that is not valid JSON', { cause, details: text.slice(0, 200) }),
-      );
+      msg = messageOfText(text);
+    } catch (error) {
+      this.fail(error as Error);
       return;
     }
     this.onMessage(msg);
   }
 
-  // A big frame: its outline is parsed now, its deep values only when someone needs them. A
-  // request that asked for it gets them lazily; everything else gets plain JSON, as always.
+  // A big frame: its outline is parsed now, its rows only when someone needs them. A request
+  // that asked for it gets them lazily; everything else gets plain JSON, as always.
   private onSegmentedFrame(frame: SegmentedFrame): void {
     if (this.isClosed) return;
     if (this.trace !== undefined) this.trace('in', frame.text());
     let msg: unknown;
     try {
-      msg = frame.outline();
-    } catch (cause) {
-      this.fail(
-        cause instanceof BadFrameError
-          ? cause
-          : new BadFrameError('received a frame that is not valid JSON', { cause }),
-      );
-      return;
-    }
-    const reply = msg as OvsdbMessage;
-    const entry = typeof reply.id === 'number' && 'result' in reply ? this.pending.get(reply.id) : undefined;
-    try {
-      if (entry?.segmented === true && reply.result !== null && reply.result !== undefined) {
-        reply.result = lazyResult(frame, reply.result);
-      } else {
-        msg = frame.materialize(msg);
-      }
-    } catch (cause) {
-      this.fail(new BadFrameError('received a frame that is not valid JSON', { cause }));
+      msg = messageOfSegmentedFrame(frame, (id) => this.pending.get(id)?.segmented === true);
+    } catch (error) {
+      this.fail(error as Error);
       return;
     }
     this.onMessage(msg);
