@@ -63,6 +63,10 @@ export function applyUpdates2(
 
 /** Most bytes of row JSON parsed in one slice of the initial contents. */
 const SLICE_BYTES = 512 * 1024;
+/** Rows bigger than this are parsed over several turns. */
+const HUGE_ROW_BYTES = 1024 * 1024;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** The rows of one table of an update2 payload, read by position. */
 export interface TableRows {
@@ -76,9 +80,16 @@ export interface TableRows {
   drop(k: number): void;
   /** Bytes of row `k` still to parse (0 when the message was parsed whole). */
   bytes(k: number): number;
+  /** The wire change of row `k`, parsed over several turns (for a huge row). */
+  wireInPieces(k: number, turn: () => Promise<void>): Promise<unknown>;
 }
 
-function plainRows(table: string, rows: Record<string, unknown>, bytesOf: (v: unknown) => number): TableRows {
+function plainRows(
+  table: string,
+  rows: Record<string, unknown>,
+  bytesOf: (v: unknown) => number,
+  inPieces: (v: unknown, turn: () => Promise<void>) => Promise<unknown>,
+): TableRows {
   const uuids = Object.keys(rows);
   return {
     table,
@@ -89,6 +100,7 @@ function plainRows(table: string, rows: Record<string, unknown>, bytesOf: (v: un
       rows[uuids[k] as string] = undefined;
     },
     bytes: (k) => bytesOf(rows[uuids[k] as string]),
+    wireInPieces: (k, turn) => inPieces(rows[uuids[k] as string], turn),
   };
 }
 
@@ -100,6 +112,7 @@ function lazyRows(table: string, rows: LazyMembers): TableRows {
     wire: (k) => rows.value(k),
     drop: () => {},
     bytes: (k) => rows.valueBytes(k),
+    wireInPieces: (k, turn) => rows.valueInPieces(k, turn),
   };
 }
 
@@ -112,6 +125,8 @@ export function listRows(
   updates: TableUpdates2,
   resolve: Resolve = identity,
   bytesOf: (value: unknown) => number = () => 0,
+  inPieces: (value: unknown, turn: () => Promise<void>) => Promise<unknown> = (value) =>
+    Promise.resolve(resolve(value)),
 ): TableRows[] {
   const out: TableRows[] = [];
   for (const table in updates) {
@@ -120,7 +135,7 @@ export function listRows(
     out.push(
       rows instanceof LazyMembers
         ? lazyRows(table, rows)
-        : plainRows(table, rows as Record<string, unknown>, bytesOf),
+        : plainRows(table, rows as Record<string, unknown>, bytesOf, inPieces),
     );
   }
   return out;
@@ -153,7 +168,9 @@ export async function applyUpdates2Sliced(
         sliceBytes = 0;
         await yieldTurn(n);
       }
-      n += applyRow2(store, rows.key(k), rows.wire(k), sink, resolve);
+      // A huge row (a set of 100,000 UUIDs) is parsed over several turns before it is applied.
+      const wire = bytes > HUGE_ROW_BYTES ? await rows.wireInPieces(k, nextTurn) : rows.wire(k);
+      n += applyRow2(store, rows.key(k), wire, sink, resolve);
       // The parsed message is ours: dropping each applied row lets the collector reclaim the
       // wire form while the typed rows are built, so a big dump is not held twice.
       rows.drop(k);

@@ -71,6 +71,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
   private syncStarted = false;
   private initialBytes: number | undefined;
   private bytesOf: ((value: unknown) => number) | undefined;
+  private inPieces: ((value: unknown, turn: () => Promise<void>) => Promise<unknown>) | undefined;
 
   private constructor(
     readonly client: OvsdbClient,
@@ -189,6 +190,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
         const resolve = lazy?.resolve;
         this.initialBytes = lazy?.bytes;
         this.bytesOf = lazy?.bytesOf;
+        this.inPieces = lazy?.resolveInPieces;
         if (m === 'monitor') {
           this.applyInitial1(root as TableUpdates, resolve);
         } else if (m === 'monitor_cond') {
@@ -253,7 +255,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
   ): Promise<void> {
     // Give the event loop a turn between receiving the reply and applying it.
     await new Promise((next) => setImmediate(next));
-    const listed = listRows(this.stores, updates, resolve, this.bytesOf);
+    const listed = listRows(this.stores, updates, resolve, this.bytesOf, this.inPieces);
     const tables = listed.length;
     let totalRows = 0;
     for (const t of listed) totalRows += t.count;

@@ -9,6 +9,7 @@
  * between, and the memory of applied rows is reclaimed as the replica goes.
  */
 import type { ChunkedBytes } from './chunked-bytes.js';
+import { parsePiecewise } from './piecewise-parse.js';
 import { BadFrameError } from './rpc-errors.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -41,6 +42,7 @@ const BACKSLASH = 0x5c;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
 
 function digits(i: number): number {
   let d = 1;
@@ -96,9 +98,9 @@ export class SegmentedFrame {
   /** True when parent `j` is cut out whole: an object with many cut values. */
   private isWide(j: number): boolean {
     const { parentCount, parentStarts } = this.layout;
-    return (
-      (parentCount[j] as number) >= WIDE_OBJECT_MIN && this.bytes.at(parentStarts[j] as number) === OPEN_BRACE
-    );
+    if ((parentCount[j] as number) < WIDE_OBJECT_MIN) return false;
+    const open = this.bytes.at(parentStarts[j] as number);
+    return open === OPEN_BRACE || open === OPEN_BRACKET;
   }
 
   /** The frame with every cut value (and wide parent) replaced by a placeholder, parsed. */
@@ -160,6 +162,19 @@ export class SegmentedFrame {
     return (this.layout.ends[i] as number) - (this.layout.starts[i] as number);
   }
 
+  /** Cut value `i`, parsed over several turns (for a huge one), awaiting `turn` between them. */
+  valueInPieces(i: number, turn: () => Promise<void>): Promise<unknown> {
+    const start = this.layout.starts[i] as number;
+    const end = this.layout.ends[i] as number;
+    return parsePiecewise(end - start, (a, b) => this.bytes.slice(start + a, start + b), turn);
+  }
+
+  /** Like {@link resolve}, but a cut value is parsed over several turns. */
+  async resolveInPieces(v: unknown, turn: () => Promise<void>): Promise<unknown> {
+    if (!isPlaceholder(v) || v.charCodeAt(1) === WIDE) return this.resolve(v);
+    return this.valueInPieces(Number(v.slice(1)), turn);
+  }
+
   /** Bytes behind placeholder `v` (0 for anything else). */
   bytesOf(v: unknown): number {
     if (!isPlaceholder(v)) return 0;
@@ -170,14 +185,13 @@ export class SegmentedFrame {
     return this.valueBytes(Number(v.slice(1)));
   }
 
-  /** Wide parent `j`, to be read member by member. */
-  members(j: number): LazyMembers {
-    return new LazyMembers(
-      this,
-      j,
-      this.layout.parentFirst[j] as number,
-      this.layout.parentCount[j] as number,
-    );
+  /** Wide parent `j`, to be read member by member (an object) or element by element (an array). */
+  members(j: number): LazyMembers | LazyElements {
+    const first = this.layout.parentFirst[j] as number;
+    const count = this.layout.parentCount[j] as number;
+    return this.bytes.at(this.layout.parentStarts[j] as number) === OPEN_BRACE
+      ? new LazyMembers(this, j, first, count)
+      : new LazyElements(this, j, first, count);
   }
 
   /** `v`, or the value it stands for when it is a placeholder of this frame. */
@@ -186,11 +200,37 @@ export class SegmentedFrame {
     return v.charCodeAt(1) === WIDE ? this.members(Number(v.slice(2))) : this.value(Number(v.slice(1)));
   }
 
+  /** Wide parent `j` parsed whole: the way back when its members are not laid out as expected. */
+  wholeParent(j: number): unknown {
+    return JSON.parse(
+      this.decode(this.layout.parentStarts[j] as number, this.layout.parentEnds[j] as number),
+    );
+  }
+
+  /**
+   * Checks that only a separator lies before element `k` of wide array `j` (whose first cut
+   * value is `first`) and, with `k === count`, only space after the last: an array whose
+   * elements are not all cut values cannot be read element by element.
+   */
+  checkElementGap(j: number, first: number, count: number, k: number): void {
+    const { starts, ends, parentStarts, parentEnds } = this.layout;
+    const from = k === 0 ? (parentStarts[j] as number) + 1 : (ends[first + k - 1] as number);
+    const to = k === count ? (parentEnds[j] as number) - 1 : (starts[first + k] as number);
+    const gap = this.bytes.slice(from, to);
+    let p = 0;
+    while (isSpace(gap[p])) p++;
+    if (k > 0 && k < count && gap[p] === COMMA) p++;
+    while (isSpace(gap[p])) p++;
+    if (p !== gap.length) this.badLayout();
+  }
+
   /** The outline with every placeholder replaced by its value: the frame as one parse would give it. */
   materialize(outline: unknown): unknown {
     if (isPlaceholder(outline)) {
       const value = this.resolve(outline);
-      return value instanceof LazyMembers ? value.toObject() : value;
+      if (value instanceof LazyMembers) return value.toObject();
+      if (value instanceof LazyElements) return value.toArray();
+      return value;
     }
     if (Array.isArray(outline)) {
       for (let i = 0; i < outline.length; i++) outline[i] = this.materialize(outline[i]);
@@ -271,6 +311,8 @@ export class LazyMembers {
 
   /** The key of member `k`. */
   key(k: number): string {
+    // After the last value only space may follow: a trailing plain member would be lost.
+    if (k === this.size - 1) this.frame.checkElementGap(this.parent, this.first, this.size, this.size);
     return this.frame.memberKey(this.parent, this.first, k);
   }
 
@@ -279,22 +321,68 @@ export class LazyMembers {
     return this.frame.value(this.first + k);
   }
 
+  /** The value of member `k`, parsed over several turns (for a huge one). */
+  valueInPieces(k: number, turn: () => Promise<void>): Promise<unknown> {
+    return this.frame.valueInPieces(this.first + k, turn);
+  }
+
   /** The size of member `k`'s value in the frame, in bytes (known before parsing it). */
   valueBytes(k: number): number {
     return this.frame.valueBytes(this.first + k);
   }
 
-  /** Every member as a plain object (for consumers that did not ask for lazy results). */
+  /** Every member as a plain object (parsed whole when its members are not laid out as expected). */
   toObject(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (let k = 0; k < this.size; k++) {
-      const key = this.key(k);
-      const value = this.value(k);
-      if (key === '__proto__') {
-        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-      } else out[key] = value;
+    try {
+      const out: Record<string, unknown> = {};
+      for (let k = 0; k < this.size; k++) {
+        const key = this.key(k);
+        const value = this.value(k);
+        if (key === '__proto__') {
+          Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+        } else out[key] = value;
+      }
+      return out;
+    } catch (error) {
+      if (!(error instanceof BadFrameError)) throw error;
+      return this.frame.wholeParent(this.parent) as Record<string, unknown>;
     }
-    return out;
+  }
+}
+
+/** An array of a big frame (the elements of a huge set) read element by element. */
+export class LazyElements {
+  /** @internal made by the frame */
+  constructor(
+    private readonly frame: SegmentedFrame,
+    private readonly parent: number,
+    private readonly first: number,
+    /** Number of elements. */
+    readonly size: number,
+  ) {}
+
+  /** Element `k`, parsed now. */
+  value(k: number): unknown {
+    this.frame.checkElementGap(this.parent, this.first, this.size, k);
+    if (k === this.size - 1) this.frame.checkElementGap(this.parent, this.first, this.size, this.size);
+    return this.frame.value(this.first + k);
+  }
+
+  /** The array parsed in one go, whatever its elements. */
+  whole(): unknown[] {
+    return this.frame.wholeParent(this.parent) as unknown[];
+  }
+
+  /** Every element, as an array (parsed whole when its elements are not all cut values). */
+  toArray(): unknown[] {
+    try {
+      const out = new Array<unknown>(this.size);
+      for (let k = 0; k < this.size; k++) out[k] = this.value(k);
+      return out;
+    } catch (error) {
+      if (!(error instanceof BadFrameError)) throw error;
+      return this.frame.wholeParent(this.parent) as unknown[];
+    }
   }
 }
 
@@ -313,6 +401,8 @@ export interface LazyResult {
   readonly bytes: number;
   /** Bytes still to parse behind `value` when it is a placeholder; 0 otherwise. */
   bytesOf(value: unknown): number;
+  /** Like `resolve`, but a huge value is parsed over several turns, awaiting `turn` between them. */
+  resolveInPieces(value: unknown, turn: () => Promise<void>): Promise<unknown>;
 }
 
 /** The lazy form of the result in `outline`, a reply's outline parsed from `frame`. */
@@ -324,6 +414,7 @@ export function lazyResult(frame: SegmentedFrame, result: unknown): LazyResult {
     count: frame.count,
     bytes: frame.bytes.length,
     bytesOf: (v) => frame.bytesOf(v),
+    resolveInPieces: (v, turn) => frame.resolveInPieces(v, turn),
   };
 }
 

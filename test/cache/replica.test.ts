@@ -451,6 +451,32 @@ describe('replica: initial contents', { timeout: 60_000 }, () => {
   });
 });
 
+describe('replica: a huge row in the initial contents', { timeout: 60_000 }, () => {
+  test('a router with 30,000 routes (a row over 1 MiB) is parsed over several turns and arrives whole', async () => {
+    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
+    const client = await connect(server.unix);
+    try {
+      const uuid = await routerWithRoutes(client, 'lr-huge', 30_000);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 0);
+      const replica = await Replica.start(client, nbModel, {
+        tables: { Logical_Router: true, Logical_Router_Static_Route: true },
+      });
+      clearInterval(timer);
+      const router = replica.get('Logical_Router', uuid);
+      assert.equal(router?.static_routes.length, 30_000);
+      assert.equal(replica.count('Logical_Router_Static_Route'), 30_000);
+      for (const route of router?.static_routes ?? [])
+        assert.ok(replica.get('Logical_Router_Static_Route', route));
+      assert.ok(ticks > 0);
+      await replica.close();
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+});
+
 describe('replica: create, then sync', { timeout: 30_000 }, () => {
   test('listeners and streams attached before sync see the initial contents; sync runs once', async () => {
     const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
