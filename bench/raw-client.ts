@@ -2,23 +2,11 @@
  * The raw limit: precomputed transact requests written straight to a socket with a fixed
  * window of outstanding requests, replies framed and parsed, nothing else. No library layer.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { JsonFrameSplitter } from '../src/rpc/frame-splitter.js';
+import { openSocket } from './raw-socket.js';
 import { type RunResult, type RunTarget, result, transactionOps, warmupTxns } from './workload.js';
-
-function openSocket(remote: string): Promise<net.Socket> {
-  const [kind, ...rest] = remote.split(':');
-  const options = kind === 'unix' ? { path: rest.join(':') } : { host: rest[0]!, port: Number(rest[1]) };
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(options, () => {
-      socket.off('error', reject);
-      socket.setNoDelay(true);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
-}
 
 /** Runs one pipelined pass of `requests` over `socket`; resolves with the elapsed ms and failures. */
 function pass(
@@ -69,20 +57,28 @@ function pass(
   });
 }
 
+/** The warm-up and measured `transact` requests of `target`, encoded before the clock starts. */
+export function encodedRequests(target: RunTarget): { warm: string[]; requests: string[] } {
+  const { workload } = target;
+  const request = (t: number, router: string, octet: number) =>
+    JSON.stringify({
+      id: t,
+      method: 'transact',
+      params: ['OVN_Northbound', ...transactionOps(t, workload.rows, router, octet)],
+    });
+  return {
+    warm: Array.from({ length: warmupTxns(workload) }, (_, t) => request(t, target.warmRouter, 11)),
+    requests: Array.from({ length: workload.txns }, (_, t) => request(t, target.router, 10)),
+  };
+}
+
 /** Measures the raw limit for one target. */
 export async function runRaw(remote: string, target: RunTarget): Promise<RunResult> {
-  const { workload, window } = target;
+  const { window } = target;
   const socket = await openSocket(remote);
   try {
-    const request = (t: number, router: string, octet: number) =>
-      JSON.stringify({
-        id: t,
-        method: 'transact',
-        params: ['OVN_Northbound', ...transactionOps(t, workload.rows, router, octet)],
-      });
-    const warm = Array.from({ length: warmupTxns(workload) }, (_, t) => request(t, target.warmRouter, 11));
+    const { warm, requests } = encodedRequests(target);
     await pass(socket, warm, window);
-    const requests = Array.from({ length: workload.txns }, (_, t) => request(t, target.router, 10));
     const { ms, failed } = await pass(socket, requests, window);
     return result('raw', target, failed, ms / 1000);
   } finally {

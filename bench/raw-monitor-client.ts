@@ -9,8 +9,9 @@ import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { JsonFrameSplitter } from '../src/rpc/frame-splitter.js';
 import { type CpuRunResult, cpuPerTxn } from './client-cpu.js';
+import { encodedRequests } from './raw-client.js';
 import { openSocket } from './raw-socket.js';
-import { type RunTarget, result, transactionOps, warmupTxns } from './workload.js';
+import { type RunTarget, result } from './workload.js';
 
 type TableUpdates2 = Record<string, Record<string, Record<string, unknown>>>;
 type Message = { id: unknown; method?: string; params?: unknown[]; result?: unknown; error?: unknown };
@@ -115,15 +116,8 @@ export async function runRawMonitor(remote: string, target: RunTarget): Promise<
   const session = new Session(await openSocket(remote));
   try {
     await monitor(session);
-    const request = (t: number, router: string, octet: number) =>
-      JSON.stringify({
-        id: t,
-        method: 'transact',
-        params: ['OVN_Northbound', ...transactionOps(t, workload.rows, router, octet)],
-      });
-    const warm = Array.from({ length: warmupTxns(workload) }, (_, t) => request(t, target.warmRouter, 11));
+    const { warm, requests } = encodedRequests(target);
     await pass(session, warm, window);
-    const requests = Array.from({ length: workload.txns }, (_, t) => request(t, target.router, 10));
     const cpu = process.cpuUsage();
     const { ms, failed } = await pass(session, requests, window);
     const cpuUs = cpuPerTxn(cpu, workload.txns);
