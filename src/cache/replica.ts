@@ -22,7 +22,7 @@ import {
   type TableUpdates2,
   ZERO_TXN_ID,
 } from '../protocol/updates.js';
-import { isLazyResult } from '../rpc/segmented-frame.js';
+import { isLazyResult, type LazyResult } from '../rpc/segmented-frame.js';
 import {
   applyUpdates1,
   applyUpdates2,
@@ -69,9 +69,6 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
   private usedMethod: Exclude<MonitorMethod, 'auto'> = 'monitor_cond_since';
   private txnId: string = ZERO_TXN_ID;
   private syncStarted = false;
-  private initialBytes: number | undefined;
-  private bytesOf: ((value: unknown) => number) | undefined;
-  private inPieces: ((value: unknown, turn: () => Promise<void>) => Promise<unknown>) | undefined;
 
   private constructor(
     readonly client: OvsdbClient,
@@ -187,18 +184,14 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
         const reply = await this.client.monitorInitial(m, this.database, params, call);
         const lazy = isLazyResult(reply) ? reply : undefined;
         const root = lazy === undefined ? reply : lazy.root;
-        const resolve = lazy?.resolve;
-        this.initialBytes = lazy?.bytes;
-        this.bytesOf = lazy?.bytesOf;
-        this.inPieces = lazy?.resolveInPieces;
         if (m === 'monitor') {
-          this.applyInitial1(root as TableUpdates, resolve);
+          this.applyInitial1(root as TableUpdates, lazy?.resolve);
         } else if (m === 'monitor_cond') {
-          await this.applyInitial2(root as TableUpdates2, options, resolve);
+          await this.applyInitial2(root as TableUpdates2, options, lazy);
         } else {
           const [, lastTxnId, updates] = root as [boolean, string, TableUpdates2];
           this.txnId = lastTxnId;
-          await this.applyInitial2(updates, options, resolve);
+          await this.applyInitial2(updates, options, lazy);
         }
         this.drainPending();
         return;
@@ -251,16 +244,17 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
   private async applyInitial2(
     updates: TableUpdates2,
     options: ReplicaOptions<T>,
-    resolve: Resolve | undefined,
+    lazy: LazyResult | undefined,
   ): Promise<void> {
     // Give the event loop a turn between receiving the reply and applying it.
     await new Promise((next) => setImmediate(next));
-    const listed = listRows(this.stores, updates, resolve, this.bytesOf, this.inPieces);
+    const resolve = lazy?.resolve;
+    const listed = listRows(this.stores, updates, resolve, lazy?.bytesOf, lazy?.resolveInPieces);
     const tables = listed.length;
     let totalRows = 0;
     for (const t of listed) totalRows += t.count;
     const sliceRows = Math.max(1, options.initialSliceRows ?? 2000);
-    const bytes = this.initialBytes;
+    const bytes = lazy?.bytes;
     const report = (rows: number) => {
       const progress: SyncProgress =
         bytes === undefined ? { rows, totalRows, tables } : { rows, totalRows, tables, bytes };
