@@ -14,7 +14,10 @@ export {
 } from './change-stream.js';
 export {
   type BatchInfo,
+  ConditionChangeUnsupportedError,
+  MonitorCanceledError,
   Replica,
+  ReplicaAlreadySyncedError,
   ReplicaClosedError,
   type ReplicaEvents,
   type SyncProgress,

@@ -38,3 +38,30 @@ export class ReplicaClosedError extends OvndbError {
     super('OVNDB_REPLICA_CLOSED', 'the replica is closed', cause ? { cause } : {});
   }
 }
+
+/** The server canceled the replica's monitor (its database was converted or removed). */
+export class MonitorCanceledError extends OvndbError {
+  constructor(readonly database: string) {
+    super('OVNDB_MONITOR_CANCELED', `the server canceled the monitor of ${database}`, {
+      details: { database },
+    });
+  }
+}
+
+/** `setCondition` on a replica kept by the `monitor` method, which has no condition changes. */
+export class ConditionChangeUnsupportedError extends OvndbError {
+  constructor(readonly table: string) {
+    super(
+      'OVNDB_CONDITION_CHANGE_UNSUPPORTED',
+      `cannot change the condition of ${table}: the server only supports \`monitor\``,
+      { details: { table } },
+    );
+  }
+}
+
+/** `sync()` was called on a replica that already started syncing. */
+export class ReplicaAlreadySyncedError extends OvndbError {
+  constructor() {
+    super('OVNDB_REPLICA_ALREADY_SYNCED', 'sync() may be called only once');
+  }
+}

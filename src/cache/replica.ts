@@ -9,7 +9,6 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { OvsdbClient } from '../client/client.js';
-import { OvndbError } from '../errors.js';
 import type { DatabaseModel } from '../model/descriptor.js';
 import type { SchemaSkew } from '../model/schema-skew.js';
 import { ServerSchemaView } from '../model/server-schema-view.js';
@@ -40,11 +39,21 @@ import type { MonitorMethod, ReplicaOptions, SyncProgress } from './replica-opti
 
 export type { SyncProgress } from './replica-options.js';
 
-import { ReplicaClosedError, type ReplicaEvents, TableNotReplicatedError } from './replica-events.js';
+import {
+  ConditionChangeUnsupportedError,
+  MonitorCanceledError,
+  ReplicaAlreadySyncedError,
+  ReplicaClosedError,
+  type ReplicaEvents,
+  TableNotReplicatedError,
+} from './replica-events.js';
 import { TableStore } from './table-store.js';
 
 export {
   type BatchInfo,
+  ConditionChangeUnsupportedError,
+  MonitorCanceledError,
+  ReplicaAlreadySyncedError,
   ReplicaClosedError,
   type ReplicaEvents,
   TableNotReplicatedError,
@@ -99,8 +108,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
       if (client.state.status === 'closed') this.stop(client.state.error ?? new ReplicaClosedError());
     };
     const onCanceled = (id: unknown) => {
-      if (id === this.monitorId)
-        this.stop(new OvndbError('OVNDB_MONITOR_CANCELED', 'the server canceled the monitor'));
+      if (id === this.monitorId) this.stop(new MonitorCanceledError(database));
     };
     client.on('update', onUpdate);
     client.on('update2', onUpdate2);
@@ -153,13 +161,12 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
    * holds them. Call once, after {@link Replica.create}. When it fails the replica stops.
    */
   async sync(): Promise<void> {
-    if (this.syncStarted)
-      throw new OvndbError('OVNDB_REPLICA_ALREADY_SYNCED', 'sync() may be called only once');
+    if (this.syncStarted) throw new ReplicaAlreadySyncedError();
     this.syncStarted = true;
     try {
       await this.monitor(this.options);
     } catch (error) {
-      this.stop(error instanceof Error ? error : new OvndbError('OVNDB_REPLICA_SYNC_FAILED', String(error)));
+      this.stop(error instanceof Error ? error : new ReplicaClosedError(new Error(String(error))));
       throw error;
     }
   }
@@ -311,7 +318,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
       });
     } catch (error) {
       // A message the replica cannot apply leaves it unreliable: stop rather than serve wrong data.
-      this.stop(error instanceof Error ? error : new OvndbError('OVNDB_REPLICA_INCONSISTENT', String(error)));
+      this.stop(error instanceof Error ? error : new ReplicaClosedError(new Error(String(error))));
     }
   }
 
@@ -418,10 +425,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
   ): Promise<void> {
     const store = this.store(table);
     if (this.usedMethod === 'monitor') {
-      throw new OvndbError(
-        'OVNDB_CONDITION_CHANGE_UNSUPPORTED',
-        'the server only supports `monitor`: no condition changes',
-      );
+      throw new ConditionChangeUnsupportedError(table);
     }
     const wire = encodeMonitorCondition(store.schema, where);
     await this.client.monitorCondChange(this.monitorId, this.monitorId, { [table]: [{ where: wire }] });

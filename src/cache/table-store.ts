@@ -9,6 +9,7 @@
 import { OvndbError } from '../errors.js';
 import { decodeValue } from '../model/row-codec.js';
 import type { TableSchema } from '../protocol/schema.js';
+import { InvalidOperationError } from '../protocol/validation.js';
 import type { RowChange } from './change.js';
 import { type ColumnCodec, columnCodec, isEmptyCollection } from './column-codec.js';
 import { applyColumnDiff, isVersioned, materialize, type StoredValue } from './column-diff.js';
@@ -54,7 +55,11 @@ export class TableStore {
     this.codecs = names.map((name) => {
       const column = schema.columns.get(name);
       if (column === undefined)
-        throw new OvndbError('OVNDB_UNKNOWN_COLUMN', `table ${schema.name} has no column ${name}`);
+        throw new InvalidOperationError('unknown-column', `table ${schema.name} has no column ${name}`, {
+          operationIndex: -1,
+          table: schema.name,
+          column: name,
+        });
       return columnCodec(schema.name, name, column.type);
     });
     this.codecByName = new Map(this.codecs.map((c) => [c.name, c]));
