@@ -6,11 +6,11 @@
 
 export * from './cache/index.js';
 export { OvsdbClient, type TransactOptions } from './client/client.js';
-
 export type { ClientEvents } from './client/client-events.js';
 export { connect, NoRemoteReachableError } from './client/connect.js';
 export type { ConnectionState, ConnectionStatus } from './client/connection-state.js';
 export { type CallOptions, type ClientOptions, defaultClientOptions } from './client/options.js';
+export * from './cluster/index.js';
 export { OvndbError } from './errors.js';
 export * from './model/index.js';
 export * from './protocol/base-type.js';
