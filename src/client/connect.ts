@@ -4,7 +4,7 @@ import { RpcConnection } from '../rpc/connection.js';
 import { openTransport } from '../transport/index.js';
 import { formatRemote, parseRemoteList } from '../transport/remote.js';
 import { OvsdbClient } from './client.js';
-import { type ClientOptions, resolveClientOptions } from './options.js';
+import { type ClientOptions, defaultClientOptions, resolveClientOptions } from './options.js';
 
 /** No remote of a list could be reached; `errors` holds each remote's failure, in order. */
 export class NoRemoteReachableError extends OvndbError {
@@ -47,6 +47,8 @@ export async function connect(remote: string, options: ClientOptions = {}): Prom
       const rpc = new RpcConnection(transport, {
         maxFrameBytes: resolved.maxFrameBytes,
         maxInFlight: resolved.maxInFlight,
+        probeIntervalMs:
+          resolved.probeIntervalMs ?? (candidate.kind === 'unix' ? 0 : defaultClientOptions.probeIntervalMs),
         ...(resolved.trace ? { trace: resolved.trace } : {}),
         ...(resolved.logger ? { logger: resolved.logger } : {}),
       });

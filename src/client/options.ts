@@ -47,6 +47,14 @@ export interface ClientOptions {
    * @default 2000
    */
   pausedEchoIntervalMs?: number;
+  /**
+   * Inactivity probe: after this many ms without data from the server, send an `echo`; after
+   * as many more, close the connection with InactivityTimeoutError (a dead peer or a stalled
+   * one then fails every pending call instead of hanging it). 0 disables it. While reading is
+   * paused on purpose the probe waits.
+   * @default 5000 for tcp, ssl and ws remotes; 0 for unix sockets (as Open vSwitch does)
+   */
+  probeIntervalMs?: number;
   /** TLS material for `ssl:` and `wss:` remotes. */
   tls?: TransportOptions['tls'];
   /** Extra options for `ws:`/`wss:` remotes. */
@@ -83,6 +91,8 @@ export const defaultClientOptions = {
   maxInFlight: 1024,
   pausedTrickleIntervalMs: 1000,
   pausedEchoIntervalMs: 2000,
+  /** {@link ClientOptions.probeIntervalMs} for network remotes; unix sockets get 0. */
+  probeIntervalMs: 5000,
 } as const;
 
 /** Fills in the defaults. */

@@ -35,6 +35,12 @@ export interface RpcConnectionOptions {
    */
   trickleIntervalMs?: number;
   /**
+   * After this many ms without data from the server, send an `echo`; after as many more, close
+   * the connection with InactivityTimeoutError. 0 disables the probe.
+   * @default 0
+   */
+  probeIntervalMs?: number;
+  /**
    * While reading is paused, send an `echo` request every this many ms. 0 disables it.
    * @default 2000
    */

@@ -32,6 +32,7 @@ import {
 } from './connection-options.js';
 import { JsonFrameSplitter } from './frame-splitter.js';
 import { FrameWriter } from './frame-writer.js';
+import { InactivityProbe } from './inactivity-probe.js';
 import { messageOfSegmentedFrame, messageOfText } from './incoming-frame.js';
 import { type Logger, silentLogger } from './logger.js';
 import { PendingRequest } from './pending-request.js';
@@ -78,6 +79,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   private lastId = 0;
   private isClosed = false;
   private readonly readPause: ReadPause;
+  private readonly probe: InactivityProbe;
 
   constructor(transport: Transport, options: RpcConnectionOptions = {}) {
     super();
@@ -105,7 +107,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
       {
         pause: () => this.transport.pause(),
         resume: () => this.transport.resume(),
-        sendEcho: () => this.sendKeepAliveEcho(),
+        sendEcho: () => this.sendKeepAliveEcho('ovndb-read-paused'),
       },
       {
         ...(options.trickleIntervalMs !== undefined ? { trickleIntervalMs: options.trickleIntervalMs } : {}),
@@ -114,6 +116,11 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
           : {}),
       },
     );
+    this.probe = new InactivityProbe(options.probeIntervalMs ?? 0, {
+      sendEcho: () => this.sendKeepAliveEcho('ovndb-probe'),
+      readingPaused: () => this.readPause.paused,
+      fail: (error) => this.fail(error),
+    });
     // Last: the transport may hand over data it held as soon as handlers are installed.
     transport.setHandlers({
       data: (chunk) => this.onData(chunk),
@@ -281,10 +288,10 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
    * the pipeline bound (liveness must not wait behind user requests) and nobody awaits it: its
    * reply may come late, and a close only rejects it into the void.
    */
-  private sendKeepAliveEcho(): void {
+  private sendKeepAliveEcho(label: string): void {
     if (this.isClosed) return;
     const id = ++this.lastId;
-    const entry = new PendingRequest(id, 'echo', encodeRequest(id, 'echo', ['ovndb-read-paused']));
+    const entry = new PendingRequest(id, 'echo', encodeRequest(id, 'echo', [label]));
     entry.response.catch(() => {});
     this.pending.set(id, entry);
     this.admit(entry);
@@ -309,6 +316,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
 
   private onData(chunk: Buffer): void {
     if (this.isClosed) return;
+    this.probe.activity();
     this.readPause.chunkReceived();
     try {
       this.splitter.push(chunk);
@@ -431,6 +439,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     if (this.isClosed) return;
     this.isClosed = true;
     this.readPause.stop();
+    this.probe.stop();
     if (this.pending.size > 0) {
       const closedError = new ConnectionClosedError(
         error === undefined ? 'connection closed' : `connection closed: ${error.message}`,

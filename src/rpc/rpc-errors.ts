@@ -102,3 +102,15 @@ export class RequestAbortedError extends OvndbError {
     this.method = method;
   }
 }
+
+/**
+ * Nothing arrived from the server for two probe intervals, an `echo` included: the peer is gone
+ * or stalled, and the connection was closed.
+ */
+export class InactivityTimeoutError extends OvndbError {
+  constructor(readonly silentMs: number) {
+    super('OVNDB_INACTIVITY_TIMEOUT', `no data from the server for ${silentMs} ms, an echo included`, {
+      details: { silentMs },
+    });
+  }
+}
