@@ -10,10 +10,9 @@ import type { ColumnType } from '../protocol/column-type.js';
 import { evaluateConditions, parseConditions, type RowData } from '../protocol/condition-eval.js';
 import { normalizeDatum } from '../protocol/datum.js';
 import type { WireValue } from '../protocol/notation.js';
+import { implicitColumnType } from '../protocol/schema.js';
 import type { RowSource, TableNameOf } from '../txn/row-source.js';
 import type { Replica } from './replica.js';
-
-const UUID_TYPE: ColumnType = { key: { type: 'uuid' }, min: 1, max: 1 };
 
 /** The wire form, canonical, of the columns `columns` of typed row `row`. */
 function wireColumns(
@@ -23,7 +22,7 @@ function wireColumns(
 ): RowData {
   const out: Record<string, WireValue | undefined> = {};
   for (const column of columns) {
-    const type = column === '_uuid' || column === '_version' ? UUID_TYPE : table.columns.get(column)?.type;
+    const type = table.columns.get(column)?.type ?? implicitColumnType(column);
     if (type === undefined) continue;
     const value = row[column];
     const where = { table: table.name, column };

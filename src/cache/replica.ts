@@ -16,7 +16,6 @@ import type { TypedCondition } from '../model/typed-clauses.js';
 import { UnknownMethodError } from '../protocol/server-errors.js';
 import {
   type MonitorCondRequest,
-  type MonitorRequest,
   type TableUpdates,
   type TableUpdates2,
   ZERO_TXN_ID,
@@ -181,12 +180,11 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
       const m = order[i] as Exclude<MonitorMethod, 'auto'>;
       try {
         this.usedMethod = m;
+        const requests = this.requests(m);
         const params: unknown[] =
-          m === 'monitor'
-            ? [this.database, this.monitorId, this.requests1()]
-            : m === 'monitor_cond'
-              ? [this.database, this.monitorId, this.requests2()]
-              : [this.database, this.monitorId, this.requests2(), ZERO_TXN_ID];
+          m === 'monitor_cond_since'
+            ? [this.database, this.monitorId, requests, ZERO_TXN_ID]
+            : [this.database, this.monitorId, requests];
         // A big initial reply comes lazily: rows are parsed as they are applied, a slice at a time.
         const reply = await this.client.monitorInitial(m, this.database, params, call);
         const lazy = isLazyResult(reply) ? reply : undefined;
@@ -210,25 +208,24 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
     }
   }
 
-  private requests2(): Record<string, MonitorCondRequest> {
+  /**
+   * The monitor request of every planned table. `monitor` has no conditions: the replica then
+   * filters on its side, so the columns a condition tests are monitored too.
+   */
+  private requests(method: Exclude<MonitorMethod, 'auto'>): Record<string, MonitorCondRequest> {
+    this.filters.clear();
     const out: Record<string, MonitorCondRequest> = {};
     for (const [name, table] of this.plan.tables) {
       const request: MonitorCondRequest = {};
-      if (table.columns !== undefined) request.columns = [...table.columns];
-      if (table.where !== undefined) request.where = table.where;
-      out[name] = request;
-    }
-    return out;
-  }
-
-  private requests1(): Record<string, MonitorRequest> {
-    const out: Record<string, MonitorRequest> = {};
-    for (const [name, table] of this.plan.tables) {
-      // `monitor` has no conditions: the replica filters on its side. The condition's columns
-      // must then be monitored too.
-      const request: MonitorRequest = {};
-      if (table.columns !== undefined) request.columns = [...table.columns];
-      if (table.where !== undefined) this.filters.set(name, clientFilter(table.schema, table.where));
+      const columns = table.columns === undefined ? undefined : new Set(table.columns);
+      if (table.where !== undefined && method === 'monitor') {
+        const filter = clientFilter(table.schema, table.where);
+        this.filters.set(name, filter);
+        for (const clause of filter.condition) if (clause.kind === 'test') columns?.add(clause.column.name);
+      } else if (table.where !== undefined) {
+        request.where = table.where;
+      }
+      if (columns !== undefined) request.columns = [...columns];
       out[name] = request;
     }
     return out;

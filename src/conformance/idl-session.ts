@@ -20,6 +20,7 @@ import { decodeValue } from '../model/row-codec.js';
 import type { TypedCondition } from '../model/typed-clauses.js';
 import type { ColumnType } from '../protocol/column-type.js';
 import type { ConditionFunction } from '../protocol/conditions.js';
+import { implicitColumnType } from '../protocol/schema.js';
 import type { DriverCommand } from './data-commands.js';
 import { parseJson, printJson } from './data-json.js';
 import { type IdlArgs, IdlArgumentError, parseIdlArgs } from './idl-args.js';
@@ -29,7 +30,6 @@ import { IdlCommandError, runIdlTxn } from './idl-txn.js';
 import { IdlView, type Tables, type ViewTable } from './idl-view.js';
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const UUID_TYPE: ColumnType = { key: { type: 'uuid' }, min: 1, max: 1 };
 
 type Condition = ReadonlyArray<TypedCondition<Record<string, unknown>> | boolean>;
 
@@ -191,7 +191,8 @@ class IdlSession {
         throw new IdlCommandError(`bad condition clause ${printJson(clause)}`);
       }
       const [column, fn, wire] = clause as [string, ConditionFunction, unknown];
-      const type = schema.columns.get(column)?.type ?? UUID_TYPE;
+      const type = schema.columns.get(column)?.type ?? implicitColumnType(column);
+      if (type === undefined) throw new IdlCommandError(`No column ${column} in table ${table}`);
       const anyCount = fn === 'includes' || fn === 'excludes';
       const relaxed: ColumnType = { ...type, min: 0, max: anyCount ? Number.POSITIVE_INFINITY : type.max };
       return { column, fn, value: decodeValue(relaxed, wire, { table, column }) };

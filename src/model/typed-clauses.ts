@@ -8,6 +8,7 @@ import type { ColumnType } from '../protocol/column-type.js';
 import type { Condition, ConditionFunction } from '../protocol/conditions.js';
 import type { ArithmeticMutator, Mutation, Mutator } from '../protocol/mutations.js';
 import type { WireValue } from '../protocol/notation.js';
+import { implicitColumnType } from '../protocol/schema.js';
 import { InvalidOperationError } from '../protocol/validation.js';
 import { encodeValue } from './row-encode.js';
 import { CLEAR, type WriteValue } from './write-markers.js';
@@ -131,7 +132,6 @@ export interface ClauseTable {
 }
 
 // `_uuid` and `_version` are not declared columns but may be compared.
-const UUID_TYPE: ColumnType = { key: { type: 'uuid' }, min: 1, max: 1 };
 
 function columnType(
   table: ClauseTable,
@@ -140,8 +140,9 @@ function columnType(
 ): ColumnType {
   const found = table.columns.get(column)?.type;
   if (found !== undefined) return found;
-  if (column === '_uuid' || column === '_version') {
-    if (reason === 'bad-condition') return UUID_TYPE;
+  const implicit = implicitColumnType(column);
+  if (implicit !== undefined) {
+    if (reason === 'bad-condition') return implicit;
     throw new InvalidOperationError('read-only-column', `column ${column} is set by the server`, {
       operationIndex: -1,
       table: table.name,

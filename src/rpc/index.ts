@@ -20,6 +20,7 @@ export {
   BadFrameError,
   ConnectionClosedError,
   FrameTooLargeError,
+  InactivityTimeoutError,
   RequestAbortedError,
   RequestTimeoutError,
   RpcProtocolError,

@@ -394,6 +394,23 @@ describe('replica: conditional monitoring', { timeout: 30_000 }, () => {
       }
     });
   }
+
+  for (const method of ['monitor_cond', 'monitor'] as const) {
+    test(`${method}: a condition on a column the caller did not ask for still filters`, async () => {
+      const replica = await Replica.start(client, nbModel, {
+        method,
+        tables: { Logical_Switch: { columns: ['other_config'], where: [whereColumn('name', '==', 'c')] } },
+      });
+      try {
+        assert.equal(replica.count('Logical_Switch'), 1);
+        const row = replica.list('Logical_Switch')[0];
+        assert.ok(row);
+        assert.deepEqual(row.other_config, {});
+      } finally {
+        await replica.close();
+      }
+    });
+  }
 });
 
 describe('replica: initial contents', { timeout: 60_000 }, () => {
