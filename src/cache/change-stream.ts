@@ -49,10 +49,11 @@ const YIELD_EVERY_MS = 10;
 export class ChangeStream<C> implements AsyncIterableIterator<C> {
   private queue: C[] = [];
   private head = 0;
-  private waiting: ((result: IteratorResult<C>) => void) | undefined;
-  private failWaiting: ((error: unknown) => void) | undefined;
+  /** The consumer's pending `next`, when the queue was empty. */
+  private waiter: { resolve(result: IteratorResult<C>): void; reject(error: unknown): void } | undefined;
   private release: (() => void) | undefined;
   private ended = false;
+  /** Why the replica failed, reported once, after the queued changes. */
   private failure: Error | undefined;
   private lastYield = Date.now();
   private readonly high: number;
@@ -78,6 +79,11 @@ export class ChangeStream<C> implements AsyncIterableIterator<C> {
     return this.queue.length - this.head;
   }
 
+  /** True once the stream ended (by its consumer, its signal or the replica). */
+  get closed(): boolean {
+    return this.ended;
+  }
+
   /** True while this stream holds the connection's reading. */
   get holdingReads(): boolean {
     return this.release !== undefined;
@@ -86,11 +92,10 @@ export class ChangeStream<C> implements AsyncIterableIterator<C> {
   /** @internal the replica delivers a change */
   push(change: C): void {
     if (this.ended) return;
-    const waiting = this.waiting;
-    if (waiting !== undefined) {
-      this.waiting = undefined;
-      this.failWaiting = undefined;
-      waiting({ value: change, done: false });
+    const waiter = this.waiter;
+    if (waiter !== undefined) {
+      this.waiter = undefined;
+      waiter.resolve({ value: change, done: false });
       return;
     }
     this.queue.push(change);
@@ -100,20 +105,14 @@ export class ChangeStream<C> implements AsyncIterableIterator<C> {
   /** @internal the replica ended: a normal end finishes the stream, a failure rejects after the queue */
   close(error?: Error): void {
     if (this.ended) return;
-    this.failure = error ?? new StreamFinished();
     this.ended = true;
     this.releaseReads();
-    const waiting = this.waiting;
-    const fail = this.failWaiting;
-    this.waiting = undefined;
-    this.failWaiting = undefined;
-    if (waiting === undefined) return;
-    // Someone waits, so nothing is queued.
-    if (error === undefined) waiting({ value: undefined, done: true });
-    else {
-      this.failure = new StreamFinished();
-      fail?.(error);
-    }
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    // Someone waiting means nothing is queued: end or fail now; otherwise after the queue.
+    if (waiter === undefined) this.failure = error;
+    else if (error === undefined) waiter.resolve({ value: undefined, done: true });
+    else waiter.reject(error);
   }
 
   private releaseReads(): void {
@@ -145,17 +144,15 @@ export class ChangeStream<C> implements AsyncIterableIterator<C> {
       return new Promise((resolve) => setImmediate(() => resolve({ value: change, done: false })));
     }
     if (this.ended) {
-      if (this.failure !== undefined && !(this.failure instanceof StreamFinished)) {
-        const failure = this.failure;
-        this.failure = new StreamFinished();
-        return Promise.reject(failure);
-      }
-      return Promise.resolve({ value: undefined, done: true });
+      const failure = this.failure;
+      this.failure = undefined;
+      return failure === undefined
+        ? Promise.resolve({ value: undefined, done: true })
+        : Promise.reject(failure);
     }
     this.lastYield = Date.now();
     return new Promise((resolve, reject) => {
-      this.waiting = resolve;
-      this.failWaiting = reject;
+      this.waiter = { resolve, reject };
     });
   }
 
@@ -166,16 +163,14 @@ export class ChangeStream<C> implements AsyncIterableIterator<C> {
   }
 
   private finish(): void {
-    if (this.failure === undefined || !(this.failure instanceof StreamFinished))
-      this.failure = new StreamFinished();
     this.ended = true;
+    this.failure = undefined;
     this.queue = [];
     this.head = 0;
     this.releaseReads();
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    this.failWaiting = undefined;
-    waiting?.({ value: undefined, done: true });
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.resolve({ value: undefined, done: true });
     this.onDone(this);
   }
 
@@ -183,6 +178,3 @@ export class ChangeStream<C> implements AsyncIterableIterator<C> {
     return this;
   }
 }
-
-// Marks a stream its consumer ended: iteration just finishes, without an error.
-class StreamFinished extends Error {}

@@ -407,7 +407,8 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> {
   changes(options: ChangeStreamOptions = {}): ChangeStream<Change<T>> {
     if (this.stopped !== undefined) throw new ReplicaClosedError(this.stopped);
     const stream = new ChangeStream<Change<T>>(this.client, (s) => this.streams.delete(s), options);
-    this.streams.add(stream);
+    // A stream whose signal had already fired is born closed and needs no changes.
+    if (!stream.closed) this.streams.add(stream);
     return stream;
   }
 

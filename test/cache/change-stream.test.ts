@@ -84,6 +84,10 @@ describe('change streams', { timeout: 30_000 }, () => {
       const next = aborted.next();
       controller.abort();
       assert.deepEqual(await next, { value: undefined, done: true });
+      // A stream whose signal already fired is closed from the start.
+      const born = replica.changes({ signal: AbortSignal.abort() });
+      assert.equal(born.closed, true);
+      assert.deepEqual(await born.next(), { value: undefined, done: true });
       const pending = ended.next();
       await replica.close();
       assert.deepEqual(await pending, { value: undefined, done: true });
