@@ -3,8 +3,19 @@
  * certificate authorities for your own tests, run from the Debian OVS/OVN packages.
  */
 export { type BinaryName, type BinaryOptions, DEBIAN_PACKAGES, findBinary } from './binaries.js';
+export { type ClusterServerEntry, type ClusterStatus, parseClusterStatus } from './cluster-status.js';
+export type { ExitInfo } from './managed-process.js';
 export { type OvsdbServerOptions, startOvsdbServer } from './ovsdb-server.js';
-export { type RaftCluster, type RaftClusterOptions, startRaftCluster } from './raft-cluster.js';
+export {
+  type RaftCluster,
+  type RaftClusterOptions,
+  type RaftFailurePoint,
+  type RaftRestartOptions,
+  type RaftWaitOptions,
+  startRaftCluster,
+} from './raft-cluster.js';
+export { RaftMemberStateError, RaftTimeoutError } from './raft-errors.js';
+export { type RelayOptions, startRelay } from './relay-server.js';
 export { ovnSchemaPath } from './schema-path.js';
 export type { RunningServer } from './server-process.js';
 export { createTestPki, type TestPki } from './test-pki.js';

@@ -2,23 +2,130 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BinaryOptions, findBinary } from './binaries.js';
+import type { ClusterStatus } from './cluster-status.js';
 import { freePort } from './free-port.js';
+import type { ExitInfo } from './managed-process.js';
+import { RaftClusterControl } from './raft-cluster-control.js';
+import { RaftTimeoutError } from './raft-errors.js';
+import { RaftMember } from './raft-member.js';
 import { runCommand } from './run-command.js';
-import { launchOvsdbServer, type RunningServer } from './server-process.js';
+import type { RunningServer } from './server-process.js';
 import { ServerStartError } from './testing-errors.js';
 
-/** A running raft cluster of ovsdb-servers for one database. */
+/** A deadline for one raft control call. */
+export interface RaftWaitOptions {
+  /** How long to wait for the cluster to reach the awaited state. @default 10000 */
+  timeoutMs?: number;
+}
+
+/** Options of {@link RaftCluster.restart}. */
+export interface RaftRestartOptions extends RaftWaitOptions {
+  /**
+   * Also wait until the restarted member is a cluster member that knows a leader (not only
+   * accepting connections). @default false
+   */
+  waitForLeader?: boolean;
+}
+
+/**
+ * Names of `cluster/failure-test` scenarios of OVS 3.1 (the launcher accepts `_` for `-`).
+ * The `crash-*` ones make the member exit at that point of the raft protocol.
+ */
+export type RaftFailurePoint =
+  | 'crash-before-sending-append-request'
+  | 'crash-after-sending-append-request'
+  | 'crash-before-sending-execute-command-reply'
+  | 'crash-after-sending-execute-command-reply'
+  | 'crash-before-sending-execute-command-request'
+  | 'crash-after-sending-execute-command-request'
+  | 'crash-after-receiving-append-request-update'
+  | 'crash-before-sending-install-snapshot-reply'
+  | 'transfer-leadership-after-sending-append-request'
+  | 'delay-election'
+  | 'dont-send-vote-request'
+  | 'stop-raft-rpc'
+  | 'transfer-leadership'
+  | 'clear';
+
+/**
+ * A running raft cluster of ovsdb-servers for one database, with controls for fault tests.
+ * Members are numbered from 0 in creation order. Every member keeps its unix socket, client
+ * tcp port and raft address for the cluster's life, so {@link remotes} and
+ * {@link tcpRemotes} stay valid across kill/restart/exit/rejoin.
+ */
 export interface RaftCluster {
-  /** The members, in the order they were created (the first created the cluster). */
+  /**
+   * The members' current processes, in creation order (the first created the cluster). A
+   * restart replaces the element in place, so `members[i]` is always the latest process of
+   * member i (while a member is down it is the process that ended).
+   */
   readonly members: RunningServer[];
   /** The database name, read from the schema. */
   readonly database: string;
   /** Every member's unix remote, comma-separated, as OVN tools take them. */
   readonly remotes: string;
-  /** Every member's tcp remote, comma-separated ('' when tcp is off). */
+  /** Every member's tcp remote, comma-separated ('' when tcp is off). Fixed ports: valid across restarts. */
   readonly tcpRemotes: string;
+  /** Each member's raft (server-to-server) address, `tcp:127.0.0.1:PORT`. */
+  readonly raftAddresses: readonly string[];
+  /** The latest process of member `i` (same as `members[i]`). */
+  member(i: number): RunningServer;
+  /** True while member `i`'s latest process has not exited. */
+  isRunning(i: number): boolean;
   /** The member that currently reports itself leader (polls until one does, up to 10 s). */
   leader(): Promise<RunningServer>;
+  /**
+   * The index of the running member whose `cluster/status` says `Role: leader` (the highest
+   * term wins if two briefly do). Polls until one does; {@link RaftTimeoutError} after the deadline.
+   */
+  leaderIndex(options?: RaftWaitOptions): Promise<number>;
+  /** Member `i`'s parsed `cluster/status`, or undefined when it is down or does not answer. */
+  status(i: number): Promise<ClusterStatus | undefined>;
+  /** Member `i`'s full raft server id (`cluster/sid`; read from its db file while it is down). */
+  serverId(i: number): Promise<string>;
+  /**
+   * Waits until member `i`'s current process has exited on its own (e.g. at a crash point
+   * of {@link failureTest}); {@link RaftTimeoutError} after the deadline.
+   */
+  waitExit(i: number, options?: RaftWaitOptions): Promise<ExitInfo>;
+  /** Sends `signal` to member `i`'s PID and waits until the process has exited. No-op when down. */
+  kill(i: number, signal?: NodeJS.Signals, options?: RaftWaitOptions): Promise<void>;
+  /**
+   * Starts member `i` again (stopping it first if it still runs) on its own db file, unix
+   * socket and tcp port; resolves when both accept connections.
+   */
+  restart(i: number, options?: RaftRestartOptions): Promise<void>;
+  /**
+   * Graceful `ovs-appctl exit` on member `i` (a leader first hands leadership over) and waits
+   * until the process has exited.
+   */
+  exit(i: number, options?: RaftWaitOptions): Promise<void>;
+  /**
+   * Removes member `i` from the cluster (`cluster/kick DB SID` run on another running member,
+   * preferably the leader), waits until no running member lists it, then stops its process.
+   */
+  kick(i: number, options?: RaftWaitOptions): Promise<void>;
+  /**
+   * Adds member `i` back as a NEW server: deletes its db file, `ovsdb-tool join-cluster` with
+   * the same raft address and the other members' addresses, starts it, and waits until it is
+   * a cluster member that knows a leader. Its server id changes. Only after {@link kick}: on a
+   * member still in the cluster it would add a fourth server.
+   */
+  rejoin(i: number, options?: RaftWaitOptions): Promise<void>;
+  /** Stops every member by PID (SIGTERM, SIGKILL after a grace period), keeping all files. */
+  stopAll(): Promise<void>;
+  /** Starts every member that is down; resolves when every member knows a leader. */
+  startAll(options?: RaftWaitOptions): Promise<void>;
+  /**
+   * `ovs-appctl cluster/failure-test POINT` on member `i` (which must be running). A `crash-*`
+   * point makes the member exit when the protocol reaches it; see {@link RaftFailurePoint}.
+   */
+  failureTest(i: number, point: RaftFailurePoint | (string & {})): Promise<void>;
+  /**
+   * Sets the election timer with `cluster/change-election-timer` on the leader, doubling at
+   * most per step (the server refuses more), and waits until every running member uses it.
+   */
+  setElectionTimer(ms: number, options?: RaftWaitOptions): Promise<void>;
   /** Stops every member by PID and removes the cluster's directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -28,25 +135,37 @@ export interface RaftClusterOptions extends BinaryOptions {
   schema: string;
   /** @default 3 */
   members?: number;
-  /** Give each member an ephemeral 127.0.0.1 tcp remote too. @default true */
+  /** Give each member a fixed 127.0.0.1 tcp remote too (chosen once, kept across restarts). @default true */
   tcp?: boolean;
+  /**
+   * Election timer to set once the cluster is up (100 ms and more), for faster failover in
+   * tests. @default undefined (the server's default, 1000 ms)
+   */
+  electionTimerMs?: number;
   /** @default 10000 */
   startTimeoutMs?: number;
 }
 
-const POLL_MS = 25;
+/** Distinct free ports: two kernel answers can repeat once a port is released. */
+async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
 
 /**
- * Creates a raft cluster on ephemeral 127.0.0.1 ports (`ovsdb-tool create-cluster`, then
+ * Creates a raft cluster on 127.0.0.1 ports chosen once (`ovsdb-tool create-cluster`, then
  * `join-cluster` for the others), starts every member, and resolves once every member is a
- * cluster member that knows a leader.
+ * cluster member that knows a leader (and the election timer is set, if asked). Rejects with
+ * ServerStartError, after stopping whatever it started.
  */
 export async function startRaftCluster(options: RaftClusterOptions): Promise<RaftCluster> {
   const count = options.members ?? 3;
+  const tcp = options.tcp ?? true;
   const timeoutMs = options.startTimeoutMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;
   const root = await mkdtemp(join(tmpdir(), 'ovndb-raft-'));
-  const members: RunningServer[] = [];
+  const members: RaftMember[] = [];
   const stopAll = async (): Promise<void> => {
     await Promise.all(members.map((m) => m.stop()));
     await rm(root, { recursive: true, force: true });
@@ -54,90 +173,53 @@ export async function startRaftCluster(options: RaftClusterOptions): Promise<Raf
   try {
     const tool = await findBinary('ovsdb-tool', options);
     const database = (await runCommand(tool, ['schema-name', options.schema])).trim();
-    const raftAddresses: string[] = [];
-    for (let i = 0; i < count; i++) raftAddresses.push(`tcp:127.0.0.1:${await freePort()}`);
-    const dirs = raftAddresses.map((_, i) => join(root, `m${i + 1}`));
-    const dbFiles = dirs.map((dir) => join(dir, 'db.db'));
-    for (const [i, dir] of dirs.entries()) {
+    const ports = await freePorts(tcp ? 2 * count : count);
+    const context = { ...options, database, tcp };
+    for (let i = 0; i < count; i++) {
+      const dir = join(root, `m${i + 1}`);
       await mkdir(dir);
+      members.push(
+        new RaftMember(context, {
+          index: i,
+          dir,
+          dbFile: join(dir, 'db.db'),
+          raftAddress: `tcp:127.0.0.1:${ports[i]!}`,
+          tcpPort: tcp ? ports[count + i] : undefined,
+        }),
+      );
+    }
+    const first = members[0]!;
+    for (const member of members) {
       const args =
-        i === 0
-          ? ['create-cluster', dbFiles[i]!, options.schema, raftAddresses[i]!]
-          : ['join-cluster', dbFiles[i]!, database, raftAddresses[i]!, raftAddresses[0]!];
-      await runCommand(tool, args, { cwd: dir });
+        member === first
+          ? ['create-cluster', member.dbFile, options.schema, member.raftAddress]
+          : ['join-cluster', member.dbFile, database, member.raftAddress, first.raftAddress];
+      await runCommand(tool, args, { cwd: member.dir });
     }
     const launched = await Promise.allSettled(
-      dirs.map((dir, i) =>
-        launchOvsdbServer({
-          ...options,
-          dir,
-          ownsDir: false,
-          dbFiles: [dbFiles[i]!],
-          tcp: options.tcp ?? true,
-          pki: undefined,
-          ws: false,
-          wss: false,
-          extraArgs: [],
-          startTimeoutMs: Math.max(1, deadline - Date.now()),
-        }),
-      ),
+      members.map((m) => m.start(Math.max(1, deadline - Date.now()))),
     );
-    for (const result of launched) if (result.status === 'fulfilled') members.push(result.value);
     const failed = launched.find((result) => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;
-    await Promise.all(members.map((member) => waitForLeader(member, database, deadline)));
-    const cluster: RaftCluster = {
-      members,
-      database,
-      remotes: members.map((m) => m.unix).join(','),
-      tcpRemotes: members.flatMap((m) => (m.tcp === undefined ? [] : [m.tcp])).join(','),
-      leader: () => findLeader(members, database, Date.now() + 10_000),
-      stop: once(stopAll),
-    };
+    const cluster = new RaftClusterControl({ members, database, tool, stopAll });
+    try {
+      await cluster.waitAllKnowLeader(Math.max(1, deadline - Date.now()));
+      if (options.electionTimerMs !== undefined) {
+        await cluster.setElectionTimer(options.electionTimerMs, {
+          timeoutMs: Math.max(1, deadline - Date.now()),
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof RaftTimeoutError)) throw error;
+      throw new ServerStartError(
+        `raft cluster of ${database} not ready before the start deadline`,
+        error.lastStatus,
+        error,
+      );
+    }
     return cluster;
   } catch (error) {
     await stopAll();
     throw error;
   }
-}
-
-/** Reads `cluster/status` until the member is a full member that knows a leader. */
-async function waitForLeader(member: RunningServer, database: string, deadline: number): Promise<void> {
-  let status = '';
-  for (;;) {
-    status = await member.appctl('cluster/status', database).catch((error: Error) => error.message);
-    const leader = /^Leader: (.+)$/m.exec(status)?.[1]?.trim();
-    if (/^Status: cluster member$/m.test(status) && leader !== undefined && leader !== 'unknown') return;
-    if (Date.now() >= deadline) {
-      throw new ServerStartError(`raft member ${member.dir} has no leader before the start deadline`, status);
-    }
-    await delay(POLL_MS);
-  }
-}
-
-async function findLeader(
-  members: RunningServer[],
-  database: string,
-  deadline: number,
-): Promise<RunningServer> {
-  for (;;) {
-    for (const member of members) {
-      const status = await member.appctl('cluster/status', database).catch(() => '');
-      if (/^Role: leader$/m.test(status)) return member;
-    }
-    if (Date.now() >= deadline) throw new ServerStartError('no raft member reports itself leader', '');
-    await delay(POLL_MS);
-  }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function once(action: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => {
-    running ??= action();
-    return running;
-  };
 }

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BinaryOptions, findBinary } from './binaries.js';
-import { ManagedProcess } from './managed-process.js';
+import { type ExitInfo, ManagedProcess } from './managed-process.js';
 import { runCommand } from './run-command.js';
 import type { TestPki } from './test-pki.js';
 import { canConnect, waitReady } from './wait-ready.js';
@@ -36,6 +36,8 @@ export interface RunningServer {
   stop(): Promise<void>;
   /** Sends a signal to the server's PID, e.g. to simulate a crash. */
   kill(signal?: NodeJS.Signals): void;
+  /** Resolves when the server process has exited, however it ended (crash, kill, stop, appctl exit). */
+  readonly exited: Promise<ExitInfo>;
 }
 
 /** Everything needed to start one ovsdb-server on database files that already exist. */
@@ -43,8 +45,18 @@ export interface LaunchParams extends BinaryOptions {
   dir: string;
   /** Remove `dir` on stop (it was created for this server). */
   ownsDir: boolean;
+  /**
+   * The positional database arguments: database files, or a relay spec
+   * (`relay:DB:REMOTE[,REMOTE...]`, see ovsdb-server(1)), which needs no file.
+   */
   dbFiles: string[];
   tcp: boolean;
+  /**
+   * Listen for tcp on this fixed 127.0.0.1 port instead of an ephemeral one, so that the
+   * address survives a restart (raft members). Readiness then waits until the port accepts.
+   * @default undefined (port 0: the kernel picks, read back from the log)
+   */
+  tcpPort?: number;
   pki: TestPki | undefined;
   ws: boolean;
   /** A TLS websockify too, with the pki's server certificate (needs `pki`). */
@@ -67,7 +79,7 @@ export async function launchOvsdbServer(params: LaunchParams): Promise<RunningSe
   const logPath = join(dir, 'ovsdb-server.log');
   const tcp = params.tcp || params.ws || params.wss;
   const args = [...params.dbFiles, `--remote=punix:${socketPath}`];
-  if (tcp) args.push('--remote=ptcp:0:127.0.0.1');
+  if (tcp) args.push(`--remote=ptcp:${params.tcpPort ?? 0}:127.0.0.1`);
   if (params.pki !== undefined) {
     args.push(
       '--remote=pssl:0:[127.0.0.1]',
@@ -96,8 +108,12 @@ export async function launchOvsdbServer(params: LaunchParams): Promise<RunningSe
   try {
     const ports = await waitReady('ovsdb-server', [server], deadline, async () => {
       if (!(await canConnect({ path: socketPath }))) return undefined;
-      const log = tcp || params.pki !== undefined ? await readFile(logPath, 'utf8').catch(() => '') : '';
-      const tcpPort = tcp ? log.match(TCP_LISTEN)?.[1] : '';
+      const fixedPort = tcp ? params.tcpPort : undefined;
+      if (fixedPort !== undefined && !(await canConnect({ host: '127.0.0.1', port: fixedPort })))
+        return undefined;
+      const readsLog = (tcp && fixedPort === undefined) || params.pki !== undefined;
+      const log = readsLog ? await readFile(logPath, 'utf8').catch(() => '') : '';
+      const tcpPort = tcp ? (fixedPort !== undefined ? String(fixedPort) : log.match(TCP_LISTEN)?.[1]) : '';
       const sslPort = params.pki !== undefined ? log.match(SSL_LISTEN)?.[1] : '';
       if (tcpPort === undefined || sslPort === undefined) return undefined;
       return { tcpPort, sslPort };
@@ -127,6 +143,7 @@ export async function launchOvsdbServer(params: LaunchParams): Promise<RunningSe
         runCommand(await findBinary('ovsdb-client', params), clientArgs, { cwd: dir }),
       stop: once(cleanup),
       kill: (signal) => server.kill(signal),
+      exited: server.exited,
     };
     return Object.assign(
       running,
