@@ -10,7 +10,7 @@ export interface InsertChange<Name extends string, Row> {
   readonly table: Name;
   readonly uuid: string;
   readonly new: Row;
-  /** True for rows of the initial contents (or of a re-sync), false for live inserts. */
+  /** True for rows of the initial contents, false for live inserts and for rows new after a resume's resync. */
   readonly initial: boolean;
 }
 

@@ -20,6 +20,10 @@ export {
   ReplicaAlreadySyncedError,
   ReplicaClosedError,
   type ReplicaEvents,
+  ReplicaSuspendedError,
+  ReplicatedTableRemovedError,
+  type ResumeInfo,
+  ResumeUnavailableError,
   type SyncProgress,
   TableNotReplicatedError,
 } from './replica.js';

@@ -1,7 +1,7 @@
 /** What a replica reports: its events, and the errors its reads and life cycle raise. */
 import { OvndbError } from '../errors.js';
 import type { Change } from './change.js';
-import type { SyncProgress } from './replica-options.js';
+import type { MonitorMethod, SyncProgress } from './replica-options.js';
 
 /** What one applied server message changed. */
 export interface BatchInfo {
@@ -11,6 +11,23 @@ export interface BatchInfo {
   readonly lastTxnId: string | undefined;
   /** True for the initial contents. */
   readonly initial: boolean;
+}
+
+/**
+ * How a replica resumed after a reconnect (or re-monitored after its database was converted).
+ * @internal for reconnecting sessions
+ */
+export interface ResumeInfo {
+  /**
+   * True when the server still had the replica's last transaction and sent only what changed
+   * since (monitor_cond_since); false when it sent its full contents and the replica applied
+   * the difference with what it held.
+   */
+  readonly found: boolean;
+  /** The monitor method the resumed monitor uses. */
+  readonly method: Exclude<MonitorMethod, 'auto'>;
+  /** Rows changed by the resume. */
+  readonly rows: number;
 }
 
 /** Events of a {@link Replica}. */
@@ -23,6 +40,18 @@ export interface ReplicaEvents<T extends object> {
   progress: [progress: SyncProgress];
   /** The replica stopped: closed by the caller, or its connection failed (`error`). */
   closed: [error?: Error];
+  /**
+   * A resumable replica lost its connection: it keeps its rows and streams and waits for
+   * `resume`. The error's `cause` is the connection's error, when it had one.
+   * @internal for reconnecting sessions
+   */
+  suspended: [error: ReplicaSuspendedError];
+  /**
+   * A suspended replica resumed on a connection (its changes meanwhile were applied as
+   * ordinary changes first), or re-monitored after an online schema conversion.
+   * @internal for reconnecting sessions
+   */
+  resumed: [info: ResumeInfo];
 }
 
 /** A read or condition change named a table the replica does not hold. */
@@ -63,5 +92,41 @@ export class ConditionChangeUnsupportedError extends OvndbError {
 export class ReplicaAlreadySyncedError extends OvndbError {
   constructor() {
     super('OVNDB_REPLICA_ALREADY_SYNCED', 'sync() may be called only once');
+  }
+}
+
+/** A resumable replica's connection went away; it waits to be resumed on another. */
+export class ReplicaSuspendedError extends OvndbError {
+  constructor(cause?: unknown) {
+    super('OVNDB_REPLICA_SUSPENDED', 'the replica lost its connection and waits to be resumed', {
+      cause,
+    });
+  }
+}
+
+/** `resume` on a replica that cannot resume: resumable mode is off, or it never synced. */
+export class ResumeUnavailableError extends OvndbError {
+  constructor(readonly reason: 'not-resumable' | 'not-synced') {
+    super(
+      'OVNDB_RESUME_UNAVAILABLE',
+      reason === 'not-resumable'
+        ? 'the replica cannot resume: enableResume() was not called'
+        : 'the replica cannot resume before its first sync completed',
+      { details: { reason } },
+    );
+  }
+}
+
+/** After a schema change (an online conversion), the server lacks tables the replica holds. */
+export class ReplicatedTableRemovedError extends OvndbError {
+  constructor(
+    readonly database: string,
+    readonly tables: ReadonlyArray<string>,
+  ) {
+    super(
+      'OVNDB_REPLICATED_TABLE_REMOVED',
+      `the new schema of ${database} no longer has the replicated table(s) ${tables.join(', ')}`,
+      { details: { database, tables: [...tables] } },
+    );
   }
 }
