@@ -28,6 +28,7 @@ export * from './protocol/validation.js';
 export * from './protocol/validation-errors.js';
 export type { Logger } from './rpc/logger.js';
 export * from './rpc/rpc-errors.js';
+export * from './session/index.js';
 export type { TlsOptions, TransportOptions } from './transport/index.js';
 export * from './transport/remote.js';
 export type { Transport, TransportHandlers } from './transport/transport.js';

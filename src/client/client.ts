@@ -126,6 +126,19 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         return Promise.reject(error);
       }
     }
+    return this.startTransact(database, operations, options).response as Promise<OperationResult[]>;
+  }
+
+  /**
+   * @internal For the session: sends a `transact` without checking it (the caller has) and
+   * returns the started request, whose `written` flag tells, if the connection drops, whether
+   * the server may have seen it.
+   */
+  startTransact(
+    database: string,
+    operations: readonly Operation[],
+    options: CallOptions = {},
+  ): StartedRequest {
     // Results are checked and errors typed as the reply settles the request's own promise:
     // no second promise per transaction on this hot path.
     const accept = (reply: unknown): OperationResult[] => {
@@ -140,7 +153,24 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
       'transact',
       [database, ...operations],
       this.requestOptions(options, database, accept),
-    ).response as Promise<OperationResult[]>;
+    );
+  }
+
+  /**
+   * @internal For the session: a `transact` sent as given, resolving with the reply array as
+   * it is (error elements included), with the started request's `written` flag.
+   */
+  startTransactRaw(
+    database: string,
+    operations: readonly unknown[],
+    options: CallOptions = {},
+  ): StartedRequest {
+    return this.rpc.start('transact', [database, ...operations], this.requestOptions(options, database));
+  }
+
+  /** The schema of `database` fetched on this connection, if any. */
+  cachedSchema(database: string): DatabaseSchema | undefined {
+    return this.schemas.get(database);
   }
 
   /**
@@ -149,8 +179,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
    * also sends `cancel` for it.
    */
   transactRaw(database: string, operations: readonly unknown[], options: CallOptions = {}): Promise<unknown> {
-    return this.rpc.start('transact', [database, ...operations], this.requestOptions(options, database))
-      .response;
+    return this.startTransactRaw(database, operations, options).response;
   }
 
   /**

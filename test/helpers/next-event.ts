@@ -1,9 +1,15 @@
-import type { OvsdbClient } from '../../src/index.js';
+/** Anything with eventemitter3's (or node's) on/off: a client, a session, a replica. */
+interface Emitter {
+  // biome-ignore lint/suspicious/noExplicitAny: each emitter types its own event names and arguments
+  on(name: any, listener: (...args: any[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  off(name: any, listener: (...args: any[]) => void): unknown;
+}
 
 /** Resolves with the next event of `name` whose arguments satisfy `accept`. */
 export function nextEvent<A extends unknown[]>(
-  client: OvsdbClient,
-  name: 'update' | 'update2' | 'update3' | 'locked' | 'stolen' | 'monitorCanceled',
+  client: Emitter,
+  name: string,
   accept: (...args: A) => boolean = () => true,
   timeoutMs = 5000,
 ): Promise<A> {

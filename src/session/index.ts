@@ -1,0 +1,34 @@
+/**
+ * Reconnecting sessions: leader discovery over several endpoints, failover with backoff inside
+ * a budget, replicas that resume, locks taken again, and transactions whose lost replies are
+ * settled rather than guessed.
+ *
+ * @packageDocumentation
+ */
+export type { ChosenMember, MemberWanted } from './member-round.js';
+export {
+  defaultReconnectPolicy,
+  type ReconnectPolicy,
+  type ResolvedReconnectPolicy,
+  resolveReconnectPolicy,
+  roundDelay,
+} from './reconnect-policy.js';
+export {
+  MemberUnsuitableError,
+  type RecoveredWrite,
+  Session,
+  type SessionEvents,
+  type SessionOptions,
+  type SessionState,
+  type SessionTransactOptions,
+} from './session.js';
+export {
+  FailoverBudgetExceededError,
+  LockNotHeldError,
+  type MemberAttempt,
+  SessionClosedError,
+  type SessionPhase,
+  WriteOutcomeUnknownError,
+} from './session-errors.js';
+export { SplitSession, type SplitSessionOptions } from './split-session.js';
+export type { WriteMark, WriteOutcome } from './write-outcome.js';
