@@ -14,7 +14,6 @@ export {
   roundDelay,
 } from './reconnect-policy.js';
 export {
-  MemberUnsuitableError,
   type RecoveredWrite,
   Session,
   type SessionEvents,
@@ -26,6 +25,7 @@ export {
   FailoverBudgetExceededError,
   LockNotHeldError,
   type MemberAttempt,
+  MemberUnsuitableError,
   SessionClosedError,
   type SessionPhase,
   WriteOutcomeUnknownError,

@@ -80,3 +80,15 @@ export class LockNotHeldError extends OvndbError {
     super('OVNDB_LOCK_NOT_HELD', `the session does not hold lock ${lock}`, { details: { lock, endpoint } });
   }
 }
+
+/** The member in use stopped being suitable (e.g. lost raft leadership). */
+export class MemberUnsuitableError extends OvndbError {
+  constructor(
+    readonly remote: string,
+    readonly reason: string,
+  ) {
+    super('OVNDB_MEMBER_UNSUITABLE', `member ${remote} is no longer suitable: ${reason}`, {
+      details: { remote, reason },
+    });
+  }
+}

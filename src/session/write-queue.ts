@@ -1,0 +1,264 @@
+/**
+ * A session's transactions in two queues. Those never written wait, in order, for a member.
+ * Those written whose reply was lost (the connection dropped, or the server answered
+ * `canceled`) are never sent blindly: they are settled first, ahead of anything newer (see
+ * write-outcome.ts for how).
+ */
+import type { Operation } from '../protocol/operations.js';
+import { findTransactError, type OperationResult } from '../protocol/results.js';
+import { CanceledError, DuplicateUuidError } from '../protocol/server-errors.js';
+import type { StartedRequest } from '../rpc/connection-options.js';
+import { isConnectionLoss } from './connection-loss.js';
+import type { ChosenMember } from './member-round.js';
+import { LockNotHeldError, type SessionPhase, WriteOutcomeUnknownError } from './session-errors.js';
+import type { RecoveredWrite, SessionTransactOptions } from './session-types.js';
+import {
+  assignedUuids,
+  guardFailed,
+  isReadOnly,
+  markGuard,
+  prepareOperations,
+  recoveredResults,
+  type WriteMark,
+  type WriteOutcome,
+  writeMark,
+} from './write-outcome.js';
+
+interface WriteEntry {
+  /** The operations as sent (UUIDs assigned, assert appended). */
+  readonly operations: Operation[];
+  /** How many of them the caller gave (results are cut to this). */
+  readonly count: number;
+  /** The insert UUIDs the session chose (a duplicate of one can only be our own earlier run). */
+  readonly assigned: ReadonlySet<string>;
+  readonly options: SessionTransactOptions;
+  /** Its place in the order the caller made the transactions. */
+  readonly order: number;
+  readonly resolve: (results: OperationResult[]) => void;
+  readonly reject: (error: unknown) => void;
+  /** Set while it must go again behind a guard: its reply was lost. */
+  guard?: WriteMark;
+  /** The request of the current attempt, while sent on a connection. */
+  request?: StartedRequest;
+  /** The member of the current attempt. */
+  endpoint?: string;
+}
+
+/** What the queues need of their session. */
+export interface WriteHost {
+  readonly database: string;
+  /** The member writes go to, when the session is ready. */
+  readyMember(): ChosenMember | undefined;
+  /** The session's phase, for errors. */
+  phase(): SessionPhase;
+  holds(lock: string): boolean;
+  /** A send saw the connection go: the session fails over (and calls {@link WriteQueue.connectionLost}). */
+  connectionLost(member: ChosenMember, error: Error): void;
+  recovered(write: RecoveredWrite): void;
+}
+
+/** The transactions of one session. */
+export class WriteQueue {
+  /** Never written (or to be sent again): sent in order once a member is ready. */
+  private readonly queue: WriteEntry[] = [];
+  /** Written on the current connection, unanswered, in the order written. */
+  private readonly sent = new Set<WriteEntry>();
+  /** Written, reply lost: settled before anything newer is sent. */
+  private inDoubt: WriteEntry[] = [];
+  private nextOrder = 0;
+
+  constructor(
+    private readonly host: WriteHost,
+    private readonly assignUuids: boolean,
+  ) {}
+
+  /** How many transactions wait in each state. */
+  get backlog(): { queued: number; sent: number; inDoubt: number } {
+    return { queued: this.queue.length, sent: this.sent.size, inDoubt: this.inDoubt.length };
+  }
+
+  /** Queues a transaction (checked by the caller); sends it at once when nothing is ahead of it. */
+  submit(operations: readonly Operation[], options: SessionTransactOptions): Promise<OperationResult[]> {
+    return new Promise<OperationResult[]>((resolve, reject) => {
+      const prepared = prepareOperations(operations, this.assignUuids, options.lock);
+      const entry: WriteEntry = {
+        operations: prepared,
+        count: operations.length,
+        assigned: assignedUuids(operations, prepared),
+        options,
+        order: this.nextOrder++,
+        resolve,
+        reject,
+      };
+      const member = this.host.readyMember();
+      if (member !== undefined && this.queue.length === 0 && this.inDoubt.length === 0)
+        this.send(member, entry);
+      else this.queue.push(entry);
+    });
+  }
+
+  /** Sends every queued transaction, in order, while a member is ready. */
+  flush(): void {
+    for (let member = this.host.readyMember(); member !== undefined && this.queue.length > 0; ) {
+      this.send(member, this.queue.shift() as WriteEntry);
+      member = this.host.readyMember();
+    }
+  }
+
+  /**
+   * The connection is gone: unwritten transactions go back to the queue (keeping their
+   * order), written ones are in doubt until {@link settle}.
+   */
+  connectionLost(): void {
+    for (const entry of this.sent) {
+      const written = entry.request?.written ?? false;
+      entry.request = undefined;
+      if (written) this.inDoubt.push(entry);
+      else this.queue.push(entry);
+    }
+    this.sent.clear();
+    this.reorder();
+  }
+
+  /**
+   * Settles the writes whose replies were lost, ahead of anything newer: those with a mark
+   * go again behind their guard; read-only and idempotent ones go again as they are; the
+   * rest fail with {@link WriteOutcomeUnknownError}. Needs no extra round trip.
+   */
+  settle(): void {
+    if (this.inDoubt.length === 0) return;
+    const resend: WriteEntry[] = [];
+    for (const entry of this.inDoubt.splice(0)) {
+      const mark = writeMark(entry.operations);
+      const endpoint = entry.endpoint ?? '';
+      if (mark !== undefined) {
+        entry.guard = mark;
+        resend.push(entry);
+      } else if (isReadOnly(entry.operations) || entry.options.idempotent === true) {
+        this.recovered(entry, 'unknown', endpoint, true);
+        resend.push(entry);
+      } else {
+        this.recovered(entry, 'unknown', endpoint, false);
+        entry.reject(new WriteOutcomeUnknownError(this.host.database, endpoint, this.host.phase()));
+      }
+    }
+    this.queue.push(...resend);
+    this.reorder();
+    this.flush();
+  }
+
+  /**
+   * The session closed: everything waiting rejects; a transaction that may have been
+   * applied rejects with {@link WriteOutcomeUnknownError} around `failure`.
+   */
+  close(failure: Error, phase: SessionPhase, endpoint: string | undefined): void {
+    const unknown = (entry: WriteEntry) =>
+      new WriteOutcomeUnknownError(this.host.database, entry.endpoint ?? endpoint ?? '', phase, failure);
+    for (const entry of this.inDoubt) entry.reject(unknown(entry));
+    for (const entry of this.sent) entry.reject(entry.request?.written === true ? unknown(entry) : failure);
+    for (const entry of this.queue) entry.reject(entry.guard !== undefined ? unknown(entry) : failure);
+    this.inDoubt = [];
+    this.sent.clear();
+    this.queue.length = 0;
+  }
+
+  private reorder(): void {
+    this.queue.sort((a, b) => a.order - b.order);
+  }
+
+  private send(member: ChosenMember, entry: WriteEntry): void {
+    const lock = entry.options.lock;
+    if (lock !== undefined && !this.host.holds(lock)) {
+      entry.reject(new LockNotHeldError(lock, member.remote));
+      return;
+    }
+    const call: { timeoutMs?: number; signal?: AbortSignal } = {};
+    if (entry.options.timeoutMs !== undefined) call.timeoutMs = entry.options.timeoutMs;
+    if (entry.options.signal !== undefined) call.signal = entry.options.signal;
+    const guard = entry.guard;
+    const database = this.host.database;
+    // A guarded resend is read raw: its first result is the guard's, not the caller's.
+    const request =
+      guard === undefined
+        ? member.client.startTransact(database, entry.operations, call)
+        : member.client.startTransactRaw(database, [markGuard(guard), ...entry.operations], call);
+    entry.request = request;
+    entry.endpoint = member.remote;
+    this.sent.add(entry);
+    request.response.then(
+      (reply) => {
+        if (entry.request !== request) return;
+        entry.request = undefined;
+        this.sent.delete(entry);
+        if (guard === undefined) this.succeeded(entry, reply as OperationResult[]);
+        else this.guardedReply(entry, guard, reply as unknown[], member.remote);
+      },
+      (error: unknown) => {
+        if (entry.request !== request) return; // moved aside by connectionLost
+        if (isConnectionLoss(error)) {
+          this.host.connectionLost(member, error as Error);
+          if (entry.request === undefined) return;
+        }
+        entry.request = undefined;
+        this.sent.delete(entry);
+        this.failed(entry, error, member.remote);
+      },
+    );
+  }
+
+  private succeeded(entry: WriteEntry, results: OperationResult[]): void {
+    entry.resolve(results.length === entry.count ? results : results.slice(0, entry.count));
+  }
+
+  /** A failed attempt: in doubt when the server gave up tracking it, else reported. */
+  private failed(entry: WriteEntry, error: unknown, endpoint: string): void {
+    if (error instanceof CanceledError && entry.options.signal?.aborted !== true) {
+      // The server stopped tracking it (closing the session, or its database replaced); it
+      // may still commit.
+      this.inDoubt.push(entry);
+      this.settle();
+      return;
+    }
+    if (error instanceof DuplicateUuidError && this.ownUuidAt(entry, error.operationIndex)) {
+      // Only an earlier run of this very transaction can have used a UUID the session chose:
+      // ovsdb-server ran it again after a leadership change, and the first run had committed.
+      this.recovered(entry, 'committed', endpoint, false);
+      entry.resolve(recoveredResults(entry.operations, entry.count));
+      return;
+    }
+    entry.reject(error);
+  }
+
+  /** The reply of a guarded resend (see write-outcome.ts). */
+  private guardedReply(entry: WriteEntry, mark: WriteMark, reply: unknown[], endpoint: string): void {
+    entry.guard = undefined;
+    if (guardFailed(reply)) {
+      this.recovered(entry, 'committed', endpoint, false, mark);
+      entry.resolve(recoveredResults(entry.operations, entry.count));
+      return;
+    }
+    // The guard passed: the first attempt had not committed, and this one ran.
+    this.recovered(entry, 'not-committed', endpoint, true, mark);
+    const results = reply.slice(1);
+    const error = findTransactError(this.host.database, entry.operations, results);
+    if (error !== undefined) this.failed(entry, error, endpoint);
+    else this.succeeded(entry, results as OperationResult[]);
+  }
+
+  private recovered(
+    entry: WriteEntry,
+    outcome: WriteOutcome,
+    endpoint: string,
+    resent: boolean,
+    mark = writeMark(entry.operations),
+  ): void {
+    this.host.recovered({ outcome, endpoint, resent, ...(mark ? { mark } : {}) });
+  }
+
+  /** Whether operation `index` of the entry is an insert whose UUID the session chose. */
+  private ownUuidAt(entry: WriteEntry, index: number | undefined): boolean {
+    if (index === undefined) return false;
+    const op = entry.operations[index];
+    return op?.op === 'insert' && op.uuid !== undefined && entry.assigned.has(op.uuid);
+  }
+}
