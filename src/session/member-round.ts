@@ -8,6 +8,7 @@ import type { OvsdbClient } from '../client/client.js';
 import { connect } from '../client/connect.js';
 import type { ClientOptions } from '../client/options.js';
 import type { SeenState } from '../cluster/member-status.js';
+import { probeReadOnly } from '../cluster/read-only-probe.js';
 import {
   type ServerDatabaseStatus,
   type ServerDatabaseWatch,
@@ -115,6 +116,12 @@ export function connectRound(params: RoundParams): Promise<RoundResult> {
       const watch = await watchServerDatabase(client, params.database, { seen: params.seen });
       entry.watch = watch;
       if (settled) return;
+      if (params.wanted === 'leader' && watch.current().row?.model === 'standalone') {
+        // `_Server` cannot tell an active-backup backup from an active server; a backup
+        // refuses writes, so a leader-only session must not settle on one.
+        if (await probeReadOnly(client, params.database)) throw new Error('backup');
+        if (settled) return;
+      }
       const check = (status: ServerDatabaseStatus): void => {
         attempts.set(remote, status.status.reason);
         if (!suits(status, params.wanted)) {
