@@ -1,7 +1,12 @@
 /**
- * The `idl` command of Open vSwitch's tests/test-ovsdb.py (`do_idl`), on ovndb's replica and
- * optimistic transactions: connect, replicate the registered tables, then run each command
- * and print what test-ovsdb.py prints.
+ * The `idl` command of Open vSwitch's tests/test-ovsdb.py (`do_idl`), on ovndb's reconnecting
+ * session, its replica and optimistic transactions: connect, replicate the registered tables,
+ * then run each command and print what test-ovsdb.py prints.
+ *
+ * Like the Python IDL of that command (`leader_only=False`), the session takes any readable
+ * member, so a raft follower serves too. `reconnect` drops the connection and the session
+ * comes back at once (no backoff, as `Idl.force_reconnect` does from the monitoring state);
+ * the replica resumes with monitor_cond_since from its last transaction id.
  *
  * Commands: a JSON transaction (`[...]`, sent on a second connection, as upstream does, and
  * its reply printed), `condition TABLE COND[;TABLE COND...]`, `reconnect`, or an `idl_set`
@@ -10,7 +15,7 @@
  * waits for condition changes to be acknowledged, and `?` prints only table names.
  */
 import { readFileSync } from 'node:fs';
-import { Replica } from '../cache/replica.js';
+import type { Replica } from '../cache/replica.js';
 import type { ReplicaTableOptions } from '../cache/replica-options.js';
 import type { OvsdbClient } from '../client/client.js';
 import { connect } from '../client/connect.js';
@@ -21,13 +26,15 @@ import type { TypedCondition } from '../model/typed-clauses.js';
 import type { ColumnType } from '../protocol/column-type.js';
 import type { ConditionFunction } from '../protocol/conditions.js';
 import { implicitColumnType } from '../protocol/schema.js';
+import type { Session } from '../session/session.js';
 import type { DriverCommand } from './data-commands.js';
 import { parseJson, printJson } from './data-json.js';
 import { type IdlArgs, IdlArgumentError, parseIdlArgs } from './idl-args.js';
+import { forceReconnect, openIdlSession } from './idl-connect.js';
 import { notifyLine, type Print, printIdl, stepText } from './idl-print.js';
 import { ChangeTracker, printIdlC } from './idl-track.js';
 import { IdlCommandError, runIdlTxn } from './idl-txn.js';
-import { IdlView, type Tables, type ViewTable } from './idl-view.js';
+import { IdlView, type Tables, viewTables } from './idl-view.js';
 
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -37,7 +44,7 @@ type Condition = ReadonlyArray<TypedCondition<Record<string, unknown>> | boolean
 class IdlSession {
   private step = 0;
   private seqno = 0;
-  private client!: OvsdbClient;
+  private session!: Session;
   private replica!: Replica<Tables>;
   private rpc: OvsdbClient | undefined;
   /** The latest condition of each table, as JSON (`[true]` when never set). */
@@ -55,22 +62,7 @@ class IdlSession {
     private readonly print: Print,
     track: boolean,
   ) {
-    const tables = new Map<string, ViewTable>();
-    for (const name of model.tableNames) {
-      const schema = model.tables[name];
-      const registered = args.register === undefined ? undefined : args.register.get(name);
-      if (schema === undefined || (args.register !== undefined && registered === undefined)) continue;
-      const all = registered?.columns ?? [...schema.columns.keys()];
-      const monitored = all.filter((c) => !registered?.readonly.includes(c));
-      tables.set(name, {
-        schema,
-        registered: new Set(all),
-        monitored: new Set(monitored),
-        rows: new Map(),
-        fetched: new Map(),
-      });
-    }
-    this.view = new IdlView(tables);
+    this.view = new IdlView(viewTables(model, args.register));
     if (args.trackNotify) this.view.notify = (notice) => this.print(notifyLine(this.view, this.step, notice));
     this.tracker = track ? new ChangeTracker(this.view) : undefined;
   }
@@ -91,7 +83,7 @@ class IdlSession {
       this.changeConditions(commands.shift() as string, false);
       this.step++;
     }
-    await this.connect(false);
+    await this.connect();
     if (commands.length > 0) this.rpc = await connect(this.args.remote, { validate: false });
     try {
       for (let command of commands) {
@@ -116,13 +108,13 @@ class IdlSession {
 
         if (command === 'reconnect') {
           this.print(`${stepText(this.step++)}: reconnect`);
-          await this.reconnect();
+          await forceReconnect(this.session, this.view);
         } else if (command.includes('condition')) {
           this.changeConditions(command, true);
           this.step++;
         } else if (!command.startsWith('[')) {
           const context = {
-            client: this.client,
+            client: await this.session.whenReady(),
             model: this.model,
             view: this.view,
             replica: this.replica,
@@ -142,15 +134,13 @@ class IdlSession {
     } finally {
       this.view.close();
       await this.rpc?.close();
-      await this.replica.close();
-      await this.client.close();
+      await this.session?.close();
     }
     this.print(`${stepText(this.step)}: done`);
   }
 
-  /** Connects the IDL connection and starts the replica with the latest conditions. */
-  private async connect(reset: boolean): Promise<void> {
-    this.client = await connect(this.args.remote);
+  /** Opens the IDL's session and starts the replica with the latest conditions. */
+  private async connect(): Promise<void> {
     const tables: Record<string, ReplicaTableOptions<Record<string, unknown>>> = {};
     for (const [name, table] of this.view.tables) {
       const options: { columns?: string[]; where?: Condition } = {};
@@ -159,23 +149,39 @@ class IdlSession {
       if (json !== undefined) options.where = this.typedCondition(name, json);
       tables[name] = options as ReplicaTableOptions<Record<string, unknown>>;
     }
+    this.session = await openIdlSession(this.args.remote, this.model.name, 'readable');
+    this.session.on('closed', (error) => {
+      if (error !== undefined) this.view.fail(error);
+    });
     const serverRows = this.args.trackNotify ? await this.serverDatabaseRows() : [];
-    this.replica = await Replica.create(this.client, this.model, { tables });
-    // Attached before the sync, so the initial contents arrive as the first message.
-    this.view.attach(this.replica, { reset, serverRows });
-    await this.replica.sync();
+    this.replica = await this.session.replica(this.model, { tables });
+    this.view.attach(this.replica, { serverRows });
+    this.logResumes();
   }
 
-  private async reconnect(): Promise<void> {
-    this.view.close();
-    await this.replica.close();
-    await this.client.close();
-    await this.connect(true);
+  /**
+   * One stderr line per resume: the last transaction id the replica held, whether the server
+   * still had it, and how long the session was away. Upstream's cluster tests read the C
+   * driver's log to check that a forced reconnect does not back off; this line lets
+   * test/conformance/idl-cluster.test.ts check the same.
+   */
+  private logResumes(): void {
+    let lost = 0;
+    let lastId = '';
+    this.session.on('disconnected', () => {
+      lost = performance.now();
+      lastId = this.replica.lastTxnId;
+    });
+    this.replica.on('resumed', (info) => {
+      const ms = Math.round(performance.now() - lost);
+      process.stderr.write(`resume: last_id=${lastId} found=${info.found} method=${info.method} ms=${ms}\n`);
+    });
   }
 
   /** UUIDs of the `_Server` Database rows, which the Python IDL monitors and notifies too. */
   private async serverDatabaseRows(): Promise<string[]> {
-    const reply = (await this.client.transactRaw('_Server', [
+    const client = await this.session.whenReady();
+    const reply = (await client.transactRaw('_Server', [
       { op: 'select', table: 'Database', where: [], columns: ['_uuid'] },
     ])) as Array<{ rows?: Array<{ _uuid: [string, string] }> }>;
     return (reply[0]?.rows ?? []).map((row) => row._uuid[1]);

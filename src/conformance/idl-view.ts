@@ -8,10 +8,19 @@
  * queues the replica's change events and applies them only at those points ({@link drain}),
  * counting changes in `changeSeqno` the way `Idl.change_seqno` counts them and calling a
  * replaceable `notify` hook, like `Idl.notify`, once per applied server message.
+ *
+ * Across a reconnect (a replica kept by a `Session`) the view holds still, as the IDL does
+ * while it reconnects, and when the replica resumes it counts one change, as the IDL counts
+ * the reply to its monitor request. When the server could not send only what changed (its
+ * `found` is false), the IDL empties itself and takes the full contents as new rows; the
+ * view does the same with a snapshot of the replica, so creations are reported again.
  */
 import type { RowChange } from '../cache/change.js';
 import type { Replica } from '../cache/replica.js';
+import type { ResumeInfo } from '../cache/replica-events.js';
+import type { DatabaseModel } from '../model/descriptor.js';
 import type { TableSchema } from '../protocol/schema.js';
+import type { Registration } from './idl-args.js';
 import type { ColumnLookup } from './idl-print.js';
 
 /** Rows of a database whose tables hold untyped rows. */
@@ -27,6 +36,32 @@ export interface ViewTable {
   readonly rows: Map<string, Readonly<Record<string, unknown>>>;
   /** Values read with `fetch` for columns that are registered but not monitored, by row. */
   readonly fetched: Map<string, Map<string, unknown>>;
+}
+
+/**
+ * The view's tables for `model`: every table and column, or with `register` only the
+ * registered ones (columns registered with `!` are known but not monitored).
+ */
+export function viewTables(
+  model: DatabaseModel<Tables>,
+  register: ReadonlyMap<string, Registration> | undefined,
+): Map<string, ViewTable> {
+  const tables = new Map<string, ViewTable>();
+  for (const name of model.tableNames) {
+    const schema = model.tables[name];
+    const registered = register?.get(name);
+    if (schema === undefined || (register !== undefined && registered === undefined)) continue;
+    const all = registered?.columns ?? [...schema.columns.keys()];
+    const monitored = all.filter((c) => !registered?.readonly.includes(c));
+    tables.set(name, {
+      schema,
+      registered: new Set(all),
+      monitored: new Set(monitored),
+      rows: new Map(),
+      fetched: new Map(),
+    });
+  }
+  return tables;
 }
 
 /** A row as the driver's printers see it. */
@@ -49,10 +84,18 @@ export interface Notice {
   readonly changed?: ReadonlyArray<string>;
 }
 
+/** Rows of every table at one moment: the replica's immutable row versions. */
+type Snapshot = ReadonlyArray<
+  readonly [table: string, rows: ReadonlyArray<Readonly<Record<string, unknown>>>]
+>;
+
 type Queued =
   | { kind: 'change'; change: RowChange }
   | { kind: 'message'; counts: boolean }
-  | { kind: 'reset' }
+  /** Empty the view, then take these rows as new ones (`Idl.__clear` and a full update). */
+  | { kind: 'contents'; snapshot: Snapshot }
+  /** The replica lost its connection: nothing after this applies until it resumes. */
+  | { kind: 'suspended' }
   | { kind: 'server-row'; uuid: string };
 
 /** The view; see the module comment. */
@@ -67,6 +110,7 @@ export class IdlView {
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
   private detach: (() => void) | undefined;
+  private serverRows: ReadonlyArray<string> = [];
 
   constructor(readonly tables: ReadonlyMap<string, ViewTable>) {}
 
@@ -111,29 +155,72 @@ export class IdlView {
   }
 
   /**
-   * Feeds the view from `replica` (attached before its sync, so its initial contents arrive
-   * as the first message).
+   * Feeds the view from `replica`, already synced: its contents arrive as the first message.
    * With `serverRows`, `_Server` Database rows come first as creations, as the Python IDL
-   * reports the rows of its `_Server` monitor. A `reset` empties the view first (a reconnect).
+   * reports the rows of its `_Server` monitor; it monitors them again on each reconnect, so
+   * they are reported again when the replica resumes (the same rows: `track-notify` runs
+   * against one standalone server).
    */
-  attach(replica: Replica<Tables>, options: { reset: boolean; serverRows: ReadonlyArray<string> }): void {
+  attach(replica: Replica<Tables>, options: { serverRows: ReadonlyArray<string> }): void {
     this.detach?.();
-    if (options.reset) this.queue.push({ kind: 'reset' });
+    this.serverRows = options.serverRows;
     for (const uuid of options.serverRows) this.queue.push({ kind: 'server-row', uuid });
+    this.queue.push({ kind: 'contents', snapshot: this.snapshot(replica) });
+    this.push({ kind: 'message', counts: true });
     const onChange = (change: RowChange) => this.queue.push({ kind: 'change', change });
     const onBatch = (info: { rows: number; initial: boolean }) =>
       this.push({ kind: 'message', counts: info.rows > 0 || info.initial });
+    const onSuspended = () => this.queue.push({ kind: 'suspended' });
+    const onResumed = (info: ResumeInfo) => this.resumed(replica, info);
     const onClosed = (error?: Error) => {
       if (error !== undefined) this.fail(error);
     };
     replica.on('change', onChange as never);
     replica.on('batch', onBatch);
+    replica.on('suspended', onSuspended);
+    replica.on('resumed', onResumed);
     replica.on('closed', onClosed);
     this.detach = () => {
       replica.off('change', onChange as never);
       replica.off('batch', onBatch);
+      replica.off('suspended', onSuspended);
+      replica.off('resumed', onResumed);
       replica.off('closed', onClosed);
     };
+  }
+
+  private snapshot(replica: Replica<Tables>): Snapshot {
+    const held = new Set(replica.tables);
+    return [...this.tables.keys()]
+      .filter((table) => held.has(table))
+      .map((table) => [table, [...replica.rows(table)]] as const);
+  }
+
+  /**
+   * The replica resumed: what it applied since it was suspended is kept when the server sent
+   * only the changes (`found`), and replaced by its full contents otherwise.
+   */
+  private resumed(replica: Replica<Tables>, info: ResumeInfo): void {
+    const mark = this.queue.findIndex((item) => item.kind === 'suspended');
+    const server: Queued[] = this.serverRows.map((uuid) => ({ kind: 'server-row', uuid }));
+    if (info.found) {
+      if (mark >= 0) this.queue.splice(mark, 1, ...server);
+      else this.queue.push(...server);
+    } else {
+      if (mark >= 0) this.queue.splice(mark);
+      this.queue.push(...server, { kind: 'contents', snapshot: this.snapshot(replica) });
+    }
+    this.push({ kind: 'message', counts: true });
+  }
+
+  /**
+   * For a forced reconnect: what arrived but was not yet applied no longer counts as a
+   * change, as the IDL drops the messages it had not processed with the old connection. The
+   * rows still come in (the replica already holds them), so the next change that counts is
+   * the resume on the new connection.
+   */
+  discardPending(): void {
+    for (const item of this.queue) if (item.kind === 'message') item.counts = false;
   }
 
   /** Stops listening to the attached replica. */
@@ -149,37 +236,46 @@ export class IdlView {
     wake?.();
   }
 
-  private fail(error: Error): void {
+  /** Makes the current and every later {@link waitForChange} reject with `error`. */
+  fail(error: Error): void {
     this.failure = error;
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
   }
 
-  /** Applies everything queued, like `Idl.run()`. */
+  /** Applies everything queued, like `Idl.run()` (up to a reconnect still under way). */
   drain(): void {
-    const queue = this.queue;
-    this.queue = [];
+    const stop = this.queue.findIndex((item) => item.kind === 'suspended');
+    const queue = stop < 0 ? this.queue : this.queue.slice(0, stop);
+    this.queue = stop < 0 ? [] : this.queue.slice(stop);
     let notices: Notice[] = [];
     const flush = () => {
       const out = notices;
       notices = [];
       for (const notice of out) this.notify(notice);
     };
+    const take = (change: RowChange) => {
+      const notice = this.apply(change);
+      if (notice === undefined) return;
+      notices.push(notice);
+      this.observe?.(change);
+    };
     for (const item of queue) {
-      if (item.kind === 'change') {
-        const notice = this.apply(item.change);
-        if (notice !== undefined) notices.push(notice);
-        if (notice !== undefined) this.observe?.(item.change);
-      } else if (item.kind === 'message') {
+      if (item.kind === 'change') take(item.change);
+      else if (item.kind === 'message') {
         if (item.counts) this.changeSeqno++;
         flush();
-      } else if (item.kind === 'reset') {
+      } else if (item.kind === 'contents') {
         for (const t of this.tables.values()) {
           t.rows.clear();
           t.fetched.clear();
         }
-      } else {
+        for (const [table, rows] of item.snapshot) {
+          for (const row of rows)
+            take({ kind: 'insert', table, uuid: String(row._uuid), new: row, initial: true });
+        }
+      } else if (item.kind === 'server-row') {
         const row: IdlRow = { table: '_Server', uuid: item.uuid, data: {}, lookup: () => undefined };
         notices.push({ event: 'create', row });
       }

@@ -6,15 +6,16 @@
  *   node --import tsx src/conformance/test-ovsdb.ts [-t SECS] COMMAND ARG...
  *
  * Prints what test-ovsdb.py prints on stdout; on failure prints its error text on
- * stderr and exits 1. Commands live in a table; `idl` is in idl-session.ts. `-t SECS`
- * ends the driver with an error after SECS seconds, as upstream's alarm does; `-c` makes
- * `idl` print the C driver's change-tracking output.
+ * stderr and exits 1. Commands live in a table; `idl` is in idl-session.ts, `idl-cluster`
+ * in idl-cluster.ts. `-t SECS` ends the driver with an error after SECS seconds, as
+ * upstream's alarm does; `-c` makes `idl` print the C driver's change-tracking output.
  */
 import { writeSync } from 'node:fs';
 import { ClauseError, MutationError } from '../protocol/mutation-errors.js';
 import { InvalidValueError, SchemaError } from '../protocol/validation-errors.js';
 import { COND_MUTATION_COMMANDS } from './cond-mutation-commands.js';
 import { DATA_COMMANDS, type DriverCommand, ovsErrorText } from './data-commands.js';
+import { idlClusterCommand } from './idl-cluster.js';
 import { type IdlOptions, idlCommand } from './idl-session.js';
 
 const PROGRAM = 'test-ovsdb';
@@ -27,6 +28,7 @@ const COMMANDS: Readonly<Record<string, DriverCommand>> = {
   ...DATA_COMMANDS,
   ...COND_MUTATION_COMMANDS,
   idl: idlCommand(idlOptions),
+  'idl-cluster': idlClusterCommand,
 };
 
 // Output goes out synchronously so nothing is lost when we exit on an error.
