@@ -402,11 +402,12 @@ export class Session extends EventEmitter<SessionEvents> {
   /**
    * Leaves the member in use and fails over as if it had been lost (after changing the
    * endpoints, or to move off a member on purpose). Writes in flight are settled as usual.
-   * Does nothing unless the session is ready.
+   * While a member is being taken into use, that member is dropped and the next round
+   * starts; while a round runs, the round itself is the reconnect.
    */
   reconnect(): void {
     const member = this.member;
-    if (member !== undefined && this.phase === 'ready') this.lost(member);
+    if (member !== undefined && this.phase !== 'closed') this.lost(member);
   }
 
   // ---- closing ------------------------------------------------------------------------

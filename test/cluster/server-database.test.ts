@@ -19,6 +19,7 @@ import {
   type RunningServer,
   startOvsdbServer,
   startRaftCluster,
+  startRelay,
 } from '../../src/testing/index.js';
 
 const NB = 'OVN_Northbound';
@@ -101,7 +102,8 @@ describe('_Server.Database on a raft cluster', { timeout: 60_000 }, () => {
   test('a relay in front of the cluster: model relay, not leader, forwards writes', {
     timeout: 20_000,
   }, async () => {
-    relay = await startOvsdbServer({ schemas: [], extraArgs: [`relay:${NB}:${cluster.remotes}`] });
+    // startRelay resolves once the relay serves the database (it first syncs from its source).
+    relay = await startRelay(cluster, { source: cluster.remotes });
     const watch = await opened.watch(relay);
     const status = await watch.until((s) => s.row?.connected === true, CHANGE_MS);
     assert.equal(status.row?.model, 'relay');
