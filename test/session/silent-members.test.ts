@@ -15,14 +15,19 @@ import { nextEvent } from '../helpers/next-event.js';
 
 const NB = 'OVN_Northbound';
 
-/** A unix socket that accepts connections, reads everything, and never writes a byte. */
-async function startMutePeer(): Promise<{ remote: string; close(): Promise<void> }> {
+/**
+ * A unix socket that accepts connections and reads everything; it never writes a byte, or,
+ * with `garbage`, answers the first request with bytes that are not JSON.
+ */
+async function startMutePeer(garbage = false): Promise<{ remote: string; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'ovndb-mute-'));
   const path = join(dir, 'mute.sock');
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
-    socket.on('data', () => {});
+    socket.on('data', () => {
+      if (garbage) socket.write('\u0000\u00ff}{ not json at all');
+    });
     socket.on('error', () => {});
   });
   await new Promise<void>((resolve) => server.listen(path, resolve));
@@ -68,6 +73,34 @@ describe('members that do not help', { timeout: 90_000 }, () => {
     } finally {
       await server.stop();
       await mute.close();
+    }
+  });
+
+  test('a peer that answers garbage is left for the next member; alone, a typed give-up naming the fault', async () => {
+    const garbage = await startMutePeer(true);
+    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
+    try {
+      const session = await Session.open([garbage.remote, server.unix], {
+        database: NB,
+        endpoints: { order: 'given' },
+      });
+      try {
+        assert.equal(session.remote, server.unix);
+      } finally {
+        await session.close();
+      }
+      await assert.rejects(
+        Session.open(garbage.remote, {
+          database: NB,
+          reconnect: { roundTimeoutMs: 300, failoverBudgetMs: 700 },
+        }),
+        (error: unknown) =>
+          error instanceof FailoverBudgetExceededError &&
+          /JSON|frame|UTF-8/i.test(error.attempts[0]?.reason ?? ''),
+      );
+    } finally {
+      await server.stop();
+      await garbage.close();
     }
   });
 
