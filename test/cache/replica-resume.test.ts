@@ -106,6 +106,20 @@ function summary(changes: ReadonlyArray<Change<Tables>>): string[] {
     .sort();
 }
 
+/** Runs `body` against a fresh standalone NB server; the clients it pushes are closed after. */
+async function withStandalone(
+  body: (server: RunningServer, clients: OvsdbClient[]) => Promise<void>,
+): Promise<void> {
+  const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: false });
+  const clients: OvsdbClient[] = [];
+  try {
+    await body(server, clients);
+  } finally {
+    for (const c of clients) await c.close();
+    await server.stop();
+  }
+}
+
 /** The same writes made while the replica was away, in every scenario. */
 async function writeWhileAway(writer: OvsdbClient): Promise<void> {
   await addSwitch(writer, 's4', { k: 'v4' });
@@ -233,9 +247,7 @@ describe('replica resume: not found (a restarted standalone server)', { timeout:
   });
 
   test('a resume on a closed connection fails and leaves the replica suspended; close ends it', async () => {
-    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: false });
-    const clients: OvsdbClient[] = [];
-    try {
+    await withStandalone(async (server, clients) => {
       const a = await connect(server.unix);
       clients.push(a);
       await addSwitch(a, 's1');
@@ -266,10 +278,7 @@ describe('replica resume: not found (a restarted standalone server)', { timeout:
       await replica.close();
       assert.deepEqual(await stream.next(), { value: undefined, done: true });
       assert.equal(replica.suspended, false);
-    } finally {
-      for (const c of clients) await c.close();
-      await server.stop();
-    }
+    });
   });
 });
 
@@ -397,9 +406,7 @@ describe('replica resume: online conversion (set_db_change_aware)', { timeout: 4
   }
 
   test('a resumable replica re-reads the schema, monitors again and follows the converted database', async () => {
-    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: false });
-    const clients: OvsdbClient[] = [];
-    try {
+    await withStandalone(async (server, clients) => {
       const a = await connect(server.unix);
       const writer = await connect(server.unix);
       clients.push(a, writer);
@@ -446,16 +453,11 @@ describe('replica resume: online conversion (set_db_change_aware)', { timeout: 4
       );
       assert.deepEqual(switchesInReplica(replica), await switchesOnServer(writer));
       await replica.close();
-    } finally {
-      for (const c of clients) await c.close();
-      await server.stop();
-    }
+    });
   });
 
   test('a conversion that drops a replicated table stops the replica with a typed error', async () => {
-    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: false });
-    const clients: OvsdbClient[] = [];
-    try {
+    await withStandalone(async (server, clients) => {
       const a = await connect(server.unix);
       const writer = await connect(server.unix);
       clients.push(a, writer);
@@ -475,16 +477,11 @@ describe('replica resume: online conversion (set_db_change_aware)', { timeout: 4
       const [error] = await closed;
       assert.ok(error instanceof ReplicatedTableRemovedError);
       assert.deepEqual(error.tables, ['Static_MAC_Binding']);
-    } finally {
-      for (const c of clients) await c.close();
-      await server.stop();
-    }
+    });
   });
 
   test('a replica that is not resumable still stops with MonitorCanceledError', async () => {
-    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: false });
-    const clients: OvsdbClient[] = [];
-    try {
+    await withStandalone(async (server, clients) => {
       const a = await connect(server.unix);
       clients.push(a);
       await a.setDbChangeAware(true);
@@ -496,9 +493,6 @@ describe('replica resume: online conversion (set_db_change_aware)', { timeout: 4
       );
       const [error] = await closed;
       assert.equal((error as { code?: string }).code, 'OVNDB_MONITOR_CANCELED');
-    } finally {
-      for (const c of clients) await c.close();
-      await server.stop();
-    }
+    });
   });
 });
