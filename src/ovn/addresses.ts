@@ -1,7 +1,7 @@
 /**
  * IP addresses, CIDRs and MACs as the OVN helpers take them, parsed with `ip-address`.
  *
- * Normalization rules (what OVN itself keeps, see docs/ovn-addresses.md):
+ * Normalization rules (what OVN itself keeps, see docs/ovn/addresses.md):
  * - A CIDR's **network** form has the host bits cleared (`10.0.0.5/24` -> `10.0.0.0/24`):
  *   used for route prefixes (`ip_prefix`) and subnet blocks, which ovn-nbctl normalizes too.
  * - A CIDR's **address** form keeps the host bits (`169.254.0.1/30`): used for router port
