@@ -6,8 +6,15 @@ import type { Replica } from '../cache/replica.js';
 import type { Tables as NbTables } from '../generated/nb/rows.js';
 import { DuplicateNameError, ObjectNotFoundError } from './ovn-errors.js';
 
-/** A replica of the OVN Northbound database (the generated `ovndb/nb` model). */
-export type NbReplica = Replica<NbTables>;
+/**
+ * What the helpers read of the OVN Northbound database: a `Replica` of the generated
+ * `ovndb/nb` model fits as it is. Only reads, so a planner can also pass a view that overlays
+ * rows a transaction is about to create.
+ */
+export type NbReplica = Pick<
+  Replica<NbTables>,
+  'get' | 'list' | 'rows' | 'count' | 'where' | 'find' | 'findOne' | 'indexes' | 'has'
+>;
 
 /** NB tables whose rows have a `name` column. */
 export type NamedTable = {

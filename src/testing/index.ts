@@ -5,6 +5,14 @@
 export { type BinaryName, type BinaryOptions, DEBIAN_PACKAGES, findBinary } from './binaries.js';
 export { type ClusterServerEntry, type ClusterStatus, parseClusterStatus } from './cluster-status.js';
 export type { ExitInfo } from './managed-process.js';
+export {
+  assertSameDatabase,
+  type DatabaseDump,
+  type DiffOptions,
+  type DumpedRow,
+  diffDumps,
+  dumpDatabase,
+} from './nb-dump-diff.js';
 export { type OvsdbServerOptions, startOvsdbServer } from './ovsdb-server.js';
 export {
   type RaftCluster,

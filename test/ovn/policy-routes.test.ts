@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { model as nbModel } from '../../src/generated/nb/index.js';
+import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
+import { connect, type OvsdbClient, Replica } from '../../src/index.js';
+import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../../src/ovn/ovn-errors.js';
+import { addPolicyRoute, deletePolicyRoute, type PolicyRouteSpec } from '../../src/ovn/policy-routes.js';
+import type { Operation } from '../../src/protocol/operations.js';
+import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
+import { diffDumps, dumpDatabase } from '../../src/testing/nb-dump-diff.js';
+import { initNb } from '../helpers/init-nb.js';
+
+const run = promisify(execFile);
+const NB = 'OVN_Northbound';
+const SUBNET = 'ip4.src == 10.0.1.0/24';
+
+describe('policy routes: against ovn-nbctl', { timeout: 20_000 }, () => {
+  let ours: RunningServer;
+  let theirs: RunningServer;
+  let client: OvsdbClient;
+  let theirClient: OvsdbClient;
+  let nb: Replica<NbTables>;
+
+  const nbctlOn = async (server: RunningServer, args: string[]) =>
+    (await run('ovn-nbctl', [`--db=${server.unix}`, ...args])).stdout.trim();
+  const nbctl = (...args: string[]) => nbctlOn(theirs, args);
+  before(async () => {
+    ours = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
+    await initNb(ours);
+    theirs = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
+    await nbctlOn(ours, ['lr-add', 'vpc-1']);
+    await nbctlOn(theirs, ['lr-add', 'vpc-1']);
+    client = await connect(ours.unix);
+    theirClient = await connect(theirs.unix);
+    nb = await Replica.start(client, nbModel);
+  });
+  after(async () => {
+    await nb?.close();
+    await client?.close();
+    await theirClient?.close();
+    await ours?.stop();
+    await theirs?.stop();
+  });
+  async function apply(ops: Operation[]): Promise<void> {
+    if (ops.length > 0) await client.transact(NB, ops);
+  }
+  async function assertSame(): Promise<void> {
+    assert.deepEqual(diffDumps(await dumpDatabase(client, NB), await dumpDatabase(theirClient, NB)), []);
+  }
+  // ovn-nbctl's lr-policy-add cannot write external_ids: Kube-OVN's vendor mark is set with `set`.
+  async function markPolicy(priority: number): Promise<void> {
+    const ids = await nbctl(
+      '--bare',
+      '--columns=_uuid',
+      'find',
+      'Logical_Router_Policy',
+      `priority=${priority}`,
+    );
+    for (const id of ids.split(/\s+/).filter(Boolean))
+      await nbctl('set', 'Logical_Router_Policy', id, 'external_ids:vendor=kube-ovn');
+  }
+
+  test('allow, drop, reroute and ECMP reroute as the Vpc doc writes them', async () => {
+    await apply([
+      ...addPolicyRoute(nb, {
+        router: 'vpc-1',
+        priority: 31000,
+        match: 'ip4.dst == 10.0.0.0/16',
+        action: 'allow',
+      }),
+      ...addPolicyRoute(nb, {
+        router: 'vpc-1',
+        priority: 30000,
+        match: SUBNET,
+        action: 'drop',
+        nextHops: '',
+      }),
+      ...addPolicyRoute(nb, {
+        router: 'vpc-1',
+        priority: 29000,
+        match: SUBNET,
+        action: 'reroute',
+        nextHops: '10.0.1.252',
+      }),
+      ...addPolicyRoute(nb, {
+        router: 'vpc-1',
+        priority: 28000,
+        match: SUBNET,
+        action: 'reroute',
+        nextHops: ' 10.0.1.253, 10.0.1.254 ',
+      }),
+    ]);
+    await nbctl(
+      ...['lr-policy-add', 'vpc-1', '31000', 'ip4.dst == 10.0.0.0/16', 'allow'],
+      ...['--', 'lr-policy-add', 'vpc-1', '30000', SUBNET, 'drop'],
+      ...['--', 'lr-policy-add', 'vpc-1', '29000', SUBNET, 'reroute', '10.0.1.252'],
+      ...['--', 'lr-policy-add', 'vpc-1', '28000', SUBNET, 'reroute', '10.0.1.253,10.0.1.254'],
+    );
+    for (const priority of [31000, 30000, 29000, 28000]) await markPolicy(priority);
+    await assertSame();
+    // No bfd_sessions column in the 23.03 schema, so none was written.
+    assert.equal(nb.has('Logical_Router_Policy', 'bfd_sessions'), false);
+  });
+
+  test('same priority and match: refused, a no-op, or replaced with mayExist', async () => {
+    const spec: PolicyRouteSpec = {
+      router: 'vpc-1',
+      priority: 28000,
+      match: SUBNET,
+      action: 'reroute',
+      nextHops: ['10.0.1.254', '10.0.1.253'],
+    };
+    assert.throws(() => addPolicyRoute(nb, spec), ObjectExistsError);
+    assert.deepEqual(addPolicyRoute(nb, spec, { mayExist: true }), []);
+    await apply(addPolicyRoute(nb, { ...spec, nextHops: '10.0.1.251' }, { mayExist: true }));
+    // One ovn-nbctl transaction still sees the deleted policy at the add: two calls.
+    await nbctl('lr-policy-del', 'vpc-1', '28000', SUBNET);
+    await nbctl('lr-policy-add', 'vpc-1', '28000', SUBNET, 'reroute', '10.0.1.251');
+    await markPolicy(28000);
+    await assertSame();
+  });
+
+  test('delete by priority and match, or by priority', async () => {
+    await apply(deletePolicyRoute(nb, { router: 'vpc-1', priority: 29000, match: SUBNET }));
+    await nbctl('lr-policy-del', 'vpc-1', '29000', SUBNET);
+    await assertSame();
+    await apply(deletePolicyRoute(nb, { router: 'vpc-1', priority: 31000 }));
+    await nbctl('lr-policy-del', 'vpc-1', '31000');
+    await assertSame();
+    assert.deepEqual(deletePolicyRoute(nb, { router: 'vpc-1', priority: 31000 }, { ifExists: true }), []);
+    assert.throws(
+      () => deletePolicyRoute(nb, { router: 'vpc-1', priority: 31000 }),
+      (error: unknown) => error instanceof ObjectNotFoundError && error.table === 'Logical_Router_Policy',
+    );
+  });
+
+  test('bfd_sessions is written only when the server has it', () => {
+    // The replica as it would look against a newer server whose schema has the column.
+    const view = new Proxy(nb, {
+      get(target, key) {
+        if (key === 'has') return () => true;
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const spec: PolicyRouteSpec = { router: 'vpc-1', priority: 100, match: 'ip6', action: 'drop' };
+    const [withColumn] = addPolicyRoute(view, spec);
+    const [without] = addPolicyRoute(nb, spec);
+    assert.ok(withColumn?.op === 'insert' && without?.op === 'insert');
+    assert.deepEqual(withColumn.row.bfd_sessions, ['set', []]);
+    assert.equal(without.row.bfd_sessions, undefined);
+  });
+
+  test('bad input is refused with the field and value, and nothing is written', async () => {
+    const before = await dumpDatabase(client, NB);
+    const base: PolicyRouteSpec = { router: 'vpc-1', priority: 100, match: SUBNET, action: 'allow' };
+    const cases: Array<[PolicyRouteSpec, number | undefined, string, unknown]> = [
+      [{ ...base, priority: 32768 }, 3, 'policyRoutes[3].priority', 32768],
+      [{ ...base, priority: -1 }, undefined, 'priority', -1],
+      [{ ...base, priority: 1.5 }, undefined, 'priority', 1.5],
+      [{ ...base, match: ' ' }, 0, 'policyRoutes[0].match', ' '],
+      [{ ...base, action: 'forward' as 'allow' }, undefined, 'action', 'forward'],
+      [{ ...base, action: 'reroute' }, 1, 'policyRoutes[1].nextHopIP', undefined],
+      [
+        { ...base, action: 'reroute', nextHops: '10.0.1.1,fd00::1' },
+        undefined,
+        'nextHopIP',
+        '10.0.1.1,fd00::1',
+      ],
+      [{ ...base, action: 'reroute', nextHops: '10.0.1' }, undefined, 'nextHopIP', '10.0.1'],
+      [{ ...base, action: 'drop', nextHops: '10.0.1.1' }, undefined, 'nextHopIP', '10.0.1.1'],
+    ];
+    for (const [spec, index, field, value] of cases) {
+      assert.throws(
+        () => addPolicyRoute(nb, spec, { index }),
+        (error: unknown) => {
+          assert.ok(error instanceof InvalidSpecError, `${field}: ${String(error)}`);
+          assert.deepEqual([error.code, error.field, error.value], ['OVNDB_INVALID_SPEC', field, value]);
+          return true;
+        },
+      );
+    }
+    assert.throws(
+      () => addPolicyRoute(nb, { ...base, router: 'nope' }),
+      (error: unknown) => error instanceof ObjectNotFoundError && error.table === 'Logical_Router',
+    );
+    assert.throws(
+      () => deletePolicyRoute(nb, { router: 'vpc-1', priority: 40000 }),
+      (error: unknown) => error instanceof InvalidSpecError && error.field === 'priority',
+    );
+    assert.deepEqual(diffDumps(before, await dumpDatabase(client, NB)), []);
+  });
+});
