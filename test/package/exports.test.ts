@@ -10,13 +10,28 @@ describe('package exports', () => {
       exports: Record<string, Entry | string>;
     };
     const subpaths = Object.keys(pkg.exports).filter((k) => k !== './package.json');
-    assert.deepEqual(subpaths, ['.', './testing', './nb', './sb', './ic-nb', './ic-sb']);
+    assert.deepEqual(subpaths, ['.', './testing', './nb', './sb', './ic-nb', './ic-sb', './ovn']);
     for (const subpath of subpaths) {
       const entry = pkg.exports[subpath] as Entry;
       assert.match(entry.import, /^\.\/dist\/.+\.js$/);
       assert.equal(entry.types, entry.import.replace(/\.js$/, '.d.ts'));
       const source = entry.import.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
       assert.ok(existsSync(source), `${subpath} -> ${source} is missing`);
+    }
+  });
+
+  test('ovndb/ovn exports the helpers', async () => {
+    const mod = (await import('../../src/ovn/index.js')) as Record<string, unknown>;
+    for (const name of [
+      'createRouter',
+      'addSubnet',
+      'peerVpc',
+      'addStaticRoute',
+      'addPolicyRoute',
+      'parseResources',
+      'parseCidr',
+    ]) {
+      assert.equal(typeof mod[name], 'function', name);
     }
   });
 

@@ -1,0 +1,17 @@
+/**
+ * OVN Northbound helpers for what Kube-OVN does with custom VPCs (published as `ovndb/ovn`).
+ * Every helper reads a replica and returns the operations of one transaction; it never sends
+ * (see docs/ovn/).
+ *
+ * @packageDocumentation
+ */
+export * from './addresses.js';
+export * from './nb-lookup.js';
+export * from './ovn-errors.js';
+export * from './ownership.js';
+export * from './peering.js';
+export * from './policy-routes.js';
+export * from './routers.js';
+export * from './static-routes.js';
+export * from './subnets.js';
+export * from './vpc-spec.js';
