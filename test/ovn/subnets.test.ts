@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { model as nbModel } from '../../src/generated/nb/index.js';
-import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
-import { connect, type OvsdbClient, Replica } from '../../src/index.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../../src/ovn/ovn-errors.js';
 import { createRouter } from '../../src/ovn/routers.js';
 import {
@@ -15,50 +12,17 @@ import {
   parseCidrBlock,
   subnetGateways,
 } from '../../src/ovn/subnets.js';
-import type { Operation } from '../../src/protocol/operations.js';
-import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 import { diffDumps, dumpDatabase } from '../../src/testing/nb-dump-diff.js';
-import { initNb } from '../helpers/init-nb.js';
+import { nbPair } from '../helpers/nb-pair.js';
 
-const run = promisify(execFile);
+const _run = promisify(execFile);
 const NB = 'OVN_Northbound';
 const MAC1 = '0a:00:00:00:01:01';
 const MAC2 = '0a:00:00:00:01:02';
 
 describe('subnets: against ovn-nbctl', { timeout: 20_000 }, () => {
-  let ours: RunningServer;
-  let theirs: RunningServer;
-  let client: OvsdbClient;
-  let nb: Replica<NbTables>;
-  // Both databases are dumped through their own clients.
-  let theirClient: OvsdbClient;
-
-  before(async () => {
-    ours = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-    await initNb(ours);
-    theirs = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-    client = await connect(ours.unix);
-    theirClient = await connect(theirs.unix);
-    nb = await Replica.start(client, nbModel);
-  });
-  after(async () => {
-    await nb?.close();
-    await client?.close();
-    await theirClient?.close();
-    await ours?.stop();
-    await theirs?.stop();
-  });
-
-  async function nbctl(...args: string[]): Promise<string> {
-    return (await run('ovn-nbctl', [`--db=${theirs.unix}`, ...args])).stdout.trim();
-  }
-  async function apply(ops: Operation[]): Promise<void> {
-    if (ops.length > 0) await client.transact(NB, ops);
-  }
-  async function assertSame(): Promise<void> {
-    const diff = diffDumps(await dumpDatabase(client, NB), await dumpDatabase(theirClient, NB));
-    assert.deepEqual(diff, []);
-  }
+  const pair = nbPair();
+  const { nbctl, apply, assertSame } = pair;
   // What Kube-OVN adds that ovn-nbctl's port commands cannot express is set with `set`.
   const lrpIds = (lrp: string, lr: string) => [
     '--',
@@ -97,7 +61,7 @@ describe('subnets: against ovn-nbctl', { timeout: 20_000 }, () => {
   ];
 
   test('a subnet with gateway, excludeIps and a route table', async () => {
-    await apply(createRouter(nb, { name: 'vpc-1' }));
+    await apply(createRouter(pair.nb, { name: 'vpc-1' }));
     await nbctl(
       'lr-add',
       'vpc-1',
@@ -111,7 +75,7 @@ describe('subnets: against ovn-nbctl', { timeout: 20_000 }, () => {
       'external_ids:vendor=kube-ovn',
     );
     await apply(
-      addSubnet(nb, {
+      addSubnet(pair.nb, {
         name: 'net1',
         vpc: 'vpc-1',
         cidrBlock: '10.0.1.0/24',
@@ -145,7 +109,7 @@ describe('subnets: against ovn-nbctl', { timeout: 20_000 }, () => {
     // mayExist with the same spec: nothing to do.
     assert.deepEqual(
       addSubnet(
-        nb,
+        pair.nb,
         {
           name: 'net1',
           vpc: 'vpc-1',
@@ -162,7 +126,7 @@ describe('subnets: against ovn-nbctl', { timeout: 20_000 }, () => {
 
   test('dual stack with the default gateway, a fixed-address port, mayExist update', async () => {
     await apply(
-      addSubnet(nb, { name: 'net2', vpc: 'vpc-1', cidrBlock: '10.0.2.0/24,fd00:2::/64', mac: MAC2 }),
+      addSubnet(pair.nb, { name: 'net2', vpc: 'vpc-1', cidrBlock: '10.0.2.0/24,fd00:2::/64', mac: MAC2 }),
     );
     await nbctl(
       'ls-add',
@@ -187,7 +151,7 @@ describe('subnets: against ovn-nbctl', { timeout: 20_000 }, () => {
     await assertSame();
 
     await apply(
-      addSwitchPort(nb, { switch: 'net2', name: 'gw-lan', mac: '0A:00:00:AA:BB:CC', ips: '10.0.2.254' }),
+      addSwitchPort(pair.nb, { switch: 'net2', name: 'gw-lan', mac: '0A:00:00:AA:BB:CC', ips: '10.0.2.254' }),
     );
     await nbctl(
       'lsp-add',
@@ -202,7 +166,7 @@ describe('subnets: against ovn-nbctl', { timeout: 20_000 }, () => {
     await assertSame();
     assert.deepEqual(
       addSwitchPort(
-        nb,
+        pair.nb,
         { switch: 'net2', name: 'gw-lan', mac: '0a:00:00:aa:bb:cc', ips: ['10.0.2.254'] },
         { mayExist: true },
       ),
@@ -210,14 +174,19 @@ describe('subnets: against ovn-nbctl', { timeout: 20_000 }, () => {
     );
     assert.throws(
       () =>
-        addSwitchPort(nb, { switch: 'net2', name: 'gw-lan', mac: '0a:00:00:aa:bb:cc', ips: '10.0.2.254' }),
+        addSwitchPort(pair.nb, {
+          switch: 'net2',
+          name: 'gw-lan',
+          mac: '0a:00:00:aa:bb:cc',
+          ips: '10.0.2.254',
+        }),
       ObjectExistsError,
     );
 
     // The route table and exclusions change in place: the MAC stays.
     await apply(
       addSubnet(
-        nb,
+        pair.nb,
         {
           name: 'net2',
           vpc: 'vpc-1',
@@ -243,15 +212,15 @@ describe('subnets: against ovn-nbctl', { timeout: 20_000 }, () => {
   });
 
   test('deleteSubnet removes the switch and the router port', async () => {
-    await apply(deleteSubnet(nb, 'net1'));
+    await apply(deleteSubnet(pair.nb, 'net1'));
     await nbctl('ls-del', 'net1', '--', 'lrp-del', 'vpc-1-net1');
     await assertSame();
-    assert.deepEqual(deleteSubnet(nb, 'net1', { ifExists: true }), []);
-    assert.throws(() => deleteSubnet(nb, 'net1'), ObjectNotFoundError);
+    assert.deepEqual(deleteSubnet(pair.nb, 'net1', { ifExists: true }), []);
+    assert.throws(() => deleteSubnet(pair.nb, 'net1'), ObjectNotFoundError);
   });
 
   test('bad input is refused naming the field and value, nothing written', async () => {
-    const before = await dumpDatabase(client, NB);
+    const before = await dumpDatabase(pair.client, NB);
     const cases: Array<[Parameters<typeof addSubnet>[1], string, unknown]> = [
       [{ name: 'x', vpc: 'vpc-1', cidrBlock: '10.9.0.0' }, 'spec.cidrBlock', '10.9.0.0'],
       [{ name: 'x', vpc: 'vpc-1', cidrBlock: '10.9.0.0/33' }, 'spec.cidrBlock', '10.9.0.0/33'],
@@ -297,7 +266,7 @@ describe('subnets: against ovn-nbctl', { timeout: 20_000 }, () => {
     ];
     for (const [spec, field, value] of cases) {
       assert.throws(
-        () => addSubnet(nb, spec),
+        () => addSubnet(pair.nb, spec),
         (error: unknown) => {
           assert.ok(error instanceof InvalidSpecError, `${JSON.stringify(spec)}: ${String(error)}`);
           assert.deepEqual([error.code, error.field, error.value], ['OVNDB_INVALID_SPEC', field, value]);
@@ -306,22 +275,22 @@ describe('subnets: against ovn-nbctl', { timeout: 20_000 }, () => {
       );
     }
     assert.throws(
-      () => addSubnet(nb, { name: 'x', vpc: 'nope', cidrBlock: '10.9.0.0/24' }),
+      () => addSubnet(pair.nb, { name: 'x', vpc: 'nope', cidrBlock: '10.9.0.0/24' }),
       (e: unknown) => e instanceof ObjectNotFoundError && e.table === 'Logical_Router',
     );
     assert.throws(
-      () => addSubnet(nb, { name: 'net2', vpc: 'vpc-1', cidrBlock: '10.0.2.0/24' }),
+      () => addSubnet(pair.nb, { name: 'net2', vpc: 'vpc-1', cidrBlock: '10.0.2.0/24' }),
       (e: unknown) => e instanceof ObjectExistsError && e.table === 'Logical_Switch',
     );
     assert.throws(
-      () => addSwitchPort(nb, { switch: 'net2', name: 'p', mac: 'zz', ips: '10.0.2.9' }),
+      () => addSwitchPort(pair.nb, { switch: 'net2', name: 'p', mac: 'zz', ips: '10.0.2.9' }),
       (e: unknown) => e instanceof InvalidSpecError && e.field === 'mac',
     );
     assert.throws(
-      () => addSwitchPort(nb, { switch: 'net2', name: 'p', mac: MAC1, ips: '10.0.3.9' }),
+      () => addSwitchPort(pair.nb, { switch: 'net2', name: 'p', mac: MAC1, ips: '10.0.3.9' }),
       (e: unknown) => e instanceof InvalidSpecError && e.field === 'ips' && e.value === '10.0.3.9',
     );
-    assert.deepEqual(diffDumps(before, await dumpDatabase(client, NB)), []);
+    assert.deepEqual(diffDumps(before, await dumpDatabase(pair.client, NB)), []);
   });
 });
 
