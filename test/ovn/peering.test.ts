@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { model as nbModel } from '../../src/generated/nb/index.js';
-import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
-import { connect, type OvsdbClient, Replica } from '../../src/index.js';
 import { InvalidSpecError, ObjectNotFoundError } from '../../src/ovn/ovn-errors.js';
 import { parseConnectIP, peerVpc, unpeerVpc } from '../../src/ovn/peering.js';
 import { createRouter } from '../../src/ovn/routers.js';
 import { addSubnet } from '../../src/ovn/subnets.js';
-import type { Operation } from '../../src/protocol/operations.js';
-import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 import { diffDumps, dumpDatabase } from '../../src/testing/nb-dump-diff.js';
-import { initNb } from '../helpers/init-nb.js';
+import { nbPair } from '../helpers/nb-pair.js';
 
-const run = promisify(execFile);
+const _run = promisify(execFile);
 const NB = 'OVN_Northbound';
 const M1 = '0a:00:00:00:00:01';
 const M2 = '0a:00:00:00:00:02';
@@ -22,21 +17,8 @@ const M3 = '0a:00:00:00:00:03';
 const M4 = '0a:00:00:00:00:04';
 
 describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
-  let ours: RunningServer;
-  let theirs: RunningServer;
-  let client: OvsdbClient;
-  let theirClient: OvsdbClient;
-  let nb: Replica<NbTables>;
-
-  async function nbctl(...args: string[]): Promise<string> {
-    return (await run('ovn-nbctl', [`--db=${theirs.unix}`, ...args])).stdout.trim();
-  }
-  async function apply(ops: Operation[]): Promise<void> {
-    if (ops.length > 0) await client.transact(NB, ops);
-  }
-  async function assertSame(): Promise<void> {
-    assert.deepEqual(diffDumps(await dumpDatabase(client, NB), await dumpDatabase(theirClient, NB)), []);
-  }
+  const pair = nbPair();
+  const { nbctl, apply, assertSame } = pair;
   // lrp-add cannot set external_ids: Kube-OVN's marks are added with `set` in the same call.
   const peerPort = (lr: string, remote: string, mac: string, ...networks: string[]) => [
     '--',
@@ -57,19 +39,13 @@ describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
   // The seed: vpc-1 (10.0.0.0/16) and vpc-2 (172.31.0.0/16), each with one subnet; vpc-3 empty;
   // vpc-4 has a subnet inside vpc-1's.
   before(async () => {
-    ours = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-    await initNb(ours);
-    theirs = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-    client = await connect(ours.unix);
-    theirClient = await connect(theirs.unix);
-    nb = await Replica.start(client, nbModel);
     const subnets = [
       ['vpc-1', 'net1', '10.0.0.0/16', '10.0.0.1/16', '0a:00:00:00:10:01'],
       ['vpc-2', 'net2', '172.31.0.0/16', '172.31.0.1/16', '0a:00:00:00:10:02'],
       ['vpc-4', 'net4', '10.0.1.0/24', '10.0.1.1/24', '0a:00:00:00:10:04'],
     ] as const;
     for (const vpc of ['vpc-1', 'vpc-2', 'vpc-3', 'vpc-4']) {
-      await apply(createRouter(nb, { name: vpc, hasPeerings: true }));
+      await apply(createRouter(pair.nb, { name: vpc, hasPeerings: true }));
       await nbctl(
         'lr-add',
         vpc,
@@ -83,7 +59,7 @@ describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
       );
     }
     for (const [vpc, name, cidrBlock, network, mac] of subnets) {
-      await apply(addSubnet(nb, { name, vpc, cidrBlock, mac }));
+      await apply(addSubnet(pair.nb, { name, vpc, cidrBlock, mac }));
       await nbctl(
         'ls-add',
         name,
@@ -131,35 +107,31 @@ describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
     }
     await assertSame();
   });
-  after(async () => {
-    await nb?.close();
-    await client?.close();
-    await theirClient?.close();
-    await ours?.stop();
-    await theirs?.stop();
-  });
 
   test('both sides in one call, then idempotent', async () => {
     const spec = { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '169.254.0.1/30', mac: M1 };
     const both = { bothSides: { remoteConnectIP: '169.254.0.2/30', remoteMac: M2 } };
-    await apply(peerVpc(nb, spec, both));
+    await apply(peerVpc(pair.nb, spec, both));
     await nbctl(
       ...peerPort('vpc-1', 'vpc-2', M1, '169.254.0.1/30').slice(1),
       ...peerPort('vpc-2', 'vpc-1', M2, '169.254.0.2/30'),
     );
     await assertSame();
-    const before = await dumpDatabase(client, NB);
+    const before = await dumpDatabase(pair.client, NB);
     // The same spec again, even with other (random) MACs: nothing to write.
-    assert.deepEqual(peerVpc(nb, spec, both), []);
-    assert.deepEqual(peerVpc(nb, { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '169.254.0.1/30' }), []);
-    await apply(peerVpc(nb, spec, both));
-    assert.deepEqual(diffDumps(before, await dumpDatabase(client, NB)), []);
+    assert.deepEqual(peerVpc(pair.nb, spec, both), []);
+    assert.deepEqual(
+      peerVpc(pair.nb, { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '169.254.0.1/30' }),
+      [],
+    );
+    await apply(peerVpc(pair.nb, spec, both));
+    assert.deepEqual(diffDumps(before, await dumpDatabase(pair.client, NB)), []);
   });
 
   test('a new link updates only the networks', async () => {
     await apply(
       peerVpc(
-        nb,
+        pair.nb,
         { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '169.254.0.5/30', mac: M3 },
         { bothSides: { remoteConnectIP: '169.254.0.6/30' } },
       ),
@@ -180,7 +152,7 @@ describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
 
   test('one side at a time, dual stack', async () => {
     await apply(
-      peerVpc(nb, {
+      peerVpc(pair.nb, {
         vpc: 'vpc-1',
         remoteVpc: 'vpc-3',
         localConnectIP: '169.254.1.1/30,fd00:a9fe::1/126',
@@ -192,14 +164,18 @@ describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
     // The other side must now match the link vpc-1 wrote.
     assert.throws(
       () =>
-        peerVpc(nb, { vpc: 'vpc-3', remoteVpc: 'vpc-1', localConnectIP: '169.254.1.6/30,fd00:a9fe::2/126' }),
+        peerVpc(pair.nb, {
+          vpc: 'vpc-3',
+          remoteVpc: 'vpc-1',
+          localConnectIP: '169.254.1.6/30,fd00:a9fe::2/126',
+        }),
       (e: unknown) =>
         e instanceof InvalidSpecError &&
         e.field === 'spec.vpcPeerings[].localConnectIP' &&
         e.value === '169.254.1.6/30,fd00:a9fe::2/126',
     );
     await apply(
-      peerVpc(nb, {
+      peerVpc(pair.nb, {
         vpc: 'vpc-3',
         remoteVpc: 'vpc-1',
         localConnectIP: '169.254.1.2/30,fd00:a9fe::2/126',
@@ -211,42 +187,42 @@ describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
   });
 
   test('unpeer: one side leaves the other dangling, bothSides removes both', async () => {
-    await apply(unpeerVpc(nb, { vpc: 'vpc-3', remoteVpc: 'vpc-1' }));
+    await apply(unpeerVpc(pair.nb, { vpc: 'vpc-3', remoteVpc: 'vpc-1' }));
     await nbctl('lrp-del', 'vpc-3-vpc-1');
     await assertSame();
-    assert.deepEqual(unpeerVpc(nb, { vpc: 'vpc-3', remoteVpc: 'vpc-1' }, { ifExists: true }), []);
+    assert.deepEqual(unpeerVpc(pair.nb, { vpc: 'vpc-3', remoteVpc: 'vpc-1' }, { ifExists: true }), []);
     assert.throws(
-      () => unpeerVpc(nb, { vpc: 'vpc-3', remoteVpc: 'vpc-1' }),
+      () => unpeerVpc(pair.nb, { vpc: 'vpc-3', remoteVpc: 'vpc-1' }),
       (e: unknown) => e instanceof ObjectNotFoundError && e.table === 'Logical_Router_Port',
     );
-    await apply(unpeerVpc(nb, { vpc: 'vpc-1', remoteVpc: 'vpc-2' }, { bothSides: true }));
+    await apply(unpeerVpc(pair.nb, { vpc: 'vpc-1', remoteVpc: 'vpc-2' }, { bothSides: true }));
     await nbctl('lrp-del', 'vpc-1-vpc-2', '--', 'lrp-del', 'vpc-2-vpc-1');
     await assertSame();
   });
 
   test('bad input is refused naming field and value; nothing written', async () => {
-    const before = await dumpDatabase(client, NB);
+    const before = await dumpDatabase(pair.client, NB);
     const remote = (remoteConnectIP: string) => ({ bothSides: { remoteConnectIP } });
     const cases: Array<[() => unknown, string, unknown]> = [
       [
-        () => peerVpc(nb, { vpc: 'vpc-1', remoteVpc: 'vpc-1', localConnectIP: '169.254.0.1/30' }),
+        () => peerVpc(pair.nb, { vpc: 'vpc-1', remoteVpc: 'vpc-1', localConnectIP: '169.254.0.1/30' }),
         'spec.vpcPeerings[].remoteVpc',
         'vpc-1',
       ],
       [
-        () => peerVpc(nb, { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '169.254.0.1' }),
+        () => peerVpc(pair.nb, { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '169.254.0.1' }),
         'spec.vpcPeerings[].localConnectIP',
         '169.254.0.1',
       ],
       [
-        () => peerVpc(nb, { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '169.254.0.0/30' }),
+        () => peerVpc(pair.nb, { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '169.254.0.0/30' }),
         'spec.vpcPeerings[].localConnectIP',
         '169.254.0.0/30',
       ],
       [
         () =>
           peerVpc(
-            nb,
+            pair.nb,
             { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '169.254.0.1/30' },
             remote('169.254.0.9/30'),
           ),
@@ -256,7 +232,7 @@ describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
       [
         () =>
           peerVpc(
-            nb,
+            pair.nb,
             { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '169.254.0.1/30' },
             remote('169.254.0.1/30'),
           ),
@@ -266,7 +242,7 @@ describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
       [
         () =>
           peerVpc(
-            nb,
+            pair.nb,
             { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '169.254.0.1/30' },
             remote('fd00::2/126'),
           ),
@@ -277,7 +253,7 @@ describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
       [
         () =>
           peerVpc(
-            nb,
+            pair.nb,
             { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '10.0.200.1/30' },
             remote('10.0.200.2/30'),
           ),
@@ -285,7 +261,7 @@ describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
         '10.0.200.1/30',
       ],
       [
-        () => peerVpc(nb, { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '172.31.9.1/24' }),
+        () => peerVpc(pair.nb, { vpc: 'vpc-1', remoteVpc: 'vpc-2', localConnectIP: '172.31.9.1/24' }),
         'spec.vpcPeerings[].localConnectIP',
         '172.31.9.1/24',
       ],
@@ -293,7 +269,7 @@ describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
       [
         () =>
           peerVpc(
-            nb,
+            pair.nb,
             { vpc: 'vpc-1', remoteVpc: 'vpc-4', localConnectIP: '169.254.9.1/30' },
             remote('169.254.9.2/30'),
           ),
@@ -311,14 +287,14 @@ describe('VPC peering: against ovn-nbctl', { timeout: 20_000 }, () => {
     assert.throws(
       () =>
         peerVpc(
-          nb,
+          pair.nb,
           { vpc: 'vpc-1', remoteVpc: 'nope', localConnectIP: '169.254.0.1/30' },
           remote('169.254.0.2/30'),
         ),
       (e: unknown) =>
         e instanceof ObjectNotFoundError && e.table === 'Logical_Router' && e.rowName === 'nope',
     );
-    assert.deepEqual(diffDumps(before, await dumpDatabase(client, NB)), []);
+    assert.deepEqual(diffDumps(before, await dumpDatabase(pair.client, NB)), []);
   });
 });
 

@@ -1,54 +1,24 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { model as nbModel } from '../../src/generated/nb/index.js';
-import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
-import { connect, type OvsdbClient, Replica } from '../../src/index.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../../src/ovn/ovn-errors.js';
 import { addPolicyRoute, deletePolicyRoute, type PolicyRouteSpec } from '../../src/ovn/policy-routes.js';
-import type { Operation } from '../../src/protocol/operations.js';
-import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 import { diffDumps, dumpDatabase } from '../../src/testing/nb-dump-diff.js';
-import { initNb } from '../helpers/init-nb.js';
+import { nbPair } from '../helpers/nb-pair.js';
 
-const run = promisify(execFile);
+const _run = promisify(execFile);
 const NB = 'OVN_Northbound';
 const SUBNET = 'ip4.src == 10.0.1.0/24';
 
 describe('policy routes: against ovn-nbctl', { timeout: 20_000 }, () => {
-  let ours: RunningServer;
-  let theirs: RunningServer;
-  let client: OvsdbClient;
-  let theirClient: OvsdbClient;
-  let nb: Replica<NbTables>;
-
-  const nbctlOn = async (server: RunningServer, args: string[]) =>
-    (await run('ovn-nbctl', [`--db=${server.unix}`, ...args])).stdout.trim();
-  const nbctl = (...args: string[]) => nbctlOn(theirs, args);
+  const pair = nbPair();
+  const { nbctl, apply, assertSame } = pair;
   before(async () => {
-    ours = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-    await initNb(ours);
-    theirs = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-    await nbctlOn(ours, ['lr-add', 'vpc-1']);
-    await nbctlOn(theirs, ['lr-add', 'vpc-1']);
-    client = await connect(ours.unix);
-    theirClient = await connect(theirs.unix);
-    nb = await Replica.start(client, nbModel);
+    // Both sides start with the router (the replica sees it by the time a test runs).
+    await nbctl('lr-add', 'vpc-1');
+    await pair.apply([{ op: 'insert', table: 'Logical_Router', row: { name: 'vpc-1' } }]);
   });
-  after(async () => {
-    await nb?.close();
-    await client?.close();
-    await theirClient?.close();
-    await ours?.stop();
-    await theirs?.stop();
-  });
-  async function apply(ops: Operation[]): Promise<void> {
-    if (ops.length > 0) await client.transact(NB, ops);
-  }
-  async function assertSame(): Promise<void> {
-    assert.deepEqual(diffDumps(await dumpDatabase(client, NB), await dumpDatabase(theirClient, NB)), []);
-  }
   // ovn-nbctl's lr-policy-add cannot write external_ids: Kube-OVN's vendor mark is set with `set`.
   async function markPolicy(priority: number): Promise<void> {
     const ids = await nbctl(
@@ -64,27 +34,27 @@ describe('policy routes: against ovn-nbctl', { timeout: 20_000 }, () => {
 
   test('allow, drop, reroute and ECMP reroute as the Vpc doc writes them', async () => {
     await apply([
-      ...addPolicyRoute(nb, {
+      ...addPolicyRoute(pair.nb, {
         router: 'vpc-1',
         priority: 31000,
         match: 'ip4.dst == 10.0.0.0/16',
         action: 'allow',
       }),
-      ...addPolicyRoute(nb, {
+      ...addPolicyRoute(pair.nb, {
         router: 'vpc-1',
         priority: 30000,
         match: SUBNET,
         action: 'drop',
         nextHops: '',
       }),
-      ...addPolicyRoute(nb, {
+      ...addPolicyRoute(pair.nb, {
         router: 'vpc-1',
         priority: 29000,
         match: SUBNET,
         action: 'reroute',
         nextHops: '10.0.1.252',
       }),
-      ...addPolicyRoute(nb, {
+      ...addPolicyRoute(pair.nb, {
         router: 'vpc-1',
         priority: 28000,
         match: SUBNET,
@@ -101,7 +71,7 @@ describe('policy routes: against ovn-nbctl', { timeout: 20_000 }, () => {
     for (const priority of [31000, 30000, 29000, 28000]) await markPolicy(priority);
     await assertSame();
     // No bfd_sessions column in the 23.03 schema, so none was written.
-    assert.equal(nb.has('Logical_Router_Policy', 'bfd_sessions'), false);
+    assert.equal(pair.nb.has('Logical_Router_Policy', 'bfd_sessions'), false);
   });
 
   test('same priority and match: refused, a no-op, or replaced with mayExist', async () => {
@@ -112,9 +82,9 @@ describe('policy routes: against ovn-nbctl', { timeout: 20_000 }, () => {
       action: 'reroute',
       nextHops: ['10.0.1.254', '10.0.1.253'],
     };
-    assert.throws(() => addPolicyRoute(nb, spec), ObjectExistsError);
-    assert.deepEqual(addPolicyRoute(nb, spec, { mayExist: true }), []);
-    await apply(addPolicyRoute(nb, { ...spec, nextHops: '10.0.1.251' }, { mayExist: true }));
+    assert.throws(() => addPolicyRoute(pair.nb, spec), ObjectExistsError);
+    assert.deepEqual(addPolicyRoute(pair.nb, spec, { mayExist: true }), []);
+    await apply(addPolicyRoute(pair.nb, { ...spec, nextHops: '10.0.1.251' }, { mayExist: true }));
     // One ovn-nbctl transaction still sees the deleted policy at the add: two calls.
     await nbctl('lr-policy-del', 'vpc-1', '28000', SUBNET);
     await nbctl('lr-policy-add', 'vpc-1', '28000', SUBNET, 'reroute', '10.0.1.251');
@@ -123,22 +93,25 @@ describe('policy routes: against ovn-nbctl', { timeout: 20_000 }, () => {
   });
 
   test('delete by priority and match, or by priority', async () => {
-    await apply(deletePolicyRoute(nb, { router: 'vpc-1', priority: 29000, match: SUBNET }));
+    await apply(deletePolicyRoute(pair.nb, { router: 'vpc-1', priority: 29000, match: SUBNET }));
     await nbctl('lr-policy-del', 'vpc-1', '29000', SUBNET);
     await assertSame();
-    await apply(deletePolicyRoute(nb, { router: 'vpc-1', priority: 31000 }));
+    await apply(deletePolicyRoute(pair.nb, { router: 'vpc-1', priority: 31000 }));
     await nbctl('lr-policy-del', 'vpc-1', '31000');
     await assertSame();
-    assert.deepEqual(deletePolicyRoute(nb, { router: 'vpc-1', priority: 31000 }, { ifExists: true }), []);
+    assert.deepEqual(
+      deletePolicyRoute(pair.nb, { router: 'vpc-1', priority: 31000 }, { ifExists: true }),
+      [],
+    );
     assert.throws(
-      () => deletePolicyRoute(nb, { router: 'vpc-1', priority: 31000 }),
+      () => deletePolicyRoute(pair.nb, { router: 'vpc-1', priority: 31000 }),
       (error: unknown) => error instanceof ObjectNotFoundError && error.table === 'Logical_Router_Policy',
     );
   });
 
   test('bfd_sessions is written only when the server has it', () => {
     // The replica as it would look against a newer server whose schema has the column.
-    const view = new Proxy(nb, {
+    const view = new Proxy(pair.nb, {
       get(target, key) {
         if (key === 'has') return () => true;
         const value: unknown = Reflect.get(target, key, target);
@@ -147,14 +120,14 @@ describe('policy routes: against ovn-nbctl', { timeout: 20_000 }, () => {
     });
     const spec: PolicyRouteSpec = { router: 'vpc-1', priority: 100, match: 'ip6', action: 'drop' };
     const [withColumn] = addPolicyRoute(view, spec);
-    const [without] = addPolicyRoute(nb, spec);
+    const [without] = addPolicyRoute(pair.nb, spec);
     assert.ok(withColumn?.op === 'insert' && without?.op === 'insert');
     assert.deepEqual(withColumn.row.bfd_sessions, ['set', []]);
     assert.equal(without.row.bfd_sessions, undefined);
   });
 
   test('bad input is refused with the field and value, and nothing is written', async () => {
-    const before = await dumpDatabase(client, NB);
+    const before = await dumpDatabase(pair.client, NB);
     const base: PolicyRouteSpec = { router: 'vpc-1', priority: 100, match: SUBNET, action: 'allow' };
     const cases: Array<[PolicyRouteSpec, number | undefined, string, unknown]> = [
       [{ ...base, priority: 32768 }, 3, 'policyRoutes[3].priority', 32768],
@@ -174,7 +147,7 @@ describe('policy routes: against ovn-nbctl', { timeout: 20_000 }, () => {
     ];
     for (const [spec, index, field, value] of cases) {
       assert.throws(
-        () => addPolicyRoute(nb, spec, { index }),
+        () => addPolicyRoute(pair.nb, spec, { index }),
         (error: unknown) => {
           assert.ok(error instanceof InvalidSpecError, `${field}: ${String(error)}`);
           assert.deepEqual([error.code, error.field, error.value], ['OVNDB_INVALID_SPEC', field, value]);
@@ -183,13 +156,13 @@ describe('policy routes: against ovn-nbctl', { timeout: 20_000 }, () => {
       );
     }
     assert.throws(
-      () => addPolicyRoute(nb, { ...base, router: 'nope' }),
+      () => addPolicyRoute(pair.nb, { ...base, router: 'nope' }),
       (error: unknown) => error instanceof ObjectNotFoundError && error.table === 'Logical_Router',
     );
     assert.throws(
-      () => deletePolicyRoute(nb, { router: 'vpc-1', priority: 40000 }),
+      () => deletePolicyRoute(pair.nb, { router: 'vpc-1', priority: 40000 }),
       (error: unknown) => error instanceof InvalidSpecError && error.field === 'priority',
     );
-    assert.deepEqual(diffDumps(before, await dumpDatabase(client, NB)), []);
+    assert.deepEqual(diffDumps(before, await dumpDatabase(pair.client, NB)), []);
   });
 });
