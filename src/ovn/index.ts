@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export * from './addresses.js';
+export * from './apply-vpc.js';
 export * from './nb-lookup.js';
 export * from './ovn-errors.js';
 export * from './ownership.js';
