@@ -7,6 +7,8 @@
  */
 export * from './addresses.js';
 export * from './apply-vpc.js';
+export * from './load-balancers.js';
+export * from './nat.js';
 export * from './nb-lookup.js';
 export * from './ovn-errors.js';
 export * from './ownership.js';
