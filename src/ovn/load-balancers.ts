@@ -20,6 +20,7 @@ import { findNamed, type NbReplica, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 import type { IfExistsOption, MayExistOption } from './routers.js';
+import { nextUuidName } from './uuid-names.js';
 
 /** The transport protocols a Load_Balancer row can balance. */
 export type LbProtocol = 'tcp' | 'udp' | 'sctp';
@@ -28,14 +29,6 @@ export type LbProtocol = 'tcp' | 'udp' | 'sctp';
 export const DEFAULT_AFFINITY_TIMEOUT_SECONDS = 10800;
 
 const PROTOCOLS: readonly string[] = ['tcp', 'udp', 'sctp'];
-
-// uuid-names only need to be unique within one transaction; a counter keeps the operations of
-// several helper calls composable into one.
-let uuidNameSeq = 0;
-function uuidName(prefix: string): string {
-  uuidNameSeq = (uuidNameSeq + 1) % 1_000_000_000;
-  return `${prefix}${uuidNameSeq}`;
-}
 
 /** One VIP and its backends. */
 export interface LbVipSpec {
@@ -270,7 +263,7 @@ export function addLoadBalancer(
           options: affinity === undefined ? {} : { affinity_timeout: affinity },
           external_ids: wantedIds,
         },
-        { uuidName: uuidName(`lb_${protocol}_`) },
+        { uuidName: nextUuidName(`lb_${protocol}`) },
       );
       ops.push(inserted.operation);
       refs.push(inserted.ref);

@@ -32,6 +32,7 @@ import { findNamed, type NbReplica, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 import type { IfExistsOption, MayExistOption } from './routers.js';
+import { nextUuidName } from './uuid-names.js';
 
 /** The router has neither a gateway chassis nor a distributed gateway port: NAT would do nothing. */
 export class NoGatewayError extends OvndbError {
@@ -89,14 +90,6 @@ export interface GatewayChassisSpec {
 }
 
 const NAT_TYPES: readonly string[] = ['snat', 'dnat', 'dnat_and_snat'];
-
-// uuid-names only need to be unique within one transaction; a counter keeps the operations of
-// several helper calls composable into one.
-let uuidNameSeq = 0;
-function uuidName(prefix: string): string {
-  uuidNameSeq = (uuidNameSeq + 1) % 1_000_000_000;
-  return `${prefix}${uuidNameSeq}`;
-}
 
 /** The distributed gateway ports of a router: ports with gateway chassis or an HA group. */
 export function distributedGatewayPorts(nb: NbReplica, router: LogicalRouter): LogicalRouterPort[] {
@@ -291,7 +284,7 @@ export function addNat(nb: NbReplica, spec: NatSpec, options: MayExistOption = {
         ? { gateway_port: gatewayPort._uuid }
         : {}),
     },
-    { uuidName: uuidName('nat') },
+    { uuidName: nextUuidName('nat') },
   );
   return [
     inserted.operation,
@@ -385,7 +378,7 @@ export function setGatewayChassis(nb: NbReplica, spec: GatewayChassisSpec): Oper
         priority,
         external_ids: { vendor: KUBE_OVN_VENDOR, lrp: spec.routerPort },
       },
-      { uuidName: uuidName('gwc') },
+      { uuidName: nextUuidName('gwc') },
     );
     ops.push(inserted.operation);
     added.push(inserted.ref);

@@ -13,7 +13,8 @@ import { type Cidr, cidrsOverlap, parseCidr, parseMac, randomMac } from './addre
 import { findNamed, type NbReplica, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
-import { type IfExistsOption, nextUuidName, type RouterSubnet, routerSubnets } from './routers.js';
+import { type IfExistsOption, type RouterSubnet, routerSubnets } from './routers.js';
+import { nextUuidName } from './uuid-names.js';
 
 /** One peering of a Vpc: `spec.vpcPeerings[]` plus the router it belongs to. */
 export interface PeeringSpec {

@@ -13,6 +13,7 @@ import { parseIp } from './addresses.js';
 import { type NbReplica, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
+import { nextUuidName } from './uuid-names.js';
 
 /** The highest priority OVN accepts for a Logical_Router_Policy. */
 export const MAX_POLICY_PRIORITY = 32767;
@@ -60,13 +61,6 @@ export interface DeletePolicyRouteOptions {
   readonly ifExists?: boolean;
   /** Position in `spec.policyRoutes`: errors then name `policyRoutes[<index>].<field>`. */
   readonly index?: number;
-}
-
-// uuid-names must be unique within a transaction, and callers concatenate several helpers' ops.
-let uuidNameSeq = 0;
-function nextUuidName(): string {
-  uuidNameSeq = (uuidNameSeq + 1) % Number.MAX_SAFE_INTEGER;
-  return `policy_pr${uuidNameSeq}`;
 }
 
 function fieldName(index: number | undefined, field: string): string {
@@ -180,7 +174,7 @@ export function addPolicyRoute(
     const inserted = insertRow(
       LogicalRouterPolicyTable,
       { priority, match, action: spec.action, nexthops: hops, external_ids: externalIds },
-      { uuidName: nextUuidName() },
+      { uuidName: nextUuidName('policy') },
     );
     // The generated model is the 23.03 schema, which lacks bfd_sessions: add it on the wire.
     if (nb.has('Logical_Router_Policy', 'bfd_sessions')) inserted.operation.row.bfd_sessions = ['set', []];

@@ -133,12 +133,3 @@ export function routerSubnets(nb: NbReplica, routerName: string, exceptPort?: st
   }
   return subnets;
 }
-
-// uuid-names must be unique within one transaction, and helpers' operations may be joined.
-let uuidNameSequence = 0;
-
-/** A fresh `uuid-name` (an identifier) for a row inserted by a helper. */
-export function nextUuidName(prefix: string): string {
-  uuidNameSequence += 1;
-  return `${prefix}_${uuidNameSequence}`;
-}

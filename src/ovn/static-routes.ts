@@ -19,6 +19,7 @@ import { type Cidr, cidrContains, type IpFamily, parseCidr, parseIp } from './ad
 import { type NbReplica, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { isIcLearned, KUBE_OVN_VENDOR, ownedBy } from './ownership.js';
+import { nextUuidName } from './uuid-names.js';
 
 /** The `policy` values accepted: OVN's own, and the Kube-OVN CRD's. */
 export type StaticRoutePolicyInput = 'dst-ip' | 'src-ip' | 'policyDst' | 'policySrc';
@@ -79,13 +80,6 @@ export interface DeleteStaticRouteOptions {
   readonly ifExists?: boolean;
   /** Position in `spec.staticRoutes`: errors then name `staticRoutes[<index>].<field>`. */
   readonly index?: number;
-}
-
-// uuid-names must be unique within a transaction, and callers concatenate several helpers' ops.
-let uuidNameSeq = 0;
-function nextUuidName(kind: string): string {
-  uuidNameSeq = (uuidNameSeq + 1) % Number.MAX_SAFE_INTEGER;
-  return `${kind}_sr${uuidNameSeq}`;
 }
 
 function fieldName(index: number | undefined, field: string): string {

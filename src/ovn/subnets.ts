@@ -25,7 +25,8 @@ import {
 import { findNamed, type NbReplica, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
-import { type IfExistsOption, type MayExistOption, nextUuidName, routerSubnets } from './routers.js';
+import { type IfExistsOption, type MayExistOption, routerSubnets } from './routers.js';
+import { nextUuidName } from './uuid-names.js';
 
 /** A Kube-OVN Subnet's fields that shape the NB rows. */
 export interface SubnetSpec {
