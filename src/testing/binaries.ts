@@ -11,6 +11,8 @@ export type BinaryName =
   | 'ovs-appctl'
   | 'ovs-pki'
   | 'ovn-nbctl'
+  | 'ovn-sbctl'
+  | 'ovn-trace'
   | 'ovn-northd'
   | 'ovn-ic'
   | 'websockify';
@@ -23,6 +25,8 @@ export const DEBIAN_PACKAGES: Readonly<Record<BinaryName, string>> = {
   'ovs-appctl': 'openvswitch-common',
   'ovs-pki': 'openvswitch-common',
   'ovn-nbctl': 'ovn-central',
+  'ovn-sbctl': 'ovn-common',
+  'ovn-trace': 'ovn-common',
   'ovn-northd': 'ovn-central',
   'ovn-ic': 'ovn-ic',
   websockify: 'websockify',

@@ -1,6 +1,7 @@
 /**
- * Test helpers (published as `ovndb/testing`): throwaway ovsdb-servers, raft clusters and
- * certificate authorities for your own tests, run from the Debian OVS/OVN packages.
+ * Test helpers (published as `ovndb/testing`): throwaway ovsdb-servers, raft clusters,
+ * certificate authorities and OVN sandboxes (NB + SB + ovn-northd, traced with ovn-trace) for
+ * your own tests, run from the Debian OVS/OVN packages; and whole-database comparison.
  */
 export { type BinaryName, type BinaryOptions, DEBIAN_PACKAGES, findBinary } from './binaries.js';
 export { type ClusterServerEntry, type ClusterStatus, parseClusterStatus } from './cluster-status.js';
@@ -13,6 +14,17 @@ export {
   diffDumps,
   dumpDatabase,
 } from './nb-dump-diff.js';
+export { type OvnSandbox, type OvnSandboxOptions, startOvnSandbox } from './ovn-sandbox.js';
+export { DatabasesDifferError, NorthdTimeoutError, OvnTraceError } from './ovn-testing-errors.js';
+export {
+  type OvnTraceOptions,
+  type OvnTraceResult,
+  ovnTrace,
+  type ParsedTrace,
+  parseOvnTrace,
+  type TraceEvent,
+  type TraceVerdict,
+} from './ovn-trace.js';
 export { type OvsdbServerOptions, startOvsdbServer } from './ovsdb-server.js';
 export {
   type RaftCluster,
