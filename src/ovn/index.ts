@@ -15,6 +15,8 @@ export * from './ownership.js';
 export * from './peering.js';
 export * from './policy-routes.js';
 export * from './routers.js';
+export * from './sb-reads.js';
 export * from './static-routes.js';
 export * from './subnets.js';
 export * from './vpc-spec.js';
+export * from './wait-for.js';
