@@ -141,10 +141,20 @@ describe('a session through cluster changes', { timeout: 120_000 }, () => {
           assert.equal(split.reader.remote, relay.unix);
           assert.equal(split.reader.memberStatus?.status.reason, 'relay');
           const replica = await split.replica(nbModel, { tables: { Logical_Switch: { columns: ['name'] } } });
+          // A relay exposes no raft index, so read-your-writes through it is the list_dbs round
+          // trip alone: usually enough, not guaranteed (docs/clusters.md). Each write must show
+          // up on the relay's monitor, promptly.
           for (let n = 0; n < 10; n++) {
             const [result] = await split.transact([op.insert('Logical_Switch', { name: `via-relay-${n}` })]);
             const uuid = (result as { uuid: [string, string] }).uuid[1];
-            assert.equal(replica.get('Logical_Switch', uuid)?.name, `via-relay-${n}`, 'read your writes');
+            const deadline = Date.now() + 5000;
+            while (replica.get('Logical_Switch', uuid) === undefined && Date.now() < deadline) {
+              await Promise.race([
+                new Promise((resolve) => replica.once('batch', resolve)),
+                new Promise((resolve) => setTimeout(resolve, 100)),
+              ]);
+            }
+            assert.equal(replica.get('Logical_Switch', uuid)?.name, `via-relay-${n}`);
           }
         } finally {
           await split.close();
