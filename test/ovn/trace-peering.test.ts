@@ -8,7 +8,14 @@ import { after, before, describe, test } from 'node:test';
 import { model as nbModel } from '../../src/generated/nb/index.js';
 import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
 import { connect, type OvsdbClient, Replica } from '../../src/index.js';
-import { addSubnet, addSwitchPort, applyVpc, type NbWriter } from '../../src/ovn/index.js';
+import {
+  addPolicyRoute,
+  addSubnet,
+  addSwitchPort,
+  applyVpc,
+  deletePolicyRoute,
+  type NbWriter,
+} from '../../src/ovn/index.js';
 import { type OvnSandbox, ovnTrace, startOvnSandbox } from '../../src/testing/index.js';
 
 const NB = 'OVN_Northbound';
@@ -87,5 +94,22 @@ describe('the seed peering, traced through ovn-northd', { timeout: 60_000 }, () 
     );
     const again = await ovnTrace(sandbox, 'net1', microflow);
     assert.equal(again.verdict.kind === 'output' ? again.verdict.port : undefined, 'pod2', again.text);
+  });
+
+  test('a drop policy stops the packet at lr_in_policy; removing it lets it through', async () => {
+    await writer.transact(
+      addPolicyRoute(nb, { router: 'vpc-1', priority: 100, match: 'ip4.dst == 172.31.0.2', action: 'drop' }),
+    );
+    const dropped = await ovnTrace(sandbox, 'net1', microflow);
+    assert.equal(
+      dropped.verdict.kind === 'drop' ? dropped.verdict.stage : dropped.verdict.kind,
+      'lr_in_policy',
+      dropped.text,
+    );
+    await writer.transact(
+      deletePolicyRoute(nb, { router: 'vpc-1', priority: 100, match: 'ip4.dst == 172.31.0.2' }),
+    );
+    const through = await ovnTrace(sandbox, 'net1', microflow);
+    assert.equal(through.verdict.kind === 'output' ? through.verdict.port : undefined, 'pod2', through.text);
   });
 });
