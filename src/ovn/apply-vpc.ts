@@ -20,7 +20,14 @@ import { isIcLearned, KUBE_OVN_VENDOR, ownedBy } from './ownership.js';
 import { peeringPortNames, peerVpc, unpeerVpc } from './peering.js';
 import { addPolicyRoute, deletePolicyRoute } from './policy-routes.js';
 import { createRouter } from './routers.js';
-import { addStaticRoute, deleteStaticRoute, normalizeRoutePolicy, routePrefixText } from './static-routes.js';
+import {
+  addStaticRoute,
+  deleteStaticRoute,
+  normalizeRoutePolicy,
+  routePrefixText,
+  storedPrefixKey,
+  storedRouteCidr,
+} from './static-routes.js';
 import { parseResources, parseVpc, type VpcResource } from './vpc-spec.js';
 
 /** Something that runs one transaction on OVN_Northbound: a `Session`, or a client bound to the database. */
@@ -167,8 +174,8 @@ export function planVpc(nb: NbReplica, spec: VpcResource | string | object): Omi
     const row = view.get('Logical_Router_Static_Route', uuid);
     if (row === undefined || !ownedBy(row) || isIcLearned(row)) continue;
     const policy = normalizeRoutePolicy(row.policy);
-    const cidr = storedPrefix(row.ip_prefix);
-    const key = `${row.route_table}|${policy}|${routePrefixText(parseCidr(cidr, 'ip_prefix'))}`;
+    const cidr = storedRouteCidr(row.ip_prefix);
+    const key = `${row.route_table}|${policy}|${storedPrefixKey(row.ip_prefix)}`;
     if (groups.has(key) || seenRoutes.has(key)) continue;
     seenRoutes.add(key);
     operations.push(
@@ -248,12 +255,6 @@ function toVpc(spec: VpcResource | string | object): VpcResource {
     return spec as VpcResource;
   }
   return parseVpc(spec);
-}
-
-/** A stored `ip_prefix` as a CIDR: ovn-nbctl stores host routes as bare addresses. */
-function storedPrefix(ipPrefix: string): string {
-  if (ipPrefix.includes('/')) return ipPrefix;
-  return `${ipPrefix}/${ipPrefix.includes(':') ? 128 : 32}`;
 }
 
 function plannedRouter(uuid: string, insert: Extract<Operation, { op: 'insert' }>): LogicalRouter {

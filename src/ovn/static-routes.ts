@@ -104,12 +104,15 @@ export function routePrefixText(cidr: Cidr): string {
   return cidr.prefix === (cidr.family === 4 ? 32 : 128) ? cidr.network : cidr.networkText;
 }
 
+/** A stored `ip_prefix` as a CIDR: ovn-nbctl stores host routes as bare addresses. */
+export function storedRouteCidr(text: string): string {
+  return text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`;
+}
+
 /** A stored prefix normalized for comparison (stored ones may keep host bits or lack `/len`). */
-function storedPrefixKey(text: string): string {
+export function storedPrefixKey(text: string): string {
   try {
-    return routePrefixText(
-      parseCidr(text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`, 'ip_prefix'),
-    );
+    return routePrefixText(parseCidr(storedRouteCidr(text), 'ip_prefix'));
   } catch {
     return text;
   }
