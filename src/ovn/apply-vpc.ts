@@ -16,6 +16,7 @@ import type { Operation } from '../protocol/operations.js';
 import type { OperationResult } from '../protocol/results.js';
 import { parseCidr } from './addresses.js';
 import { findNamed, type NbReplica } from './nb-lookup.js';
+import { InvalidSpecError } from './ovn-errors.js';
 import { isIcLearned, KUBE_OVN_VENDOR, ownedBy } from './ownership.js';
 import { peeringPortNames, peerVpc, unpeerVpc } from './peering.js';
 import { addPolicyRoute, deletePolicyRoute } from './policy-routes.js';
@@ -248,7 +249,8 @@ export async function applyVpc(
 function toVpc(spec: VpcResource | string | object): VpcResource {
   if (typeof spec === 'string') {
     const { vpcs } = parseResources(spec);
-    if (vpcs.length !== 1) throw new Error(`expected one Vpc resource, found ${vpcs.length}`);
+    if (vpcs.length !== 1)
+      throw new InvalidSpecError('kind', 'Vpc', `expected one Vpc resource, found ${vpcs.length}`);
     return vpcs[0] as VpcResource;
   }
   if ('staticRoutes' in spec && 'vpcPeerings' in spec && 'policyRoutes' in spec && !('spec' in spec)) {

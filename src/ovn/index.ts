@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export * from './addresses.js';
+export * from './apply-resources.js';
 export * from './apply-vpc.js';
 export * from './load-balancers.js';
 export * from './nat.js';

@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: starts a throwaway OVN Northbound ovsdb-server and, through ovndb:
+ * Typed transactions and a replica: starts a throwaway OVN Northbound ovsdb-server and, through ovndb:
  * replicates it (a `Replica` with a change stream), creates a router and two static routes in
  * one typed transaction, reads them back from the replica at once (read-your-writes), adds a
  * route with an optimistic transaction, shows the routes as `ovn-nbctl lr-route-list` sees
@@ -7,9 +7,9 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { LogicalRouterStaticRouteTable, LogicalRouterTable, model } from '../src/generated/nb/index.js';
-import { connect, insertRow, Replica, replicaRowSource, runTransaction, whereColumn } from '../src/index.js';
-import { ovnSchemaPath, startOvsdbServer } from '../src/testing/index.js';
+import { connect, insertRow, Replica, replicaRowSource, runTransaction, whereColumn } from 'ovndb';
+import { LogicalRouterStaticRouteTable, LogicalRouterTable, model } from 'ovndb/nb';
+import { ovnSchemaPath, startOvsdbServer } from 'ovndb/testing';
 
 const run = promisify(execFile);
 

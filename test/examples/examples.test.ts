@@ -1,0 +1,61 @@
+/**
+ * Every program under docs/examples runs to the end against real servers (each starts and
+ * stops its own), and prints what its header promises. A new example without expectations
+ * here fails the suite, so no example goes untested.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { describe, test } from 'node:test';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const DIR = 'docs/examples';
+
+const expectations: Record<string, RegExp[]> = {
+  // npm run demo: the seed's VPC peering with northd and ovn-trace as the judges.
+  'demo.ts': [
+    /create router vpc-1/,
+    /create subnet net2 on vpc-2/,
+    /peer vpc-1 with vpc-2 \(169\.254\.0\.1\/30\)/,
+    /route dst-ip 10\.0\.0\.0\/16 via 169\.254\.0\.1/,
+    /applying step 2 again sends 0 operations/,
+    /port vpc-1-vpc-2 +\S+ 169\.254\.0\.1\/30 peer vpc-2-vpc-1/,
+    // ovn-nbctl's own listing of the route the helper wrote.
+    /^\s+172\.31\.0\.0\/16\s+169\.254\.0\.2 dst-ip/m,
+    /vpc-1-pod \(10\.0\.0\.2\) -> 172\.31\.0\.2: output to "vpc-2-pod"/,
+    /vpc-2-pod \(172\.31\.0\.2\) -> 10\.0\.0\.2: output to "vpc-1-pod"/,
+    /sandbox stopped/,
+  ],
+  'typed-transactions.ts': [
+    /replica sees vpc-demo with 2 routes right after the commit/,
+    /optimistic transaction: 3 routes after 1 attempt/,
+    /change: update Logical_Router/,
+    /^\s+10\.0\.1\.0\/24\s/m,
+    /^\s+192\.168\.0\.0\/16\s/m,
+    /^\s+0\.0\.0\.0\/0\s/m,
+    /sandbox stopped/,
+  ],
+};
+
+describe('docs/examples', { timeout: 120_000 }, () => {
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'));
+
+  test('every example has expectations', () => {
+    assert.deepEqual(
+      files.filter((f) => expectations[f] === undefined),
+      [],
+    );
+  });
+
+  for (const file of files) {
+    test(file, { timeout: 60_000 }, async () => {
+      const { stdout } = await run(
+        process.execPath,
+        ['--conditions=ovndb-source', '--import', 'tsx', `${DIR}/${file}`],
+        { timeout: 50_000 },
+      );
+      for (const pattern of expectations[file] ?? []) assert.match(stdout, pattern);
+    });
+  }
+});
