@@ -1,0 +1,10 @@
+/**
+ * OVN-IC helpers (published as `ovndb/ic`): Kube-OVN's `ovn-ic-config`, sessions to the
+ * interconnection databases, transit switches, router connection, routes and reset (see
+ * docs/ovn/interconnection.md).
+ *
+ * @packageDocumentation
+ */
+export * from './ic-config.js';
+export * from './ic-connect.js';
+export * from './transit-switches.js';
