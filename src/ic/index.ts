@@ -7,4 +7,5 @@
  */
 export * from './ic-config.js';
 export * from './ic-connect.js';
+export * from './ic-status.js';
 export * from './transit-switches.js';
