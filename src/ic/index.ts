@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+
+export * from './az-options.js';
 export * from './ic-config.js';
 export * from './ic-connect.js';
 export * from './ic-status.js';
