@@ -29,5 +29,6 @@ export {
 } from './replica.js';
 export type { MonitorMethod, ReplicaOptions, ReplicaTableOptions } from './replica-options.js';
 export { replicaRowSource } from './replica-row-source.js';
+export { type ReplicaUntilOptions, ReplicaWaitTimeoutError, replicaUntil } from './replica-until.js';
 export { IndexArityError, type IndexPart, type IndexSpec, UnknownIndexError } from './row-index.js';
 export { ReplicaInconsistencyError } from './table-store.js';

@@ -7,7 +7,9 @@
  */
 
 export * from './az-options.js';
+export * from './connect-transit-switch.js';
 export * from './ic-config.js';
 export * from './ic-connect.js';
 export * from './ic-status.js';
+export * from './transit-address.js';
 export * from './transit-switches.js';
