@@ -27,6 +27,7 @@ import { chassisByHostname, type SbReplica } from '../ovn/sb-reads.js';
 import { nextUuidName } from '../ovn/uuid-names.js';
 import { DEFAULT_VPC } from '../ovn/vpc-spec.js';
 import type { Operation } from '../protocol/operations.js';
+import { routersOnTransitSwitches } from './ic-pitfalls.js';
 import { addressesInUse, pickFreeAddress } from './transit-address.js';
 import { parseTransitSubnet } from './transit-switches.js';
 
@@ -59,6 +60,12 @@ export interface TransitConnectionSpec {
   readonly usedAddresses?: Iterable<string>;
   /** A source of numbers in [0, 1) for the address choice. @default Math.random */
   readonly random?: () => number;
+  /**
+   * Join even when another router of this AZ is already on the switch. OVN 23.03's ovn-ic
+   * then re-creates the AZ's routes every loop and keeps only one router's (fixed in 23.09),
+   * so this is refused unless asked for. @default false
+   */
+  readonly allowSeveralRouters?: boolean;
 }
 
 /** The port names of a connection: router port `<az>-<ts>`, switch port `<ts>-<az>`. */
@@ -115,6 +122,17 @@ export function connectTransitSwitch(nb: NbReplica, spec: TransitConnectionSpec)
     throw new ObjectExistsError('Logical_Router_Port', names.routerPort);
   if (lsp !== undefined && !ls.ports.includes(lsp._uuid))
     throw new ObjectExistsError('Logical_Switch_Port', names.switchPort);
+
+  const others = (routersOnTransitSwitches(nb).get(spec.transitSwitch) ?? []).filter(
+    (name) => name !== routerName,
+  );
+  if (others.length > 0 && spec.allowSeveralRouters !== true) {
+    throw new InvalidSpecError(
+      'router',
+      routerName,
+      `router ${others.join(', ')} of this AZ is already on transit switch ${spec.transitSwitch}; OVN 23.03's ovn-ic keeps only one router's routes per AZ and switch`,
+    );
+  }
 
   const ops: Operation[] = [];
   if (lrp !== undefined) {

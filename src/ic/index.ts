@@ -10,6 +10,7 @@ export * from './az-options.js';
 export * from './connect-transit-switch.js';
 export * from './ic-config.js';
 export * from './ic-connect.js';
+export * from './ic-pitfalls.js';
 export * from './ic-routes.js';
 export * from './ic-status.js';
 export * from './interconnection.js';

@@ -14,6 +14,7 @@ import type { Tables as SbTables } from '../../src/generated/sb/rows.js';
 import {
   addressesInUse,
   connectTransitSwitch,
+  detectIcPitfalls,
   gatewayChassisNames,
   pickFreeAddress,
   rotateChassis,
@@ -228,6 +229,22 @@ describe('connectTransitSwitch: against ovn-nbctl', { timeout: 30_000 }, () => {
       (error: unknown) => error instanceof ReplicaWaitTimeoutError && error.timeoutMs === 300,
     );
     assert.ok(progress.length >= 1, 'progress was reported while waiting');
+  });
+
+  test('a second router of the AZ on the switch is refused (23.03 pitfall), and detected when forced', async () => {
+    assert.deepEqual(detectIcPitfalls(pair.nb), []);
+    await run('ovn-nbctl', [`--db=${pair.ours.unix}`, 'lr-add', 'lr2']);
+    assert.throws(
+      () => connectTransitSwitch(pair.nb, { ...spec, az: 'az3', router: 'lr2' }),
+      (error: unknown) =>
+        error instanceof InvalidSpecError && error.field === 'router' && error.value === 'lr2',
+    );
+    await pair.apply(
+      connectTransitSwitch(pair.nb, { ...spec, az: 'az3', router: 'lr2', allowSeveralRouters: true }),
+    );
+    assert.deepEqual(detectIcPitfalls(pair.nb), [
+      { kind: 'several-routers-on-transit-switch', transitSwitch: 'ts', routers: ['lr2', 'ovn-cluster'] },
+    ]);
   });
 });
 

@@ -12,6 +12,7 @@ import type { Tables as IcSbTables } from '../../src/generated/ic-sb/rows.js';
 import {
   addManualIcRoute,
   advertisedRoutes,
+  detectIcPitfalls,
   icAllowMatch,
   learnedRouteChanges,
   learnedRoutes,
@@ -217,6 +218,12 @@ describe('OVN-IC routes in the Northbound database: against ovn-nbctl', { timeou
     );
     await pair.assertSame();
     assert.deepEqual(planNbReset(pair.nb, 'az1', ['ts']).operations, [], 'a second reset sends nothing');
+    // A learned route with no transit port left: 23.03 leaves such routes behind.
+    await run('ovn-nbctl', [
+      `--db=${pair.ours.unix}`,
+      ...learnedRouteArgs('10.20.0.0/24', '169.254.100.31', 'static'),
+    ]);
+    assert.deepEqual(detectIcPitfalls(pair.nb), [{ kind: 'stale-learned-routes', routes: 1 }]);
   });
 });
 
