@@ -19,6 +19,11 @@ export interface OvnTraceOptions extends BinaryOptions {
   waitForNorthd?: boolean;
   /** Connection-tracking states for successive `ct_next` actions (`--ct=` flags, e.g. `new`, `est`). */
   ct?: string[];
+  /**
+   * The backend a load balancer's `ct_lb` picks (`--lb-dst=IP[:PORT]`), e.g. `10.0.0.5:80`;
+   * without it ovn-trace takes one of the VIP's backends itself.
+   */
+  lbDst?: string;
   /** Deadline for ovn-trace (and for northd to catch up). @default 10000 */
   timeoutMs?: number;
 }
@@ -47,7 +52,11 @@ export async function ovnTrace(
     await sandbox.waitForNorthd(timeoutMs);
   }
   const path = await findBinary('ovn-trace', options);
-  const args = [`--db=${sandbox.sbRemote}`, ...(options.ct ?? []).map((state) => `--ct=${state}`)];
+  const args = [
+    `--db=${sandbox.sbRemote}`,
+    ...(options.ct ?? []).map((state) => `--ct=${state}`),
+    ...(options.lbDst === undefined ? [] : [`--lb-dst=${options.lbDst}`]),
+  ];
   let text: string;
   try {
     text = await runCommand(path, [...args, datapath, microflow], { timeoutMs });
