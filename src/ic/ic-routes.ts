@@ -60,8 +60,11 @@ export interface AdvertisedRouteFilter {
   readonly transitSwitch?: string;
 }
 
-/** `10.11.0.1/24` as `10.11.0.0/24`, a bare host address as `/32` or `/128`; text that is no prefix stays. */
-function normalizedPrefix(stored: string): string {
+/**
+ * A stored route prefix with host bits cleared: `10.11.0.1/24` as `10.11.0.0/24`, a bare host
+ * address as `/32` or `/128`; text that is no prefix is returned as it is.
+ */
+export function normalizeRoutePrefix(stored: string): string {
   try {
     return parseCidr(storedRouteCidr(stored), 'ip_prefix').networkText;
   } catch {
@@ -75,7 +78,7 @@ function advertised(icSb: IcSbReplica, route: Route): AdvertisedRoute {
     az: icSb.get('Availability_Zone', route.availability_zone)?.name ?? '',
     transitSwitch: route.transit_switch,
     routeTable: route.route_table,
-    prefix: normalizedPrefix(route.ip_prefix),
+    prefix: normalizeRoutePrefix(route.ip_prefix),
     storedPrefix: route.ip_prefix,
     nexthop: route.nexthop,
     origin: route.origin,
@@ -123,7 +126,7 @@ function learned(
   return {
     uuid: row._uuid,
     router,
-    prefix: normalizedPrefix(row.ip_prefix),
+    prefix: normalizeRoutePrefix(row.ip_prefix),
     storedPrefix: row.ip_prefix,
     nexthop: row.nexthop,
     routeTable: row.route_table,

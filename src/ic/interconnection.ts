@@ -119,6 +119,8 @@ export async function establishInterconnection(
   const az = ic.config.azName;
   let transactions = 0;
   options.onProgress?.({ step: 'zone', az });
+  // See resetInterconnection: the AZ name changes only while IC-SB has a leader.
+  await ic.icSb.whenReady();
   transactions += await send(ic.nb, [
     ...setAvailabilityZone(ic.nbReplica, az),
     ...setIcRouteOptions(ic.nbReplica, {
@@ -183,6 +185,10 @@ export async function resetInterconnection(
   ic: Interconnection,
   az: string = ic.config.azName,
 ): Promise<ResetReport> {
+  // ovn-ic 23.03 crashes when the AZ name changes while it is cut off from IC-SB (it then
+  // deletes the old zone row without a transaction): touch the name only while IC-SB has a
+  // leader, which is when ovn-ic can be connected too.
+  await ic.icSb.whenReady();
   const names = ic.icNbReplica.list('Transit_Switch').map((ts) => ts.name);
   const nb = planNbReset(ic.nbReplica, az, names);
   if (nb.operations.length > 0) await ic.nb.transact(nb.operations, { idempotent: true });

@@ -15,6 +15,8 @@ export type BinaryName =
   | 'ovn-trace'
   | 'ovn-northd'
   | 'ovn-ic'
+  | 'ovn-ic-nbctl'
+  | 'ovn-ic-sbctl'
   | 'websockify';
 
 /** Which Debian package installs each program, for the error message. */
@@ -29,6 +31,8 @@ export const DEBIAN_PACKAGES: Readonly<Record<BinaryName, string>> = {
   'ovn-trace': 'ovn-common',
   'ovn-northd': 'ovn-central',
   'ovn-ic': 'ovn-ic',
+  'ovn-ic-nbctl': 'ovn-common',
+  'ovn-ic-sbctl': 'ovn-common',
   websockify: 'websockify',
 };
 

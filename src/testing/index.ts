@@ -5,6 +5,15 @@
  */
 export { type BinaryName, type BinaryOptions, DEBIAN_PACKAGES, findBinary } from './binaries.js';
 export { type ClusterServerEntry, type ClusterStatus, parseClusterStatus } from './cluster-status.js';
+export {
+  type IcLab,
+  type IcLabAz,
+  type IcLabLearnedRoute,
+  type IcLabOptions,
+  type IcLabWaitOptions,
+  normalizePrefix,
+  startIcLab,
+} from './ic-lab.js';
 export type { ExitInfo } from './managed-process.js';
 export {
   assertSameDatabase,
@@ -15,7 +24,13 @@ export {
   dumpDatabase,
 } from './nb-dump-diff.js';
 export { type OvnSandbox, type OvnSandboxOptions, startOvnSandbox } from './ovn-sandbox.js';
-export { DatabasesDifferError, NorthdTimeoutError, OvnTraceError } from './ovn-testing-errors.js';
+export {
+  DatabasesDifferError,
+  IcLabStartError,
+  IcLabTimeoutError,
+  NorthdTimeoutError,
+  OvnTraceError,
+} from './ovn-testing-errors.js';
 export {
   type OvnTraceOptions,
   type OvnTraceResult,

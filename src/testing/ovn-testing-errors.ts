@@ -59,3 +59,46 @@ export class DatabasesDifferError extends OvndbError {
     this.actual = differences;
   }
 }
+
+/**
+ * {@link startIcLab} (or an AZ's `startIc`) failed: a database, a sandbox or an ovn-ic did not
+ * come up. Everything the start had launched is stopped before this is thrown. `stage` names
+ * the step (e.g. `IC-SB cluster`, `az2 ovn-ic`); `logTail` holds the end of its log.
+ */
+export class IcLabStartError extends OvndbError {
+  /** The step that failed. */
+  readonly stage: string;
+  /** The end of the failing process's log and stderr. */
+  readonly logTail: string;
+  constructor(stage: string, problem: string, logTail: string, cause?: unknown) {
+    super('OVNDB_IC_LAB_START_FAILED', `OVN-IC lab, ${stage}: ${problem}\n--- log tail ---\n${logTail}`, {
+      cause,
+      details: { stage, logTail },
+    });
+    this.stage = stage;
+    this.logTail = logTail;
+  }
+}
+
+/**
+ * A wait on the OVN-IC lab (a Northbound record to appear, routes to be learned) missed its
+ * deadline. `lastObserved` is what the last probe saw; `logTail` the end of ovn-ic's log.
+ */
+export class IcLabTimeoutError extends OvndbError {
+  /** What was awaited. */
+  readonly waitedFor: string;
+  /** The last observation before the deadline. */
+  readonly lastObserved: string;
+  /** The end of the AZ's ovn-ic log and stderr. */
+  readonly logTail: string;
+  constructor(waitedFor: string, timeoutMs: number, lastObserved: string, logTail: string, cause?: unknown) {
+    super(
+      'OVNDB_IC_LAB_TIMEOUT',
+      `OVN-IC lab: ${waitedFor} did not happen within ${timeoutMs} ms (last seen: ${lastObserved})\n--- ovn-ic log tail ---\n${logTail}`,
+      { cause, details: { waitedFor, timeoutMs, lastObserved, logTail } },
+    );
+    this.waitedFor = waitedFor;
+    this.lastObserved = lastObserved;
+    this.logTail = logTail;
+  }
+}

@@ -41,7 +41,7 @@ export class RaftClusterControl implements RaftCluster {
     this.members = parts.members.map((m) => m.server!);
     this.remotes = parts.members.map((m) => `unix:${m.dir}/db.sock`).join(',');
     this.tcpRemotes = parts.members
-      .flatMap((m) => (m.tcpPort === undefined ? [] : [`tcp:127.0.0.1:${m.tcpPort}`]))
+      .flatMap((m) => (m.tcpPort === undefined ? [] : [`tcp:${m.tcpHost}:${m.tcpPort}`]))
       .join(',');
     this.raftAddresses = parts.members.map((m) => m.raftAddress);
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BinaryOptions, findBinary } from './binaries.js';
 import type { ClusterStatus } from './cluster-status.js';
-import { freePort } from './free-port.js';
+import { freePort, freePortOnAll } from './free-port.js';
 import type { ExitInfo } from './managed-process.js';
 import { RaftClusterControl } from './raft-cluster-control.js';
 import { RaftTimeoutError } from './raft-errors.js';
@@ -144,6 +144,18 @@ export interface RaftClusterOptions extends BinaryOptions {
   electionTimerMs?: number;
   /** @default 10000 */
   startTimeoutMs?: number;
+  /**
+   * The loopback address each member's client port is on, e.g. `['127.0.0.1', '127.0.0.2',
+   * '127.0.0.3']` (Linux routes all of 127.0.0.0/8 to the loopback interface).
+   * @default '127.0.0.1' for every member
+   */
+  hosts?: readonly string[];
+  /**
+   * Every member listens for clients on one port (on its own host), so that one host list
+   * and one port reach the cluster, as Kube-OVN's `ic-db-host` and `ic-nb-port` do. Needs
+   * distinct `hosts`. @default false
+   */
+  sameClientPort?: boolean;
 }
 
 /** Distinct free ports: two kernel answers can repeat once a port is released. */
@@ -173,7 +185,12 @@ export async function startRaftCluster(options: RaftClusterOptions): Promise<Raf
   try {
     const tool = await findBinary('ovsdb-tool', options);
     const database = (await runCommand(tool, ['schema-name', options.schema])).trim();
+    const hosts = Array.from({ length: count }, (_, i) => options.hosts?.[i] ?? '127.0.0.1');
+    if (options.sameClientPort === true && new Set(hosts).size !== count) {
+      throw new ServerStartError('sameClientPort needs a distinct host per member', hosts.join(', '));
+    }
     const ports = await freePorts(tcp ? 2 * count : count);
+    const shared = tcp && options.sameClientPort === true ? await freePortOnAll(hosts) : undefined;
     const context = { ...options, database, tcp };
     for (let i = 0; i < count; i++) {
       const dir = join(root, `m${i + 1}`);
@@ -184,7 +201,8 @@ export async function startRaftCluster(options: RaftClusterOptions): Promise<Raf
           dir,
           dbFile: join(dir, 'db.db'),
           raftAddress: `tcp:127.0.0.1:${ports[i]!}`,
-          tcpPort: tcp ? ports[count + i] : undefined,
+          tcpPort: tcp ? (shared ?? ports[count + i]) : undefined,
+          tcpHost: hosts[i],
         }),
       );
     }

@@ -21,15 +21,24 @@ export class RaftMember {
   readonly dbFile: string;
   /** Where the other members reach it, e.g. `tcp:127.0.0.1:PORT` (stored in the db file). */
   readonly raftAddress: string;
-  /** The fixed 127.0.0.1 client port, when tcp is on. */
+  /** The fixed client port, when tcp is on. */
   readonly tcpPort: number | undefined;
+  /** The loopback address the client port is on. */
+  readonly tcpHost: string;
   readonly #context: RaftMemberContext;
   #server: RunningServer | undefined;
   #alive = false;
 
   constructor(
     context: RaftMemberContext,
-    spec: { index: number; dir: string; dbFile: string; raftAddress: string; tcpPort: number | undefined },
+    spec: {
+      index: number;
+      dir: string;
+      dbFile: string;
+      raftAddress: string;
+      tcpPort: number | undefined;
+      tcpHost?: string;
+    },
   ) {
     this.#context = context;
     this.index = spec.index;
@@ -37,6 +46,7 @@ export class RaftMember {
     this.dbFile = spec.dbFile;
     this.raftAddress = spec.raftAddress;
     this.tcpPort = spec.tcpPort;
+    this.tcpHost = spec.tcpHost ?? '127.0.0.1';
   }
 
   /** The latest process started for this member (it may have exited since). */
@@ -58,6 +68,7 @@ export class RaftMember {
       dbFiles: [this.dbFile],
       tcp: this.#context.tcp,
       tcpPort: this.tcpPort,
+      tcpHost: this.tcpHost,
       pki: undefined,
       ws: false,
       wss: false,

@@ -57,6 +57,12 @@ export interface LaunchParams extends BinaryOptions {
    * @default undefined (port 0: the kernel picks, read back from the log)
    */
   tcpPort?: number;
+  /**
+   * The loopback address tcp listens on (any of 127.0.0.0/8 on Linux), so that several
+   * servers can share one port as the members of a Kube-OVN `ic-db-host` list do.
+   * @default '127.0.0.1'
+   */
+  tcpHost?: string;
   pki: TestPki | undefined;
   ws: boolean;
   /** A TLS websockify too, with the pki's server certificate (needs `pki`). */
@@ -65,7 +71,10 @@ export interface LaunchParams extends BinaryOptions {
   startTimeoutMs: number;
 }
 
-const TCP_LISTEN = /\|0:127\.0\.0\.1: listening on port (\d+)/;
+/** ovsdb-server's log line for a tcp remote bound to port 0 on `host`. */
+function tcpListen(host: string): RegExp {
+  return new RegExp(`\\|0:${host.replace(/\./g, '\\.')}: listening on port (\\d+)`);
+}
 // The ssl remote is bound as "[127.0.0.1]" only so its log line differs from the tcp one:
 // both listen on port 0 and ovsdb-server logs the chosen port with the bind string.
 const SSL_LISTEN = /\|0:\[127\.0\.0\.1\]: listening on port (\d+)/;
@@ -79,7 +88,8 @@ export async function launchOvsdbServer(params: LaunchParams): Promise<RunningSe
   const logPath = join(dir, 'ovsdb-server.log');
   const tcp = params.tcp || params.ws || params.wss;
   const args = [...params.dbFiles, `--remote=punix:${socketPath}`];
-  if (tcp) args.push(`--remote=ptcp:${params.tcpPort ?? 0}:127.0.0.1`);
+  const tcpHost = params.tcpHost ?? '127.0.0.1';
+  if (tcp) args.push(`--remote=ptcp:${params.tcpPort ?? 0}:${tcpHost}`);
   if (params.pki !== undefined) {
     args.push(
       '--remote=pssl:0:[127.0.0.1]',
@@ -109,11 +119,15 @@ export async function launchOvsdbServer(params: LaunchParams): Promise<RunningSe
     const ports = await waitReady('ovsdb-server', [server], deadline, async () => {
       if (!(await canConnect({ path: socketPath }))) return undefined;
       const fixedPort = tcp ? params.tcpPort : undefined;
-      if (fixedPort !== undefined && !(await canConnect({ host: '127.0.0.1', port: fixedPort })))
+      if (fixedPort !== undefined && !(await canConnect({ host: tcpHost, port: fixedPort })))
         return undefined;
       const readsLog = (tcp && fixedPort === undefined) || params.pki !== undefined;
       const log = readsLog ? await readFile(logPath, 'utf8').catch(() => '') : '';
-      const tcpPort = tcp ? (fixedPort !== undefined ? String(fixedPort) : log.match(TCP_LISTEN)?.[1]) : '';
+      const tcpPort = tcp
+        ? fixedPort !== undefined
+          ? String(fixedPort)
+          : log.match(tcpListen(tcpHost))?.[1]
+        : '';
       const sslPort = params.pki !== undefined ? log.match(SSL_LISTEN)?.[1] : '';
       if (tcpPort === undefined || sslPort === undefined) return undefined;
       return { tcpPort, sslPort };
@@ -147,7 +161,7 @@ export async function launchOvsdbServer(params: LaunchParams): Promise<RunningSe
     };
     return Object.assign(
       running,
-      tcp ? { tcp: `tcp:127.0.0.1:${ports.tcpPort}` } : {},
+      tcp ? { tcp: `tcp:${tcpHost}:${ports.tcpPort}` } : {},
       params.pki !== undefined ? { ssl: `ssl:127.0.0.1:${ports.sslPort}`, pki: params.pki } : {},
       wsUrl !== undefined ? { ws: wsUrl } : {},
       wssUrl !== undefined ? { wss: wssUrl } : {},

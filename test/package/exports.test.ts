@@ -10,13 +10,15 @@ describe('package exports', () => {
       exports: Record<string, Entry | string>;
     };
     const subpaths = Object.keys(pkg.exports).filter((k) => k !== './package.json');
-    assert.deepEqual(subpaths, ['.', './testing', './nb', './sb', './ic-nb', './ic-sb', './ovn']);
+    assert.deepEqual(subpaths, ['.', './testing', './nb', './sb', './ic-nb', './ic-sb', './ovn', './ic']);
     for (const subpath of subpaths) {
-      const entry = pkg.exports[subpath] as Entry;
+      const entry = pkg.exports[subpath] as Entry & { 'ovndb-source'?: string };
       assert.match(entry.import, /^\.\/dist\/.+\.js$/);
       assert.equal(entry.types, entry.import.replace(/\.js$/, '.d.ts'));
       const source = entry.import.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
       assert.ok(existsSync(source), `${subpath} -> ${source} is missing`);
+      // The source condition (docs/examples run against it) names the same module.
+      assert.equal(entry['ovndb-source'], `./${source}`);
     }
   });
 
@@ -30,6 +32,19 @@ describe('package exports', () => {
       'addPolicyRoute',
       'parseResources',
       'parseCidr',
+    ]) {
+      assert.equal(typeof mod[name], 'function', name);
+    }
+  });
+
+  test('ovndb/ic exports the OVN-IC helpers', async () => {
+    const mod = (await import('../../src/ic/index.js')) as Record<string, unknown>;
+    for (const name of [
+      'parseIcConfig',
+      'openInterconnection',
+      'establishInterconnection',
+      'resetInterconnection',
+      'icStatus',
     ]) {
       assert.equal(typeof mod[name], 'function', name);
     }
