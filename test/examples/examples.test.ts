@@ -27,6 +27,19 @@ const expectations: Record<string, RegExp[]> = {
     /vpc-2-pod \(172\.31\.0\.2\) -> 10\.0\.0\.2: output to "vpc-1-pod"/,
     /sandbox stopped/,
   ],
+  // npm run demo:ic: two AZs learning each other's routes, then az1 reset.
+  'ic-demo.ts': [
+    /az1: joined ts with az1-ts/,
+    /az2: joined ts with az2-ts/,
+    /both AZs learned each other's routes \d+ ms after the first establish/,
+    /^ {2}availability-zone az1$/m,
+    /^ {6}gateway gw1\n {10}hostname: az1-gw\n {10}type: geneve\n {14}ip: 127\.0\.0\.1\n {10}port ts-az1\n {14}transit switch: ts\n {14}address: \["[0-9a-f:]{17} 169\.254\.100\.\d+\/24"\]$/m,
+    /^ {2}10\.16\.0\.0\/24 +via 169\.254\.100\.\d+ +connected from az1 on ts$/m,
+    /^ {2}192\.168\.2\.0\/24 +via 169\.254\.100\.\d+ +static +from az2 on ts$/m,
+    /IC-SB: zone true/,
+    /az2 now has 0 learned routes/,
+    /lab stopped/,
+  ],
   'typed-transactions.ts': [
     /replica sees vpc-demo with 2 routes right after the commit/,
     /optimistic transaction: 3 routes after 1 attempt/,
