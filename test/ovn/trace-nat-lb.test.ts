@@ -13,10 +13,8 @@
  * twins assert the port is *not* among the outputs.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { model as nbModel } from '../../src/generated/nb/index.js';
-import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
-import { connect, type Operation, type OvsdbClient, Replica } from '../../src/index.js';
+import { before, describe, test } from 'node:test';
+import type { Operation } from '../../src/index.js';
 import {
   addLoadBalancer,
   addNat,
@@ -29,18 +27,15 @@ import {
   deletePortForward,
   setGatewayChassis,
 } from '../../src/ovn/index.js';
-import { type OvnSandbox, type OvnTraceOptions, ovnTrace, startOvnSandbox } from '../../src/testing/index.js';
+import { type OvnTraceOptions, ovnTrace } from '../../src/testing/index.js';
+import { nbSandbox } from '../helpers/nb-sandbox.js';
 
-const NB = 'OVN_Northbound';
+const _NB = 'OVN_Northbound';
 const R = 'vpc-gw';
 
 describe('NAT and load balancers, traced through ovn-northd', { timeout: 90_000 }, () => {
-  let sandbox: OvnSandbox;
-  let client: OvsdbClient;
-  let nb: Replica<NbTables>;
-  const apply = async (ops: Operation[]) => {
-    if (ops.length > 0) await client.transact(NB, ops);
-  };
+  const env = nbSandbox();
+  const apply = (ops: Operation[]) => env.apply(ops);
   const pods = {
     web: { subnet: 'int-net', name: 'web', mac: '0a:00:00:05:00:02', ip: '10.5.0.2' },
     web2: { subnet: 'int-net', name: 'web2', mac: '0a:00:00:05:00:03', ip: '10.5.0.3' },
@@ -50,10 +45,10 @@ describe('NAT and load balancers, traced through ovn-northd', { timeout: 90_000 
   type Pod = (typeof pods)[keyof typeof pods];
   /** Traces a packet from `pod` to its gateway's MAC, addressed to `dst` (`ip.ttl` 64, `l4` extra match). */
   const trace = async (pod: Pod, dst: string, l4 = '', options: OvnTraceOptions = {}) => {
-    const gateway = nb.findOne('Logical_Router_Port', 'name', `${R}-${pod.subnet}`)?.mac;
+    const gateway = env.nb.findOne('Logical_Router_Port', 'name', `${R}-${pod.subnet}`)?.mac;
     assert.ok(gateway);
     return ovnTrace(
-      sandbox,
+      env.sandbox,
       pod.subnet,
       `inport == "${pod.name}" && eth.src == ${pod.mac} && eth.dst == ${gateway} && ` +
         `ip4.src == ${pod.ip} && ip4.dst == ${dst} && ip.ttl == 64${l4}`,
@@ -62,44 +57,38 @@ describe('NAT and load balancers, traced through ovn-northd', { timeout: 90_000 
   };
 
   before(async () => {
-    sandbox = await startOvnSandbox();
-    client = await connect(sandbox.nbRemote);
-    nb = await Replica.start(client, nbModel);
-    await apply(createRouter(nb, { name: R }));
-    await apply(addSubnet(nb, { name: 'int-net', vpc: R, cidrBlock: '10.5.0.0/24' }));
-    await apply(addSubnet(nb, { name: 'ext-net', vpc: R, cidrBlock: '172.20.0.0/24' }));
+    await apply(createRouter(env.nb, { name: R }));
+    await apply(addSubnet(env.nb, { name: 'int-net', vpc: R, cidrBlock: '10.5.0.0/24' }));
+    await apply(addSubnet(env.nb, { name: 'ext-net', vpc: R, cidrBlock: '172.20.0.0/24' }));
     // The external side is a distributed gateway port (what Kube-OVN's OVN-native EIPs use).
-    await apply(setGatewayChassis(nb, { routerPort: `${R}-ext-net`, chassis: ['gw1'] }));
+    await apply(setGatewayChassis(env.nb, { routerPort: `${R}-ext-net`, chassis: ['gw1'] }));
     for (const pod of Object.values(pods)) {
-      await apply(addSwitchPort(nb, { switch: pod.subnet, name: pod.name, mac: pod.mac, ips: pod.ip }));
+      await apply(addSwitchPort(env.nb, { switch: pod.subnet, name: pod.name, mac: pod.mac, ips: pod.ip }));
     }
-  });
-  after(async () => {
-    await nb?.close();
-    await client?.close();
-    await sandbox?.stop();
   });
 
   test('dnat_and_snat (a FIP): the external address reaches the pod', async () => {
     await apply(
-      addNat(nb, { router: R, type: 'dnat_and_snat', externalIp: '172.20.0.50', logicalIp: pods.web.ip }),
+      addNat(env.nb, { router: R, type: 'dnat_and_snat', externalIp: '172.20.0.50', logicalIp: pods.web.ip }),
     );
     const fip = await trace(pods.ext, '172.20.0.50');
     assert.match(fip.text, /ct_dnat(_in_czone)?\(10\.5\.0\.2\)/);
     assert.ok(fip.outputs.includes('web'), fip.text);
     // Twin: without the row, nothing translates the address and the pod is never reached.
-    await apply(deleteNat(nb, { router: R, type: 'dnat_and_snat', ip: '172.20.0.50' }));
+    await apply(deleteNat(env.nb, { router: R, type: 'dnat_and_snat', ip: '172.20.0.50' }));
     const none = await trace(pods.ext, '172.20.0.50');
     assert.doesNotMatch(none.text, /ct_dnat(_in_czone)?\(10\.5\.0\.2\)/);
     assert.ok(!none.outputs.includes('web'), none.text);
   });
 
   test('snat: traffic from the subnet leaves with the external address', async () => {
-    await apply(addNat(nb, { router: R, type: 'snat', externalIp: '172.20.0.51', logicalIp: '10.5.0.0/24' }));
+    await apply(
+      addNat(env.nb, { router: R, type: 'snat', externalIp: '172.20.0.51', logicalIp: '10.5.0.0/24' }),
+    );
     const out = await trace(pods.web, pods.ext.ip);
     assert.match(out.text, /ct_snat(_in_czone)?\(172\.20\.0\.51\)/);
     assert.ok(out.outputs.includes('ext-client'), out.text);
-    await apply(deleteNat(nb, { router: R, type: 'snat', ip: '10.5.0.0/24' }));
+    await apply(deleteNat(env.nb, { router: R, type: 'snat', ip: '10.5.0.0/24' }));
     const plain = await trace(pods.web, pods.ext.ip);
     assert.doesNotMatch(plain.text, /ct_snat(_in_czone)?\(172\.20\.0\.51\)/);
     assert.ok(plain.outputs.includes('ext-client'), 'still routed, just not translated');
@@ -107,7 +96,7 @@ describe('NAT and load balancers, traced through ovn-northd', { timeout: 90_000 
 
   test('a switch load balancer (SwitchLBRule): the VIP reaches the chosen backend', async () => {
     await apply(
-      addLoadBalancer(nb, {
+      addLoadBalancer(env.nb, {
         name: 'web-lb',
         protocol: 'tcp',
         vips: [{ vip: '10.96.0.10:80', backends: [`${pods.web.ip}:8080`, `${pods.web2.ip}:8080`] }],
@@ -115,7 +104,7 @@ describe('NAT and load balancers, traced through ovn-northd', { timeout: 90_000 
       }),
     );
     // northd's balancing flow carries both backends.
-    const lflows = await sandbox.sbctl('lflow-list', 'int-net');
+    const lflows = await env.sandbox.sbctl('lflow-list', 'int-net');
     assert.match(
       lflows,
       /ls_in_lb .*ip4\.dst == 10\.96\.0\.10 && tcp\.dst == 80\), action=\(.*ct_lb_mark\(backends=10\.5\.0\.2:8080,10\.5\.0\.3:8080\)/,
@@ -130,7 +119,7 @@ describe('NAT and load balancers, traced through ovn-northd', { timeout: 90_000 
       assert.ok(hit.outputs.includes(backend.name), hit.text);
     }
     // Twin: without the balancer the VIP is just an address no route covers.
-    await apply(deleteLoadBalancer(nb, { name: 'web-lb' }));
+    await apply(deleteLoadBalancer(env.nb, { name: 'web-lb' }));
     const miss = await trace(pods.client, '10.96.0.10', ' && tcp && tcp.dst == 80', {
       lbDst: `${pods.web.ip}:8080`,
     });
@@ -144,14 +133,14 @@ describe('NAT and load balancers, traced through ovn-northd', { timeout: 90_000 
 
   test('a port forward (router load balancer) reaches the internal port', async () => {
     const forward = { router: R, externalIp: '172.20.0.60', externalPort: 8080, protocol: 'tcp' as const };
-    await apply(addPortForward(nb, { ...forward, internalIp: pods.web.ip, internalPort: 80 }));
+    await apply(addPortForward(env.nb, { ...forward, internalIp: pods.web.ip, internalPort: 80 }));
     const hit = await trace(pods.ext, '172.20.0.60', ' && tcp && tcp.dst == 8080', {
       lbDst: `${pods.web.ip}:80`,
       ct: ['new'],
     });
     assert.match(hit.text, /ct_lb(_mark)?\(backends=10\.5\.0\.2:80\)/);
     assert.ok(hit.outputs.includes('web'), hit.text);
-    await apply(deletePortForward(nb, forward));
+    await apply(deletePortForward(env.nb, forward));
     const miss = await trace(pods.ext, '172.20.0.60', ' && tcp && tcp.dst == 8080', {
       lbDst: `${pods.web.ip}:80`,
     });

@@ -4,10 +4,7 @@
  * static route (the negative twin) the router drops it at lr_in_ip_routing.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { model as nbModel } from '../../src/generated/nb/index.js';
-import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
-import { connect, type OvsdbClient, Replica } from '../../src/index.js';
+import { before, describe, test } from 'node:test';
 import {
   addPolicyRoute,
   addSubnet,
@@ -16,7 +13,8 @@ import {
   deletePolicyRoute,
   type NbWriter,
 } from '../../src/ovn/index.js';
-import { type OvnSandbox, ovnTrace, startOvnSandbox } from '../../src/testing/index.js';
+import { ovnTrace } from '../../src/testing/index.js';
+import { nbSandbox } from '../helpers/nb-sandbox.js';
 
 const NB = 'OVN_Northbound';
 
@@ -31,49 +29,39 @@ const vpc = (name: string, remote: string, connectIP: string, route?: { cidr: st
 });
 
 describe('the seed peering, traced through ovn-northd', { timeout: 60_000 }, () => {
-  let sandbox: OvnSandbox;
-  let client: OvsdbClient;
-  let nb: Replica<NbTables>;
+  const env = nbSandbox();
   let writer: NbWriter;
   let microflow: string;
 
   before(async () => {
-    sandbox = await startOvnSandbox();
-    client = await connect(sandbox.nbRemote);
-    nb = await Replica.start(client, nbModel);
-    writer = { transact: (ops) => client.transact(NB, ops) };
+    writer = { transact: (ops) => env.client.transact(NB, ops) };
     await applyVpc(
       writer,
-      nb,
+      env.nb,
       vpc('vpc-1', 'vpc-2', '169.254.0.1/30', { cidr: '172.31.0.0/16', via: '169.254.0.2' }),
     );
     await applyVpc(
       writer,
-      nb,
+      env.nb,
       vpc('vpc-2', 'vpc-1', '169.254.0.2/30', { cidr: '10.0.0.0/16', via: '169.254.0.1' }),
     );
-    await writer.transact(addSubnet(nb, { name: 'net1', vpc: 'vpc-1', cidrBlock: '10.0.0.0/16' }));
-    await writer.transact(addSubnet(nb, { name: 'net2', vpc: 'vpc-2', cidrBlock: '172.31.0.0/16' }));
+    await writer.transact(addSubnet(env.nb, { name: 'net1', vpc: 'vpc-1', cidrBlock: '10.0.0.0/16' }));
+    await writer.transact(addSubnet(env.nb, { name: 'net2', vpc: 'vpc-2', cidrBlock: '172.31.0.0/16' }));
     await writer.transact(
-      addSwitchPort(nb, { switch: 'net1', name: 'pod1', mac: '0a:00:00:00:01:02', ips: '10.0.0.2' }),
+      addSwitchPort(env.nb, { switch: 'net1', name: 'pod1', mac: '0a:00:00:00:01:02', ips: '10.0.0.2' }),
     );
     await writer.transact(
-      addSwitchPort(nb, { switch: 'net2', name: 'pod2', mac: '0a:00:00:00:02:02', ips: '172.31.0.2' }),
+      addSwitchPort(env.nb, { switch: 'net2', name: 'pod2', mac: '0a:00:00:00:02:02', ips: '172.31.0.2' }),
     );
-    const gatewayMac = nb.findOne('Logical_Router_Port', 'name', 'vpc-1-net1')?.mac;
+    const gatewayMac = env.nb.findOne('Logical_Router_Port', 'name', 'vpc-1-net1')?.mac;
     assert.ok(gatewayMac, 'the subnet helper made the router port vpc-1-net1');
     microflow =
       `inport == "pod1" && eth.src == 0a:00:00:00:01:02 && eth.dst == ${gatewayMac} && ` +
       'ip4.src == 10.0.0.2 && ip4.dst == 172.31.0.2 && ip.ttl == 64';
   });
-  after(async () => {
-    await nb?.close();
-    await client?.close();
-    await sandbox?.stop();
-  });
 
   test('a packet from a VPC-1 pod reaches the VPC-2 pod', async () => {
-    const trace = await ovnTrace(sandbox, 'net1', microflow);
+    const trace = await ovnTrace(env.sandbox, 'net1', microflow);
     assert.deepEqual(
       trace.verdict.kind === 'output' ? trace.verdict.port : trace.verdict,
       'pod2',
@@ -82,34 +70,39 @@ describe('the seed peering, traced through ovn-northd', { timeout: 60_000 }, () 
   });
 
   test('negative twin: without VPC-1 static route the router drops it', async () => {
-    await applyVpc(writer, nb, vpc('vpc-1', 'vpc-2', '169.254.0.1/30'));
-    const trace = await ovnTrace(sandbox, 'net1', microflow);
+    await applyVpc(writer, env.nb, vpc('vpc-1', 'vpc-2', '169.254.0.1/30'));
+    const trace = await ovnTrace(env.sandbox, 'net1', microflow);
     assert.equal(trace.verdict.kind, 'drop', trace.text);
     assert.equal(trace.verdict.kind === 'drop' ? trace.verdict.stage : undefined, 'lr_in_ip_routing');
     // And back: the route restored, the packet goes through again.
     await applyVpc(
       writer,
-      nb,
+      env.nb,
       vpc('vpc-1', 'vpc-2', '169.254.0.1/30', { cidr: '172.31.0.0/16', via: '169.254.0.2' }),
     );
-    const again = await ovnTrace(sandbox, 'net1', microflow);
+    const again = await ovnTrace(env.sandbox, 'net1', microflow);
     assert.equal(again.verdict.kind === 'output' ? again.verdict.port : undefined, 'pod2', again.text);
   });
 
   test('a drop policy stops the packet at lr_in_policy; removing it lets it through', async () => {
     await writer.transact(
-      addPolicyRoute(nb, { router: 'vpc-1', priority: 100, match: 'ip4.dst == 172.31.0.2', action: 'drop' }),
+      addPolicyRoute(env.nb, {
+        router: 'vpc-1',
+        priority: 100,
+        match: 'ip4.dst == 172.31.0.2',
+        action: 'drop',
+      }),
     );
-    const dropped = await ovnTrace(sandbox, 'net1', microflow);
+    const dropped = await ovnTrace(env.sandbox, 'net1', microflow);
     assert.equal(
       dropped.verdict.kind === 'drop' ? dropped.verdict.stage : dropped.verdict.kind,
       'lr_in_policy',
       dropped.text,
     );
     await writer.transact(
-      deletePolicyRoute(nb, { router: 'vpc-1', priority: 100, match: 'ip4.dst == 172.31.0.2' }),
+      deletePolicyRoute(env.nb, { router: 'vpc-1', priority: 100, match: 'ip4.dst == 172.31.0.2' }),
     );
-    const through = await ovnTrace(sandbox, 'net1', microflow);
+    const through = await ovnTrace(env.sandbox, 'net1', microflow);
     assert.equal(through.verdict.kind === 'output' ? through.verdict.port : undefined, 'pod2', through.text);
   });
 });
