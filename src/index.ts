@@ -12,6 +12,11 @@ export type { ConnectionState, ConnectionStatus } from './client/connection-stat
 export { type CallOptions, type ClientOptions, defaultClientOptions } from './client/options.js';
 export * from './cluster/index.js';
 export { OvndbError } from './errors.js';
+/** The `_Server` database's row types (a member's `Database` row, its `model` kinds). */
+export type {
+  Database as ServerDatabase,
+  DatabaseModel as ServerDatabaseKind,
+} from './generated/server/rows.js';
 export * from './model/index.js';
 export * from './protocol/base-type.js';
 export * from './protocol/column-type.js';
@@ -29,7 +34,7 @@ export * from './protocol/validation-errors.js';
 export type { Logger } from './rpc/logger.js';
 export * from './rpc/rpc-errors.js';
 export * from './session/index.js';
-export type { TlsOptions, TransportOptions } from './transport/index.js';
+export type { TlsOptions, TlsOptionsSource, TransportOptions, WebSocketOptions } from './transport/index.js';
 export * from './transport/remote.js';
 export type { Transport, TransportHandlers } from './transport/transport.js';
 export * from './transport/transport-errors.js';

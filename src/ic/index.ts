@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+// The errors the IC helpers throw, so that `ovndb/ic` alone is enough to catch them.
+export { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../ovn/ovn-errors.js';
 
 export * from './az-options.js';
 export * from './connect-transit-switch.js';

@@ -32,8 +32,12 @@ export { ColumnNotOnServerError, ServerSchemaView } from './server-schema-view.j
 export {
   type ColumnOf,
   type ConditionValue,
+  type ElementOf,
+  type IsMap,
+  type KeyOf,
   type MutationValue,
   mutateColumn,
+  type Present,
   type TypedCondition,
   type TypedMutation,
   whereColumn,

@@ -19,8 +19,10 @@ declare const clauseRow: unique symbol;
 /** A column of row type `Row` that a clause may name (`_uuid` included, for lookups by UUID). */
 export type ColumnOf<Row> = keyof Row & string;
 
-type Present<V> = Exclude<V, undefined>;
-type IsMap<V> = [Present<V>] extends [ReadonlyArray<unknown>]
+/** A column type without `undefined` (optional columns). */
+export type Present<V> = Exclude<V, undefined>;
+/** True for map columns (records and Maps), false for sets and scalars. */
+export type IsMap<V> = [Present<V>] extends [ReadonlyArray<unknown>]
   ? false
   : [Present<V>] extends [ReadonlyMap<unknown, unknown>]
     ? true
@@ -28,9 +30,9 @@ type IsMap<V> = [Present<V>] extends [ReadonlyArray<unknown>]
       ? true
       : false;
 /** The element type of a set column; for a scalar or optional column, the value itself. */
-type ElementOf<V> = [Present<V>] extends [ReadonlyArray<infer E>] ? E : Present<V>;
+export type ElementOf<V> = [Present<V>] extends [ReadonlyArray<infer E>] ? E : Present<V>;
 /** The key type of a map column. */
-type KeyOf<V> = [Present<V>] extends [ReadonlyMap<infer K, unknown>] ? K : keyof Present<V>;
+export type KeyOf<V> = [Present<V>] extends [ReadonlyMap<infer K, unknown>] ? K : keyof Present<V>;
 
 /**
  * The typed value a condition with function `F` takes for a column of type `V`:
