@@ -40,6 +40,13 @@ const expectations: Record<string, RegExp[]> = {
     /az2 now has 0 learned routes/,
     /lab stopped/,
   ],
+  // The README's example.
+  'quick-start.ts': [
+    /\[ 'create router vpc-1', 'route dst-ip 172\.31\.0\.0\/16 via 169\.254\.0\.2' \]/,
+    /vpc-1 has 1 static route\(s\)/,
+    /again: 0 operations/,
+    /session closed/,
+  ],
   'typed-transactions.ts': [
     /replica sees vpc-demo with 2 routes right after the commit/,
     /optimistic transaction: 3 routes after 1 attempt/,
