@@ -33,7 +33,9 @@ export interface MachineInfo {
 
 async function packageVersion(name: string): Promise<string> {
   try {
-    const { stdout } = await run('dpkg-query', ['-W', '-f=${Version}', name]);
+    // dpkg-query's own format field, not a template placeholder.
+    const format = ['-f=$', '{Version}'].join('');
+    const { stdout } = await run('dpkg-query', ['-W', format, name]);
     return stdout.trim() === '' ? 'absent' : stdout.trim();
   } catch {
     return 'absent';

@@ -6,6 +6,14 @@
 export { type BinaryName, type BinaryOptions, DEBIAN_PACKAGES, findBinary } from './binaries.js';
 export { type ClusterServerEntry, type ClusterStatus, parseClusterStatus } from './cluster-status.js';
 export {
+  type FailoverDrillOptions,
+  type FailoverDrillResult,
+  type FailoverKill,
+  failoverTimings,
+  percentile,
+  runFailoverDrill,
+} from './failover-drill.js';
+export {
   type IcLab,
   type IcLabAz,
   type IcLabLearnedRoute,
