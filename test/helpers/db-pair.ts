@@ -23,6 +23,8 @@ export interface DbPair<T extends object> {
   replica: Replica<T>;
   /** Runs the ctl tool on theirs; resolves with its stdout, trimmed. */
   ctl(...args: string[]): Promise<string>;
+  /** Runs the ctl tool on ours (to make state the helpers then read, e.g. what another tool wrote). */
+  ctlOurs(...args: string[]): Promise<string>;
   /** Sends the operations to ours as one transaction (nothing when empty). */
   apply(operations: Operation[]): Promise<void>;
   /** Both databases hold the same rows, every table and column compared. */
@@ -35,6 +37,8 @@ export interface DbPairOptions<T extends object> {
   database: string;
   ctl: string;
   model: DatabaseModel<T>;
+  /** ctl arguments run on both servers first (the same base topology on each side). */
+  setup?: readonly string[];
 }
 
 export function dbPair<T extends object>(options: DbPairOptions<T>): DbPair<T> {
@@ -42,6 +46,7 @@ export function dbPair<T extends object>(options: DbPairOptions<T>): DbPair<T> {
     (await run(options.ctl, [`--db=${server.unix}`, ...args])).stdout.trim();
   const pair = {
     ctl: (...args: string[]) => ctlOn(pair.theirs, args),
+    ctlOurs: (...args: string[]) => ctlOn(pair.ours, args),
     async apply(operations: Operation[]) {
       if (operations.length > 0) await pair.client.transact(options.database, operations);
     },
@@ -61,6 +66,10 @@ export function dbPair<T extends object>(options: DbPairOptions<T>): DbPair<T> {
     // Both get their global row the way the ctl tool makes it.
     await ctlOn(pair.ours, ['init']);
     await ctlOn(pair.theirs, ['init']);
+    if (options.setup !== undefined && options.setup.length > 0) {
+      await ctlOn(pair.ours, [...options.setup]);
+      await ctlOn(pair.theirs, [...options.setup]);
+    }
     pair.client = await connect(pair.ours.unix);
     pair.theirClient = await connect(pair.theirs.unix);
     pair.replica = await Replica.start(pair.client, options.model);

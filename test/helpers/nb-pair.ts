@@ -11,8 +11,9 @@ export interface NbPair extends DbPair<NbTables> {
   nbctl(...args: string[]): Promise<string>;
 }
 
-export function nbPair(): NbPair {
-  const pair = dbPair({ db: 'nb', database: 'OVN_Northbound', ctl: 'ovn-nbctl', model: nbModel });
+/** `setup`: ovn-nbctl arguments run on both servers first (a base topology). */
+export function nbPair(setup: readonly string[] = []): NbPair {
+  const pair = dbPair({ db: 'nb', database: 'OVN_Northbound', ctl: 'ovn-nbctl', model: nbModel, setup });
   Object.defineProperty(pair, 'nb', { get: () => pair.replica });
   return Object.assign(pair, { nbctl: pair.ctl }) as NbPair;
 }

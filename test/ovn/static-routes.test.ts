@@ -1,69 +1,23 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
-import { model as nbModel } from '../../src/generated/nb/index.js';
-import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
-import { connect, type OvsdbClient, Replica } from '../../src/index.js';
+import { describe, test } from 'node:test';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../../src/ovn/ovn-errors.js';
 import { addStaticRoute, deleteStaticRoute } from '../../src/ovn/static-routes.js';
-import type { Operation } from '../../src/protocol/operations.js';
-import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 import { diffDumps, dumpDatabase } from '../../src/testing/nb-dump-diff.js';
-import { initNb } from '../helpers/init-nb.js';
+import { nbPair } from '../helpers/nb-pair.js';
 
-const run = promisify(execFile);
 const NB = 'OVN_Northbound';
 const MAC1 = '0a:00:00:00:02:01';
 const MAC2 = '0a:00:00:00:02:02';
 
 /** Two NB servers: ours written by the helpers, theirs by ovn-nbctl, same base topology. */
 function pair() {
-  const s = {} as {
-    ours: RunningServer;
-    theirs: RunningServer;
-    client: OvsdbClient;
-    theirClient: OvsdbClient;
-    nb: Replica<NbTables>;
-  };
-  const nbctlOn = async (server: RunningServer, args: string[]) =>
-    (await run('ovn-nbctl', [`--db=${server.unix}`, ...args])).stdout.trim();
   const base = [
     ...['lr-add', 'vpc-1'],
     ...['--', 'lrp-add', 'vpc-1', 'vpc-1-vpc-2', MAC1, '169.254.0.1/29'],
     ...['--', 'lrp-add', 'vpc-1', 'vpc-1-v6', MAC2, 'fd00::1/64'],
   ];
-  before(async () => {
-    s.ours = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-    await initNb(s.ours);
-    s.theirs = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-    await nbctlOn(s.ours, base);
-    await nbctlOn(s.theirs, base);
-    s.client = await connect(s.ours.unix);
-    s.theirClient = await connect(s.theirs.unix);
-    s.nb = await Replica.start(s.client, nbModel);
-  });
-  after(async () => {
-    await s.nb?.close();
-    await s.client?.close();
-    await s.theirClient?.close();
-    await s.ours?.stop();
-    await s.theirs?.stop();
-  });
-  return {
-    s,
-    ours: (...args: string[]) => nbctlOn(s.ours, args),
-    nbctl: (...args: string[]) => nbctlOn(s.theirs, args),
-    async apply(ops: Operation[]): Promise<void> {
-      if (ops.length > 0) await s.client.transact(NB, ops);
-    },
-    async assertSame(): Promise<void> {
-      assert.deepEqual(
-        diffDumps(await dumpDatabase(s.client, NB), await dumpDatabase(s.theirClient, NB)),
-        [],
-      );
-    },
-  };
+  const p = nbPair(base);
+  return { s: p, nbctl: p.nbctl, ours: p.ctlOurs, apply: p.apply, assertSame: p.assertSame };
 }
 
 describe('static routes: against ovn-nbctl', { timeout: 20_000 }, () => {
