@@ -1,24 +1,21 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { after, describe, test } from 'node:test';
-import { repoRoot, sharedConformance } from '../../src/conformance/suites.js';
+import { describe, test } from 'node:test';
+import { sharedConformance } from '../../src/conformance/suites.js';
 import { type RaftCluster, startRaftCluster } from '../../src/testing/raft-cluster.js';
+import {
+  cSort,
+  idlCases,
+  idltestSchemaFile,
+  present,
+  runDriver,
+  skip,
+  uuidfilt,
+} from '../helpers/idl-cases.js';
 
 // The raft-cluster cases of Open vSwitch's IDL tests (family "cluster"), which the shared
 // runner skips: each starts its own 3-member cluster on tcp, applies the case's
 // pre-transactions and runs our driver as upstream runs test-ovsdb.py. Outside CI their
 // absence skips the tests with a message; in CI (CI=true) it fails them.
-const casesFile = resolve(sharedConformance, 'cases/v3.1.0/idl.json');
-const schemasFile = resolve(sharedConformance, 'cases/v3.1.0/schemas.json');
-const present = existsSync(casesFile) && existsSync(schemasFile);
-const skip =
-  !present && process.env.CI !== 'true'
-    ? `conformance cases not found at ${sharedConformance}; skipped`
-    : false;
-
 interface ClusterCase {
   name: string;
   family: string;
@@ -31,53 +28,7 @@ interface ClusterCase {
   stderr_must_not_match?: string;
 }
 
-const UUID_RE = /[0-9a-fA-F]{8}(?<!ffffffff)-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
 const ZERO_ID = '00000000-0000-0000-0000-000000000000';
-
-/** run_cases.py's uuidfilt for these outputs: UUIDs to `<N>` by first appearance. */
-function uuidfilt(text: string): string {
-  const seen = new Map<string, number>();
-  return text.replace(UUID_RE, (u) => {
-    if (!seen.has(u)) seen.set(u, seen.size);
-    return `<${seen.get(u)}>`;
-  });
-}
-
-/** `LC_ALL=C sort`: byte order. */
-function cSort(text: string): string {
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  lines.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  return lines.map((l) => `${l}\n`).join('');
-}
-
-interface DriverRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Runs src/conformance/test-ovsdb.ts in a child process, as run_cases.py runs the driver. */
-function runDriver(args: string[], cwd: string): Promise<DriverRun> {
-  const argv = [
-    '--import',
-    import.meta.resolve('tsx'),
-    resolve(repoRoot, 'src/conformance/test-ovsdb.ts'),
-    ...args,
-  ];
-  const started = performance.now();
-  return new Promise((done) => {
-    execFile(process.execPath, argv, { cwd, timeout: 40_000 }, (error, stdout, stderr) =>
-      done({
-        code: error ? Number((error as { code?: number }).code ?? 1) : 0,
-        stdout,
-        stderr,
-        ms: performance.now() - started,
-      }),
-    );
-  });
-}
 
 /** The driver's `resume:` stderr lines (one per reconnect). */
 function resumes(stderr: string): Array<{ lastId: string; found: boolean; ms: number }> {
@@ -115,7 +66,7 @@ async function runLeaderCase(c: ClusterCase, schemaFile: string): Promise<void> 
     const pids = order.map((i) => cluster.member(i).pid);
     const firstLeader = await cluster.leaderIndex();
     const args = ['-t30', 'idl-cluster', schemaFile, remotes.join(','), pids.join(','), ...c.commands];
-    const r = await runDriver(args, cluster.member(0).dir);
+    const r = await runDriver(args, cluster.member(0).dir, 40_000);
     assert.equal(r.code, 0, `driver failed: ${r.stderr.slice(-1000)}`);
     const leader = cluster.member(await cluster.leaderIndex()).tcp as string;
     assert.ok(r.stdout.includes(leader), `stdout names the leader ${leader}:\n${r.stdout}`);
@@ -152,7 +103,11 @@ async function runIdlCase(c: ClusterCase, schemaFile: string): Promise<void> {
   const cluster = await startFor(c, schemaFile);
   try {
     const remote = cluster.member(0).tcp as string;
-    const r = await runDriver(['-t10', 'idl', schemaFile, remote, ...c.commands], cluster.member(0).dir);
+    const r = await runDriver(
+      ['-t10', 'idl', schemaFile, remote, ...c.commands],
+      cluster.member(0).dir,
+      40_000,
+    );
     assert.equal(r.code, 0, `driver failed: ${r.stderr.slice(-1000)}`);
     assert.deepEqual(c.filters, [], 'this runner applies no output filters');
     assert.equal(uuidfilt(cSort(r.stdout)), c.expected_output);
@@ -178,18 +133,8 @@ describe('idl raft-cluster cases with Open vSwitch test vectors (v3.1.0)', {
   timeout: 120_000,
   concurrency: 2,
 }, () => {
-  const cases: ClusterCase[] = present
-    ? (JSON.parse(readFileSync(casesFile, 'utf8')) as { cases: ClusterCase[] }).cases.filter(
-        (c) => c.family === 'cluster',
-      )
-    : [];
-  const dir = mkdtempSync(join(tmpdir(), 'ovndb-idl-cluster-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const schemaFile = join(dir, 'idltest.ovsschema');
-  if (present) {
-    const schemas = JSON.parse(readFileSync(schemasFile, 'utf8')) as { schemas: Record<string, unknown> };
-    writeFileSync(schemaFile, JSON.stringify(schemas.schemas['idltest.ovsschema']));
-  }
+  const cases = idlCases<ClusterCase>('cluster');
+  const schemaFile = idltestSchemaFile('ovndb-idl-cluster-');
 
   test('the cases are there', { skip }, () => {
     assert.ok(present, `conformance cases missing at ${sharedConformance} (required when CI=true)`);
