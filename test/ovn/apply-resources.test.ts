@@ -88,6 +88,27 @@ describe('applyResources', { timeout: 30_000 }, () => {
     assert.equal(nb.count('Logical_Router'), 0);
   });
 
+  test('a dry run plans every resource it can and sends nothing', async () => {
+    const planned = await applyResources(writer, nb, step1, { dryRun: true });
+    assert.equal(transactions, 0);
+    assert.equal(nb.count('Logical_Router'), 0);
+    assert.deepEqual(
+      planned.vpcs.map((p) => [p.vpc, p.applied, p.operations.length > 0]),
+      [
+        ['vpc-1', false, true],
+        ['vpc-2', false, true],
+      ],
+    );
+    // Their routers exist only in the plans, so the subnets wait for them.
+    assert.deepEqual(
+      planned.subnets.map((s) => [s.subnet, s.applied, s.waitsForVpc]),
+      [
+        ['net1', false, true],
+        ['net2', false, true],
+      ],
+    );
+  });
+
   test('step 1: each VPC and each subnet in its own transaction; Pods are skipped', async () => {
     const applied = await applyResources(writer, nb, step1);
     assert.deepEqual(
@@ -130,6 +151,16 @@ describe('applyResources', { timeout: 30_000 }, () => {
     assert.equal(transactions, 0);
     assert.ok(again.vpcs.every((p) => !p.applied && p.operations.length === 0));
     assert.ok(again.subnets.every((s) => !s.applied && s.operations === 0));
+
+    // A dry run of a subnet change on an existing router plans it and still sends nothing.
+    const widened = subnets[0]!.replace('10.0.0.0/16', '10.0.0.0/15');
+    const plan = await applyResources(writer, nb, widened, { dryRun: true });
+    assert.equal(transactions, 0);
+    assert.deepEqual(
+      plan.subnets.map((s) => [s.subnet, s.applied, s.operations > 0, s.waitsForVpc]),
+      [['net1', false, true, undefined]],
+    );
+    assert.match(await nbctl('get', 'Logical_Router_Port', 'vpc-1-net1', 'networks'), /10\.0\.0\.1\/16/);
   });
 
   test('one input naming a VPC twice is refused before anything is sent', async () => {

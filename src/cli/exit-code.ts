@@ -1,0 +1,39 @@
+/** Which exit code an error maps to, and how it is printed. */
+import { NoRemoteReachableError } from '../client/connect.js';
+import { OvndbError } from '../errors.js';
+import { ConnectionClosedError, InactivityTimeoutError } from '../rpc/rpc-errors.js';
+import { FailoverBudgetExceededError } from '../session/session-errors.js';
+import {
+  ConnectAbortedError,
+  ConnectError,
+  ConnectTimeoutError,
+  TlsError,
+  TransportError,
+} from '../transport/transport-errors.js';
+import { CliUsageError, EXIT } from './cli-errors.js';
+
+const UNREACHABLE = [
+  NoRemoteReachableError,
+  FailoverBudgetExceededError,
+  ConnectError,
+  ConnectTimeoutError,
+  ConnectAbortedError,
+  TlsError,
+  TransportError,
+  ConnectionClosedError,
+  InactivityTimeoutError,
+];
+
+/** The exit code for `error` (see {@link EXIT}). */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof CliUsageError) return EXIT.usage;
+  if (UNREACHABLE.some((kind) => error instanceof kind)) return EXIT.unreachable;
+  return EXIT.failed;
+}
+
+/** One line for people: the message, and the stable code of an ovndb error. */
+export function describeError(error: unknown): string {
+  if (error instanceof OvndbError) return `${error.message} [${error.code}]`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,156 @@
+/**
+ * `ovndb lab up|env|down`, and the commands people run against a lab: `vpc apply` (judged by
+ * ovn-nbctl) and `ic status` (compared byte for byte with `ovn-ic-sbctl show`).
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { ovndb } from '../helpers/run-cli.js';
+
+const run = promisify(execFile);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Lab {
+  pid: number;
+  remotes: Record<string, string>;
+  pids: number[];
+}
+
+/** Starts a lab with its own state file; `body` runs with it; the lab is always stopped. */
+async function withLab(args: string[], body: (lab: Lab, state: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'ovndb-lab-test-'));
+  const state = join(dir, 'lab.json');
+  let lab: Lab | undefined;
+  try {
+    const up = await ovndb(['lab', 'up', ...args, '--state', state, '-f', 'json'], { timeoutMs: 90_000 });
+    assert.equal(up.code, 0, up.stderr);
+    lab = JSON.parse(up.stdout) as Lab;
+    assert.deepEqual(JSON.parse(await readFile(state, 'utf8')), lab);
+    await body(lab, state);
+    const down = await ovndb(['lab', 'down', '--state', state]);
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stdout, new RegExp(`stopped the lab \\(pid ${lab.pid}\\)`));
+    assert.deepEqual([lab.pid, ...lab.pids].filter(alive), [], 'every process of the lab is gone');
+    const again = await ovndb(['lab', 'down', '--state', state]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /no lab is running/);
+  } finally {
+    for (const pid of lab ? [lab.pid, ...lab.pids] : []) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const VPC = `kind: Vpc
+apiVersion: kubeovn.io/v1
+metadata:
+  name: vpc-cli
+spec:
+  staticRoutes:
+    - cidr: 0.0.0.0/0
+      nextHopIP: 10.9.1.254
+      policy: policyDst
+---
+kind: Subnet
+apiVersion: kubeovn.io/v1
+metadata:
+  name: net-cli
+spec:
+  vpc: vpc-cli
+  cidrBlock: 10.9.1.0/24
+`;
+
+describe('ovndb lab, vpc apply and ic status', { timeout: 240_000 }, () => {
+  test('lab up prints remotes; vpc apply plans, applies, then finds nothing to do; lab down stops every PID', async () => {
+    await withLab([], async (lab, state) => {
+      const nb = lab.remotes.OVN_NB_DB!;
+      assert.match(nb, /^unix:/);
+      assert.match(lab.remotes.OVN_NB_DB_TCP!, /^tcp:127\.0\.0\.1:\d+$/);
+      const env = await ovndb(['lab', 'env', '--state', state]);
+      assert.match(env.stdout, new RegExp(`^export OVN_NB_DB='${nb}'$`, 'm'));
+      const nbctl = async (...args: string[]) =>
+        (await run('ovn-nbctl', [`--db=${nb}`, ...args])).stdout.trim();
+
+      const dry = await ovndb(['vpc', 'apply', '-', '--dry-run'], { input: VPC, env: { OVN_NB_DB: nb } });
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stdout, /^vpc vpc-cli: would change \(\d+ operations\)$/m);
+      assert.match(dry.stdout, /route dst-ip 0\.0\.0\.0\/0 via 10\.9\.1\.254/);
+      assert.match(dry.stdout, /subnet net-cli \(vpc vpc-cli\): planned once vpc vpc-cli exists/);
+      assert.equal(await nbctl('lr-list'), '', 'a dry run writes nothing');
+
+      const applied = await ovndb(['vpc', 'apply', '-', '--db', nb], { input: VPC });
+      assert.equal(applied.code, 0, applied.stderr);
+      assert.match(applied.stdout, /^vpc vpc-cli: changed/m);
+      assert.match(applied.stdout, /^subnet net-cli \(vpc vpc-cli\): changed/m);
+      assert.match(await nbctl('lr-route-list', 'vpc-cli'), /0\.0\.0\.0\/0\s+10\.9\.1\.254 dst-ip/);
+      assert.match(await nbctl('get', 'Logical_Switch', 'net-cli', 'other_config:subnet'), /10\.9\.1\.0\/24/);
+
+      const again = await ovndb(['vpc', 'apply', '-', '--db', nb, '-f', 'json'], { input: VPC });
+      assert.equal(again.code, 0, again.stderr);
+      const outcome = JSON.parse(again.stdout) as {
+        vpcs: { applied: boolean }[];
+        subnets: { applied: boolean }[];
+      };
+      assert.deepEqual(
+        [...outcome.vpcs, ...outcome.subnets].map((r) => r.applied),
+        [false, false],
+      );
+
+      const bad = await ovndb(['vpc', 'apply', '-', '--db', nb], {
+        input: `${VPC}---\nkind: Vpc\nmetadata: {name: vpc-bad}\nspec: {staticRoutes: [{cidr: 10.0.0.0/33, nextHopIP: 1.1.1.1}]}\n`,
+      });
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /spec\.staticRoutes\[0\]\.cidr = "10\.0\.0\.0\/33"/);
+      assert.equal(await nbctl('--bare', '--columns=name', 'find', 'Logical_Router', 'name=vpc-bad'), '');
+
+      const busy = await ovndb(['lab', 'up', '--state', state]);
+      assert.equal(busy.code, 1);
+      assert.match(busy.stderr, /a lab is already running \(pid \d+\)/);
+    });
+  });
+
+  test('lab up --raft 3 gives each database as a comma list of three members', async () => {
+    await withLab(['--raft', '3'], async (lab) => {
+      assert.equal(lab.remotes.OVN_NB_DB!.split(',').length, 3);
+      const dbs = await ovndb(['list-dbs', lab.remotes.OVN_SB_DB!]);
+      assert.equal(dbs.code, 0, dbs.stderr);
+      assert.match(dbs.stdout, /^OVN_Southbound$/m);
+    });
+  });
+
+  test('lab up --ic: ic status prints what ovn-ic-sbctl show prints', async () => {
+    await withLab(['--ic', '--raft', '3'], async (lab) => {
+      const icSb = lab.remotes.OVN_IC_SB_DB!;
+      for (const az of ['az1', 'az2']) {
+        const nb = lab.remotes[`OVN_${az.toUpperCase()}_NB_DB`]!;
+        await run('ovn-nbctl', [`--db=${nb}`, 'set', 'NB_Global', '.', `name=${az}`]);
+      }
+      const show = async () => (await run('ovn-ic-sbctl', [`--db=${icSb}`, 'show'])).stdout;
+      const deadline = Date.now() + 20_000;
+      while (!/availability-zone az2/.test(await show())) {
+        assert.ok(Date.now() < deadline, 'ovn-ic registers both zones');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const status = await ovndb(['ic', 'status', '--db', icSb]);
+      assert.equal(status.code, 0, status.stderr);
+      assert.equal(status.stdout, await show());
+      assert.match(status.stdout, /availability-zone az1/);
+      const json = await ovndb(['ic', 'status', '-f', 'json'], { env: { OVN_IC_SB_DB: icSb } });
+      assert.deepEqual(
+        (JSON.parse(json.stdout) as { zones: { name: string }[] }).zones.map((z) => z.name),
+        ['az1', 'az2'],
+      );
+    });
+  });
+});
