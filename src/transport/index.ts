@@ -8,4 +8,5 @@ export * from './tls-transport.js';
 export type { Transport, TransportHandlers } from './transport.js';
 export * from './transport-errors.js';
 export * from './unix-transport.js';
-export * from './ws-transport.js';
+// The websocket transport itself stays internal: its declarations would name `ws`'s types.
+export type { WebSocketOptions } from './ws-options.js';

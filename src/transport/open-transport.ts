@@ -5,10 +5,11 @@ import { resolveTlsOptions, type TlsOptionsSource } from './tls-options.js';
 import { connectTls } from './tls-transport.js';
 import type { Transport } from './transport.js';
 import { connectUnix } from './unix-transport.js';
-import { connectWebSocket, type WebSocketOptions } from './ws-transport.js';
+import type { WebSocketOptions } from './ws-options.js';
+import { connectWebSocket } from './ws-transport.js';
 
 export type { TlsOptions, TlsOptionsSource } from './tls-options.js';
-export type { WebSocketOptions } from './ws-transport.js';
+export type { WebSocketOptions } from './ws-options.js';
 
 /** How to open a connection. */
 export interface TransportOptions {

@@ -3,20 +3,12 @@ import WebSocket from 'ws';
 import { type ConnectContext, type PendingConnect, raceConnect } from './connect-attempt.js';
 import type { Transport, TransportHandlers } from './transport.js';
 import { ConnectError, TlsError, TransportError } from './transport-errors.js';
+import type { WebSocketOptions } from './ws-options.js';
+
+export type { WebSocketOptions } from './ws-options.js';
 
 /** Above this many unsent bytes `write` reports backpressure, like a socket's highWaterMark. */
 export const WS_HIGH_WATER_MARK = 64 * 1024;
-
-/** Websocket options for `ws:`/`wss:` remotes. */
-export interface WebSocketOptions {
-  /** Extra HTTP headers for the upgrade request (e.g. authorization for a proxy). */
-  headers?: Record<string, string>;
-  /**
-   * Subprotocols to offer. Default: none. websockify 0.10 accepts none or `binary`
-   * and relays frames as raw bytes either way.
-   */
-  protocols?: string[];
-}
 
 /**
  * A {@link Transport} over a websocket. ovsdb-server does not speak websocket itself; it is
