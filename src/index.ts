@@ -9,6 +9,7 @@ export { OvsdbClient, type TransactOptions } from './client/client.js';
 export type { ClientEvents } from './client/client-events.js';
 export { connect, NoRemoteReachableError } from './client/connect.js';
 export type { ConnectionState, ConnectionStatus } from './client/connection-state.js';
+export type { OvndbMetrics, ReconnectMetric, TransactionMetric, UpdateMetric } from './client/metrics.js';
 export { type CallOptions, type ClientOptions, defaultClientOptions } from './client/options.js';
 export * from './cluster/index.js';
 export { OvndbError } from './errors.js';

@@ -22,6 +22,7 @@ import type { RequestOptions, RpcConnection, StartedRequest } from '../rpc/conne
 import { RequestAbortedError, RpcRemoteError } from '../rpc/rpc-errors.js';
 import type { ClientEvents } from './client-events.js';
 import type { ConnectionState } from './connection-state.js';
+import { report, transactionMetric, updateMetric } from './metrics.js';
 import type { CallOptions, ResolvedClientOptions } from './options.js';
 
 /** Options of {@link OvsdbClient.transact}. */
@@ -149,10 +150,22 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         results.length === operations.length ? results : results.slice(0, operations.length)
       ) as OperationResult[];
     };
-    return this.rpc.start(
+    const started = this.rpc.start(
       'transact',
       [database, ...operations],
       this.requestOptions(options, database, accept),
+    );
+    if (this.options.metrics?.transaction !== undefined) this.measure(started, database, operations.length);
+    return started;
+  }
+
+  /** Reports the transaction's settlement to the metrics hook (only when one is set: no cost otherwise). */
+  private measure(started: StartedRequest, database: string, operations: number): void {
+    const startedAt = performance.now();
+    const hook = this.options.metrics?.transaction;
+    started.response.then(
+      () => report(hook, transactionMetric(database, operations, startedAt)),
+      (error: unknown) => report(hook, transactionMetric(database, operations, startedAt, error)),
     );
   }
 
@@ -402,6 +415,13 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   }
 
   private dispatch(method: string, params: unknown[]): void {
+    const metrics = this.options.metrics;
+    if (
+      metrics?.update !== undefined &&
+      (method === 'update' || method === 'update2' || method === 'update3')
+    ) {
+      report(metrics.update, updateMetric(method, method === 'update3' ? params[2] : params[1]));
+    }
     switch (method) {
       case 'update':
         this.emit('update', params[0], params[1] as TableUpdates);

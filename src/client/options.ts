@@ -1,6 +1,7 @@
 /** Every option of {@link connect}, with its default in one place. */
 import type { Logger } from '../rpc/logger.js';
 import type { TransportOptions } from '../transport/index.js';
+import type { OvndbMetrics } from './metrics.js';
 
 /** Options of {@link connect}. */
 export interface ClientOptions {
@@ -61,6 +62,11 @@ export interface ClientOptions {
   ws?: TransportOptions['ws'];
   /** Receives the client's log lines. @default no logging */
   logger?: Logger;
+  /**
+   * Metrics hooks (transactions, update notifications and, in a session, reconnects), to wire
+   * to prom-client or any other metrics library; see docs/metrics.md. @default none
+   */
+  metrics?: OvndbMetrics;
   /** Called with every JSON frame in and out, for debugging. @default none */
   trace?: (direction: 'in' | 'out', frame: string) => void;
   /** Aborts the connection attempt. */

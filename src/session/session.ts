@@ -8,6 +8,7 @@ import { EventEmitter } from 'eventemitter3';
 import { Replica } from '../cache/replica.js';
 import type { ReplicaOptions } from '../cache/replica-options.js';
 import type { OvsdbClient } from '../client/client.js';
+import { report } from '../client/metrics.js';
 import { EndpointList } from '../cluster/endpoints.js';
 import { NOTHING_SEEN, type SeenState } from '../cluster/member-status.js';
 import type { ServerDatabaseStatus } from '../cluster/server-database-watch.js';
@@ -60,6 +61,8 @@ export class Session extends EventEmitter<SessionEvents> {
   private readonly writes: WriteQueue;
   private readonly locks: SessionLocks;
   private readonly replicas = new Set<ResumableReplica>();
+  /** When the member in use was lost, for the reconnect metric. */
+  private lostAt: number | undefined;
   private readonly closeController = new AbortController();
   private detachMember: (() => void) | undefined;
 
@@ -257,6 +260,14 @@ export class Session extends EventEmitter<SessionEvents> {
     if (client.state.status !== 'open') throw new ConnectionClosedError('connection closed while resuming');
     this.setState({ phase: 'ready', remote, member: watch.current().status });
     this.emit('ready', { remote, member: watch.current().status, reconnected: reconnecting });
+    if (reconnecting && this.lostAt !== undefined) {
+      report(this.options.client?.metrics?.reconnect, {
+        database: this.database,
+        remote,
+        downtimeMs: performance.now() - this.lostAt,
+      });
+      this.lostAt = undefined;
+    }
     this.writes.flush();
   }
 
@@ -319,6 +330,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.writes.connectionLost();
     this.locks.connectionLost();
     if (!wasReady) return; // a failure during adopt: establish's loop goes on by itself
+    this.lostAt = performance.now();
     this.setState({ phase: 'reconnecting', lost: member.remote, ...(error ? { error } : {}) });
     this.emit('disconnected', { remote: member.remote, ...(error ? { error } : {}) });
     this.establish(true).catch((failure: Error) => this.shutdown(failure));

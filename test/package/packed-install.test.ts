@@ -39,14 +39,21 @@ describe('the packed package', { timeout: 300_000 }, () => {
       cwd: root,
       maxBuffer: 64 << 20,
     });
-    const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
+    const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as [
+      { filename: string; files: { path: string }[] },
+    ];
     tarball = join(dir, packed.filename);
     files = packed.files.map((f) => f.path);
     const project = join(dir, 'app');
     await run('mkdir', ['-p', project]);
     await writeFile(
       join(project, 'package.json'),
-      JSON.stringify({ name: 'app', private: true, type: 'module', dependencies: { ovndb: `file:${tarball}` } }),
+      JSON.stringify({
+        name: 'app',
+        private: true,
+        type: 'module',
+        dependencies: { ovndb: `file:${tarball}` },
+      }),
     );
     await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], {
       cwd: project,
@@ -59,7 +66,10 @@ describe('the packed package', { timeout: 300_000 }, () => {
 
   test('holds only dist/, schemas/, README.md, LICENSE and package.json, declarations included', () => {
     const stray = files.filter(
-      (f) => !f.startsWith('dist/') && !f.startsWith('schemas/') && !['README.md', 'LICENSE', 'package.json'].includes(f),
+      (f) =>
+        !f.startsWith('dist/') &&
+        !f.startsWith('schemas/') &&
+        !['README.md', 'LICENSE', 'package.json'].includes(f),
     );
     assert.deepEqual(stray, []);
     for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/ovndb.js', 'schemas/ovn-nb.ovsschema']) {
