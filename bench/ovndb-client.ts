@@ -1,22 +1,47 @@
 /** The same workloads through ovndb's public API: `connect` and `transact`, schema checks on. */
 import { performance } from 'node:perf_hooks';
-import { model as nbModel } from '../src/generated/nb/index.js';
-import { connect, type OvsdbClient, Replica } from '../src/index.js';
+import {
+  LogicalRouterStaticRouteTable,
+  LogicalRouterTable,
+  model as nbModel,
+} from '../src/generated/nb/index.js';
+import {
+  connect,
+  insertRow,
+  mutateColumn,
+  mutateRows,
+  type NamedRef,
+  type Operation,
+  type OvsdbClient,
+  Replica,
+  toUuid,
+  whereColumn,
+} from '../src/index.js';
 import { type CpuRunResult, cpuPerTxn } from './client-cpu.js';
-import { type RunResult, type RunTarget, result, transactionOps, warmupTxns } from './workload.js';
+import {
+  deadlineOf,
+  prefix,
+  type RunResult,
+  type RunTarget,
+  result,
+  transactionOps,
+  warmupTxns,
+} from './workload.js';
 
 async function pass(
   client: OvsdbClient,
   txns: number,
   window: number,
-  opsOf: (t: number) => ReturnType<typeof transactionOps>,
+  opsOf: (t: number) => Operation[],
   afterReply?: (results: unknown[]) => void,
-): Promise<{ ms: number; failed: number }> {
+  durationMs?: number,
+): Promise<{ ms: number; failed: number; done: number }> {
   let next = 0;
   let failed = 0;
   const t0 = performance.now();
+  const deadline = deadlineOf(t0, durationMs);
   const worker = async () => {
-    while (next < txns) {
+    while (next < txns && performance.now() < deadline) {
       const t = next++;
       try {
         const results = await client.transact('OVN_Northbound', opsOf(t));
@@ -27,7 +52,7 @@ async function pass(
     }
   };
   await Promise.all(Array.from({ length: Math.min(window, txns) }, worker));
-  return { ms: performance.now() - t0, failed };
+  return { ms: performance.now() - t0, failed, done: next };
 }
 
 /**
@@ -41,10 +66,63 @@ export async function runOvndb(remote: string, target: RunTarget, validate = tru
     await pass(client, warmupTxns(workload), window, (t) =>
       transactionOps(t, workload.rows, target.warmRouter, 11),
     );
-    const { ms, failed } = await pass(client, workload.txns, window, (t) =>
-      transactionOps(t, workload.rows, target.router, 10),
+    const { ms, failed, done } = await pass(
+      client,
+      workload.txns,
+      window,
+      (t) => transactionOps(t, workload.rows, target.router, 10),
+      undefined,
+      target.durationMs,
     );
-    return result(validate ? 'ovndb' : 'ovndb-nocheck', target, failed, ms / 1000);
+    return result(validate ? 'ovndb' : 'ovndb-nocheck', target, failed, ms / 1000, done);
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * The workload as an application writes it with the typed API: `insertRow` and `mutateRows`
+ * over the generated descriptors (values checked against the row types, encoded per column).
+ */
+export function typedTransactionOps(t: number, rows: number, router: string, octet = 10): Operation[] {
+  const ops: Operation[] = [];
+  const refs: NamedRef<'Logical_Router_Static_Route'>[] = [];
+  for (let j = 0; j < rows; j++) {
+    const route = insertRow(
+      LogicalRouterStaticRouteTable,
+      { ip_prefix: prefix(t * rows + j, octet), nexthop: '192.168.0.1' },
+      { uuidName: `r${j}` },
+    );
+    ops.push(route.operation);
+    refs.push(route.ref!);
+  }
+  ops.push(
+    mutateRows(
+      LogicalRouterTable,
+      [whereColumn('_uuid', '==', toUuid<'Logical_Router'>(router))],
+      [mutateColumn('static_routes', 'insert', refs)],
+    ),
+  );
+  return ops;
+}
+
+/** Measures ovndb's typed API (typed builders, then `transact` with its schema checks). */
+export async function runOvndbTyped(remote: string, target: RunTarget): Promise<RunResult> {
+  const { workload, window } = target;
+  const client = await connect(remote);
+  try {
+    await pass(client, warmupTxns(workload), window, (t) =>
+      typedTransactionOps(t, workload.rows, target.warmRouter, 11),
+    );
+    const { ms, failed, done } = await pass(
+      client,
+      workload.txns,
+      window,
+      (t) => typedTransactionOps(t, workload.rows, target.router, 10),
+      undefined,
+      target.durationMs,
+    );
+    return result('ovndb-typed', target, failed, ms / 1000, done);
   } finally {
     await client.close();
   }
@@ -87,7 +165,7 @@ export async function runOvndbCache(
     const cpu = process.cpuUsage();
     applyMs = 0;
     applied = 0;
-    const { ms, failed } = await pass(
+    const { ms, failed, done } = await pass(
       client,
       workload.txns,
       window,
@@ -96,15 +174,16 @@ export async function runOvndbCache(
         const uuid = (results[0] as { uuid: [string, string] }).uuid[1];
         if (replica.get('Logical_Router_Static_Route', uuid) === undefined) unseen++;
       },
+      target.durationMs,
     );
-    const cpuUs = cpuPerTxn(cpu, workload.txns);
+    const cpuUs = cpuPerTxn(cpu, done);
     if (unseen > 0) throw new Error(`${unseen} transactions resolved before the replica had their route`);
     const routes = replica.get('Logical_Router', target.router)?.static_routes.length;
-    const expected = (workload.txns - failed) * workload.rows + routesBefore;
+    const expected = (done - failed) * workload.rows + routesBefore;
     if (routes !== expected) throw new Error(`replica router holds ${routes} routes, expected ${expected}`);
     await replica.close();
     return {
-      ...result('ovndb-cache', target, failed, ms / 1000),
+      ...result('ovndb-cache', target, failed, ms / 1000, done),
       client_cpu_us_per_txn: cpuUs,
       replica_apply_us_per_update: +((applyMs * 1000) / applied).toFixed(1),
     };

@@ -6,15 +6,24 @@ import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { JsonFrameSplitter } from '../src/rpc/frame-splitter.js';
 import { openSocket } from './raw-socket.js';
-import { type RunResult, type RunTarget, result, transactionOps, warmupTxns } from './workload.js';
+import {
+  deadlineOf,
+  type RunResult,
+  type RunTarget,
+  result,
+  transactionOps,
+  warmupTxns,
+} from './workload.js';
 
 /** Runs one pipelined pass of `requests` over `socket`; resolves with the elapsed ms and failures. */
 function pass(
   socket: net.Socket,
   requests: string[],
   window: number,
-): Promise<{ ms: number; failed: number }> {
+  durationMs?: number,
+): Promise<{ ms: number; failed: number; done: number }> {
   return new Promise((resolve) => {
+    let deadline = Number.POSITIVE_INFINITY;
     let sent = 0;
     let done = 0;
     let failed = 0;
@@ -36,10 +45,13 @@ function pass(
         if (message.method) return;
         if (message.error || message.result?.some((r) => r !== null && typeof r === 'object' && 'error' in r))
           failed++;
-        if (++done === requests.length) {
+        ++done;
+        const more = sent < requests.length && performance.now() < deadline;
+        if (more) outbox.push(requests[sent++]!);
+        else if (done === sent) {
           socket.off('data', onData);
-          resolve({ ms: performance.now() - t0, failed });
-        } else if (sent < requests.length) outbox.push(requests[sent++]!);
+          resolve({ ms: performance.now() - t0, failed, done });
+        }
       },
     });
     const onData = (chunk: Buffer) => {
@@ -51,6 +63,7 @@ function pass(
     };
     socket.on('data', onData);
     const t0 = performance.now();
+    deadline = deadlineOf(t0, durationMs);
     const first: string[] = [];
     while (sent < Math.min(window, requests.length)) first.push(requests[sent++]!);
     socket.write(first.join(''));
@@ -79,8 +92,8 @@ export async function runRaw(remote: string, target: RunTarget): Promise<RunResu
   try {
     const { warm, requests } = encodedRequests(target);
     await pass(socket, warm, window);
-    const { ms, failed } = await pass(socket, requests, window);
-    return result('raw', target, failed, ms / 1000);
+    const { ms, failed, done } = await pass(socket, requests, window, target.durationMs);
+    return result('raw', target, failed, ms / 1000, done);
   } finally {
     socket.destroy();
   }

@@ -69,6 +69,11 @@ export interface RunTarget {
   router: string;
   /** UUID of the router that takes the untimed warm-up rows. */
   warmRouter: string;
+  /**
+   * Stop issuing transactions this long after the measured pass starts (those in flight
+   * finish); the rates are over the transactions done. @default no limit
+   */
+  durationMs?: number;
 }
 
 /** Rows committed, untimed, before every measured pass, so that V8 has optimized the hot path. */
@@ -79,8 +84,14 @@ export function warmupTxns(workload: Workload): number {
   return Math.round(WARMUP_ROWS / workload.rows);
 }
 
-/** The JSON line of a run. */
-export function result(client: string, target: RunTarget, failed: number, seconds: number): RunResult {
+/** The JSON line of a run that completed `done` transactions (all of the workload's by default). */
+export function result(
+  client: string,
+  target: RunTarget,
+  failed: number,
+  seconds: number,
+  done = target.workload.txns,
+): RunResult {
   const { transport, workload, window } = target;
   return {
     client,
@@ -88,10 +99,15 @@ export function result(client: string, target: RunTarget, failed: number, second
     workload: workload.name,
     window,
     rows: workload.rows,
-    txns: workload.txns,
+    txns: done,
     failed,
     seconds: +seconds.toFixed(4),
-    txn_per_s: +(workload.txns / seconds).toFixed(1),
-    rows_per_s: +((workload.txns * workload.rows) / seconds).toFixed(1),
+    txn_per_s: +(done / seconds).toFixed(1),
+    rows_per_s: +((done * workload.rows) / seconds).toFixed(1),
   };
+}
+
+/** The moment (performance.now() ms) a pass that starts at `t0` stops issuing, or Infinity. */
+export function deadlineOf(t0: number, durationMs: number | undefined): number {
+  return durationMs === undefined ? Number.POSITIVE_INFINITY : t0 + durationMs;
 }
