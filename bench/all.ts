@@ -150,11 +150,28 @@ const started = new Date();
 
 // ---- throughput -----------------------------------------------------------------------
 const results: RunResult[] = [];
+// A run that fails (a peer's driver, a server that would not start) is reported and the rest
+// go on: one broken client must not cost the whole measurement. The exit code says so.
+const failures: string[] = [];
 for (const run of runs) {
-  const r = await runThroughput(run, plan);
-  results.push(r);
-  out(`${JSON.stringify({ bench: 'throughput', ...r })}\n`);
-  progress.tick(`${run.transport} ${run.workload.name} w${run.window} ${run.client} rep ${run.rep + 1}`);
+  const what = `${run.transport} ${run.workload.name} w${run.window} ${run.client} rep ${run.rep + 1}`;
+  try {
+    const r = await runThroughput(run, plan);
+    results.push(r);
+    out(`${JSON.stringify({ bench: 'throughput', ...r })}\n`);
+  } catch (error) {
+    failures.push(`${what}: ${(error as Error).message}`);
+    const line = {
+      bench: 'throughput',
+      client: run.client,
+      transport: run.transport,
+      workload: run.workload.name,
+    };
+    out(
+      `${JSON.stringify({ ...line, window: run.window, rep: run.rep, error: (error as Error).message })}\n`,
+    );
+  }
+  progress.tick(what);
 }
 
 // ---- initial monitor ------------------------------------------------------------------
@@ -227,6 +244,10 @@ if (monitorResults.length)
 if (failoverTable) sections.push(['failover-drill', failoverTable]);
 
 if (!args.json) for (const [name, body] of sections) out(`\n## ${name}\n\n${body}\n`);
+if (failures.length) {
+  note(`bench: ${failures.length} run(s) failed and are left out of the tables:\n  ${failures.join('\n  ')}`);
+  process.exitCode = 1;
+}
 if (suspects.length)
   note(`bench: ${suspects.length} peer figure(s) are more than 35 % off the reference: this run is suspect`);
 

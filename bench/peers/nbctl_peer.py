@@ -24,13 +24,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
+from peer_common import MAX_REPORTED, NEXTHOP, deadline_after, parse_args, prefix, start_watchdog
+
 NAME = 'nbctl_peer'
-NEXTHOP = '192.168.0.1'
-# Failed transactions described on stderr; the rest are only counted.
-MAX_REPORTED = 5
 # ovn-nbctl's own bound on one invocation, so that a dead server cannot block it.
 COMMAND_TIMEOUT_S = 60
 
@@ -107,24 +105,12 @@ def running(pid):
         return True
 
 
-def prefix(i):
-    """The i-th /32 route prefix, the same sequence as prefix() in bench/workload.ts."""
-    return f'10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}/32'
-
-
-def start_watchdog(daemon):
-    """Stops the daemon and exits, whatever the main thread is waiting for, after the time limit."""
-    limit = float(os.environ.get('OVNDB_PEER_TIMEOUT_S', '300'))
-
-    def expire():
-        print(f'{NAME}: timed out after {limit:g} s', file=sys.stderr, flush=True)
+def stopper(daemon):
+    """What the watchdog runs before it ends the process: the daemon is stopped by its PID."""
+    def stop():
         daemon.stop()
         shutil.rmtree(daemon.workdir, ignore_errors=True)
-        os._exit(3)
-
-    timer = threading.Timer(limit, expire)
-    timer.daemon = True
-    timer.start()
+    return stop
 
 
 def measure(router_name, rows, txns, env, errors):
@@ -133,8 +119,7 @@ def measure(router_name, rows, txns, env, errors):
     failed = 0
     done = 0
     t0 = time.perf_counter()
-    duration = os.environ.get('OVNDB_PEER_DURATION_S')
-    deadline = t0 + float(duration) if duration else float('inf')
+    deadline = deadline_after(t0)
     for t in range(txns):
         if time.perf_counter() >= deadline:
             break
@@ -157,22 +142,14 @@ def measure(router_name, rows, txns, env, errors):
 
 
 def main():
-    if len(sys.argv) != 6:
-        raise PeerError('usage: nbctl_peer.py REMOTE ROWS TXNS WINDOW ROUTER_NAME')
-    remote, router_name = sys.argv[1], sys.argv[5]
-    try:
-        rows, txns, window = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-    except ValueError:
-        raise PeerError('ROWS, TXNS and WINDOW must be integers') from None
-    if rows < 1 or txns < 1:
-        raise PeerError('ROWS and TXNS must be at least 1')
+    remote, rows, txns, window, router_name = parse_args(NAME)
     if window != 1:
         raise PeerError(f'WINDOW must be 1 (each ovn-nbctl invocation waits for its transaction), not {window}')
     if shutil.which('ovn-nbctl') is None:
         raise PeerError('ovn-nbctl is not on PATH; install the Debian package ovn-common')
     env = {k: v for k, v in os.environ.items() if k not in ('OVN_NB_DAEMON', 'OVN_NB_DB')}
     daemon = Daemon(remote, tempfile.mkdtemp(prefix='ovndb-nbctl-'))
-    start_watchdog(daemon)
+    start_watchdog(NAME, stopper(daemon))
     # A SIGTERM becomes SystemExit, so that the finally below still stops the daemon.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:

@@ -16,36 +16,20 @@ when no measurement could be made (message on stderr). A watchdog ends the
 process after OVNDB_PEER_TIMEOUT_S seconds (default 300), so it never hangs.
 """
 import json
-import os
 import sys
-import threading
 import time
+
+import peer_common
+from peer_common import MAX_REPORTED, NEXTHOP, deadline_after, parse_args, prefix, start_watchdog
 
 NAME = 'ovsdbapp_peer'
 # Bounds one connection attempt and one transaction inside ovsdbapp.
 OPERATION_TIMEOUT_S = 60
-NEXTHOP = '192.168.0.1'
-# Failed transactions described on stderr; the rest are only counted.
-MAX_REPORTED = 5
 TABLES = ['Logical_Router', 'Logical_Router_Static_Route']
 
 
 def die(message):
-    print(f'{NAME}: {message}', file=sys.stderr, flush=True)
-    sys.exit(2)
-
-
-def start_watchdog():
-    """Exits the whole process, whatever any thread is blocked in, after the time limit."""
-    limit = float(os.environ.get('OVNDB_PEER_TIMEOUT_S', '300'))
-
-    def expire():
-        print(f'{NAME}: timed out after {limit:g} s', file=sys.stderr, flush=True)
-        os._exit(3)
-
-    timer = threading.Timer(limit, expire)
-    timer.daemon = True
-    timer.start()
+    peer_common.die(NAME, message)
 
 
 try:
@@ -54,11 +38,6 @@ try:
 except ImportError as error:
     die(f'cannot import ovsdbapp ({error}); install the Debian package python3-ovsdbapp '
         'and run this script with /usr/bin/python3')
-
-
-def prefix(i):
-    """The i-th /32 route prefix, the same sequence as prefix() in bench/workload.ts."""
-    return f'10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}/32'
 
 
 def open_api(remote):
@@ -76,18 +55,10 @@ def open_api(remote):
 
 
 def main():
-    if len(sys.argv) != 6:
-        die('usage: ovsdbapp_peer.py REMOTE ROWS TXNS WINDOW ROUTER_NAME')
-    remote, router_name = sys.argv[1], sys.argv[5]
-    try:
-        rows, txns, window = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-    except ValueError:
-        die('ROWS, TXNS and WINDOW must be integers')
-    if rows < 1 or txns < 1:
-        die('ROWS and TXNS must be at least 1')
+    remote, rows, txns, window, router_name = parse_args(NAME)
     if window != 1:
         die(f'WINDOW must be 1 (ovsdbapp commits one transaction at a time), not {window}')
-    start_watchdog()
+    start_watchdog(NAME)
     api = open_api(remote)
     try:
         try:
@@ -97,8 +68,7 @@ def main():
         failed = 0
         done = 0
         t0 = time.perf_counter()
-        duration = os.environ.get('OVNDB_PEER_DURATION_S')
-        deadline = t0 + float(duration) if duration else float('inf')
+        deadline = deadline_after(t0)
         for t in range(txns):
             if time.perf_counter() >= deadline:
                 break

@@ -8,15 +8,14 @@ until its replica holds the server's contents, and prints one JSON line: the wal
 creating the Idl, the rows it holds, and the process's peak resident set size.
 """
 import json
-import os
 import resource
-import signal
 import sys
 import time
 
 import ovs.db.idl
 import ovs.poller
 import ovs.vlog
+from peer_common import start_watchdog
 
 SCHEMA = '/usr/share/ovn/ovn-nb.ovsschema'
 TABLES = ('Logical_Router', 'Logical_Router_Static_Route')
@@ -27,10 +26,8 @@ def main():
         sys.stderr.write(__doc__)
         return 2
     ovs.vlog.Vlog.init(None)
-    # A watchdog, so that a server that never answers cannot hang the benchmark.
-    limit = int(float(os.environ.get('OVNDB_PEER_TIMEOUT_S', '300')))
-    signal.signal(signal.SIGALRM, lambda *_: sys.exit('py-idl monitor: no initial contents in %d s' % limit))
-    signal.alarm(limit)
+    # So that a server that never answers cannot hang the benchmark.
+    start_watchdog('py_idl_monitor_peer')
     helper = ovs.db.idl.SchemaHelper(SCHEMA)
     for table in TABLES:
         helper.register_table(table)

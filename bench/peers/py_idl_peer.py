@@ -17,35 +17,19 @@ when no measurement could be made (message on stderr). A watchdog ends the
 process after OVNDB_PEER_TIMEOUT_S seconds (default 300), so it never hangs.
 """
 import json
-import os
 import sys
-import threading
 import time
+
+import peer_common
+from peer_common import MAX_REPORTED, NEXTHOP, deadline_after, parse_args, prefix, start_watchdog
 
 NAME = 'py_idl_peer'
 SCHEMA = '/usr/share/ovn/ovn-nb.ovsschema'
 CONNECT_TIMEOUT_S = 30
-NEXTHOP = '192.168.0.1'
-# Failed transactions described on stderr; the rest are only counted.
-MAX_REPORTED = 5
 
 
 def die(message):
-    print(f'{NAME}: {message}', file=sys.stderr, flush=True)
-    sys.exit(2)
-
-
-def start_watchdog():
-    """Exits the whole process, whatever the main thread is blocked in, after the time limit."""
-    limit = float(os.environ.get('OVNDB_PEER_TIMEOUT_S', '300'))
-
-    def expire():
-        print(f'{NAME}: timed out after {limit:g} s', file=sys.stderr, flush=True)
-        os._exit(3)
-
-    timer = threading.Timer(limit, expire)
-    timer.daemon = True
-    timer.start()
+    peer_common.die(NAME, message)
 
 
 try:
@@ -57,11 +41,6 @@ except ImportError as error:
         'and run this script with /usr/bin/python3')
 
 Txn = ovs.db.idl.Transaction
-
-
-def prefix(i):
-    """The i-th /32 route prefix, the same sequence as prefix() in bench/workload.ts."""
-    return f'10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}/32'
 
 
 def connect(remote):
@@ -104,12 +83,6 @@ def build(idl, router_name, rows, t):
         route.nexthop = NEXTHOP
         router.addvalue('static_routes', route)
     return txn
-
-
-def deadline_from_env(t0):
-    """When to stop issuing transactions: OVNDB_PEER_DURATION_S after t0, or never."""
-    duration = os.environ.get('OVNDB_PEER_DURATION_S')
-    return t0 + float(duration) if duration else float('inf')
 
 
 def run_serial(idl, router_name, rows, txns, deadline):
@@ -166,16 +139,8 @@ def run_windowed(idl, router_name, rows, txns, window, deadline):
 
 
 def main():
-    if len(sys.argv) != 6:
-        die('usage: py_idl_peer.py REMOTE ROWS TXNS WINDOW ROUTER_NAME')
-    remote, router_name = sys.argv[1], sys.argv[5]
-    try:
-        rows, txns, window = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-    except ValueError:
-        die('ROWS, TXNS and WINDOW must be integers')
-    if rows < 1 or txns < 1 or window < 1:
-        die('ROWS, TXNS and WINDOW must be at least 1')
-    start_watchdog()
+    remote, rows, txns, window, router_name = parse_args(NAME)
+    start_watchdog(NAME)
     ovs.vlog.Vlog.init(None)  # no log file
     ovs.vlog.Vlog.set_levels_from_string('console:warn')  # only what explains a failure
     idl = connect(remote)
@@ -183,7 +148,7 @@ def main():
         idl.close()
         die(f'no Logical_Router named {router_name!r} at {remote}')
     t0 = time.perf_counter()
-    deadline = deadline_from_env(t0)
+    deadline = deadline_after(t0)
     if window == 1:
         failed, done = run_serial(idl, router_name, rows, txns, deadline)
     else:
