@@ -11,10 +11,11 @@
  *     [--monitor-routes 100000] [--monitor-reps 3] [--failover-reps 1] [--failover-kills 10]
  *     [--install-peers] [--json] [--write-docs]
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { failoverTimings, runFailoverDrill } from '../src/testing/index.js';
+import { runFailoverDrill } from '../src/testing/index.js';
+import { prepareBenchProcess, tmpdirOption } from './bench-process.js';
+import { type FailoverLine, failoverLine, failoverTable } from './failover-report.js';
 import {
   type MonitorClient,
   type MonitorLine,
@@ -36,15 +37,9 @@ import { machineInfo, machineMarkdown } from './report/machine.js';
 import { peerChecks, peerChecksTable } from './report/peer-baselines.js';
 import { ProgressBar } from './report/progress.js';
 import { barChartSvg } from './report/svg-chart.js';
-import { median } from './stats.js';
 import { chartGroups, markdownTable, summarize } from './summary.js';
-import {
-  planThroughput,
-  runThroughput,
-  type ThroughputClient,
-  throughputClients,
-} from './throughput-suite.js';
-import { type RunResult, workloads } from './workload.js';
+import { planThroughput, runThroughput, throughputPlanOf } from './throughput-suite.js';
+import type { RunResult } from './workload.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -68,7 +63,7 @@ const { values: args } = parseArgs({
     'install-peers': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     'write-docs': { type: 'boolean', default: false },
-    tmpdir: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir() },
+    ...tmpdirOption,
     help: { type: 'boolean', default: false },
   },
 });
@@ -95,45 +90,25 @@ if (args.help) {
   );
   process.exit(0);
 }
-// Servers keep their files in memory-backed storage where there is some: disk latency would
-// add noise to a comparison of clients.
-process.env.TMPDIR = args.tmpdir;
-// Ctrl-C or a kill: exit through 'exit', where the launcher stops every server it started.
-process.once('SIGINT', () => process.exit(130));
-process.once('SIGTERM', () => process.exit(143));
+prepareBenchProcess(args.tmpdir);
 
 const out = (text: string) => process.stdout.write(text);
 const note = (text: string) => process.stderr.write(`${text}\n`);
 const only = new Set(args.only.split(','));
 
 // ---- which clients can run ------------------------------------------------------------
-let clients = args.clients.split(',') as ThroughputClient[];
-for (const client of clients) {
-  if (!throughputClients.includes(client))
-    throw new Error(`unknown client ${client} (${throughputClients.join(', ')})`);
-}
+const plan = throughputPlanOf(args);
 if (args['install-peers']) installPeers();
 const available = peerAvailability();
-const missing = clients.filter(
+const missing = plan.clients.filter(
   (c): c is PeerName => (peerNames as readonly string[]).includes(c) && !available[c as PeerName].ok,
 );
-if (missing.length > 0) {
-  for (const peer of missing)
-    note(`note: leaving out ${peer}: ${available[peer].why} (npm run bench -- --install-peers installs it)`);
-  clients = clients.filter((c) => !missing.includes(c as PeerName));
+for (const peer of missing) {
+  note(`note: leaving out ${peer}: ${available[peer].why} (npm run bench -- --install-peers installs it)`);
 }
+plan.clients = plan.clients.filter((c) => !missing.includes(c as PeerName));
 
 // ---- the plan and the progress bar ----------------------------------------------------
-const plan = {
-  reps: Number(args.reps),
-  transports: args.remote ? ['remote'] : args.transports.split(','),
-  workloads: args.workloads.split(',').map((name) => workloads[name as 'W1' | 'W2']),
-  windows: args.windows.split(',').map(Number),
-  clients,
-  ...(args.remote ? { remote: args.remote } : {}),
-  ...(args.txns ? { txns: Number(args.txns) } : {}),
-  ...(args.duration ? { durationMs: Number(args.duration) * 1000 } : {}),
-};
 const runs = only.has('throughput') ? planThroughput(plan) : [];
 // A user's own server has no fresh copies to monitor or leaders to kill.
 const monitorClients = (args['monitor-clients'].split(',') as MonitorClient[]).filter(
@@ -190,23 +165,13 @@ if (monitorReps > 0) {
 }
 
 // ---- failover -------------------------------------------------------------------------
-const failoverRows: Record<string, number>[] = [];
+const failoverRows: FailoverLine[] = [];
 for (let rep = 0; rep < failoverReps; rep++) {
   const drill = await runFailoverDrill({
     kills,
     onKill: (_, k) => progress.tick(`failover rep ${rep + 1} kill ${k + 1}`),
   });
-  const timings = failoverTimings(drill.kills);
-  const row = {
-    rep,
-    kills: drill.kills.length,
-    acknowledged: drill.acknowledged,
-    lost: drill.lost,
-    doubled: drill.doubled,
-    unknown: drill.unknown,
-    kill_to_first_write_p50_ms: timings.killToFirstWriteMs.p50,
-    kill_to_first_write_p90_ms: timings.killToFirstWriteMs.p90,
-  };
+  const row = failoverLine(rep, drill);
   failoverRows.push(row);
   out(`${JSON.stringify({ bench: 'failover', ...row })}\n`);
 }
@@ -215,14 +180,7 @@ for (let rep = 0; rep < failoverReps; rep++) {
 const summary = summarize(results);
 const checks = peerChecks(summary, sharedBaselines(), sharedBaselineSizes());
 const suspects = checks.filter((c) => c.suspect);
-const sum = (key: string) => failoverRows.reduce((n, r) => n + (r[key] ?? 0), 0);
-const failoverTable = failoverRows.length
-  ? [
-      '| repetitions x kills | acknowledged | lost | doubled | unknown | kill -> first write p50 / p90 |',
-      '|---|---|---|---|---|---|',
-      `| ${failoverRows.length} x ${kills} | ${sum('acknowledged')} | ${sum('lost')} | ${sum('doubled')} | ${sum('unknown')} | ${median(failoverRows.map((r) => r.kill_to_first_write_p50_ms!))} / ${median(failoverRows.map((r) => r.kill_to_first_write_p90_ms!))} ms |`,
-    ].join('\n')
-  : '';
+const failoverReport = failoverRows.length ? failoverTable(failoverRows, kills) : '';
 const sections: [string, string][] = [];
 if (summary.length) {
   sections.push([
@@ -241,7 +199,7 @@ if (monitorResults.length)
     'monitor',
     `Initial monitor of ${routes} routes, ${monitorReps} repetitions.\n\n${monitorTable(monitorResults)}`,
   ]);
-if (failoverTable) sections.push(['failover-drill', failoverTable]);
+if (failoverReport) sections.push(['failover-drill', failoverReport]);
 
 if (!args.json) for (const [name, body] of sections) out(`\n## ${name}\n\n${body}\n`);
 if (failures.length) {
@@ -262,7 +220,10 @@ if (args['write-docs']) {
   if (summary.length) {
     writeFileSync(
       'docs/benchmarks-throughput.svg',
-      barChartSvg(chartGroups(summary), { title: 'Transactions per second (log scale)', unit: 'txn/s' }),
+      barChartSvg(chartGroups(summary), {
+        title: 'Transactions per second, median with min-max',
+        unit: 'txn/s',
+      }),
     );
   }
   for (const [name, body] of sections) writeSection('docs/benchmarks.md', name, body);

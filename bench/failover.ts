@@ -6,14 +6,13 @@
  *
  *   npm run bench:failover -- [--reps 3] [--kills 10] [--writers 8] [--election-timer MS] [--json] [--write-docs]
  */
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { failoverTimings, runFailoverDrill } from '../src/testing/index.js';
+import { runFailoverDrill } from '../src/testing/index.js';
+import { prepareBenchProcess, tmpdirOption } from './bench-process.js';
+import { type FailoverLine, failoverLine, failoverTable } from './failover-report.js';
 import { writeSection } from './report/docs-section.js';
 import { machineInfo, machineMarkdown } from './report/machine.js';
 import { ProgressBar } from './report/progress.js';
-import { median } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,17 +22,15 @@ const { values: args } = parseArgs({
     'election-timer': { type: 'string' },
     json: { type: 'boolean', default: false },
     'write-docs': { type: 'boolean', default: false },
-    tmpdir: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir() },
+    ...tmpdirOption,
   },
 });
-process.env.TMPDIR = args.tmpdir;
-process.once('SIGINT', () => process.exit(130));
-process.once('SIGTERM', () => process.exit(143));
+prepareBenchProcess(args.tmpdir);
 
 const reps = Number(args.reps);
 const kills = Number(args.kills);
 const progress = new ProgressBar(reps * kills, 'failover');
-const rows: Array<Record<string, number>> = [];
+const rows: FailoverLine[] = [];
 for (let rep = 0; rep < reps; rep++) {
   const result = await runFailoverDrill({
     kills,
@@ -41,31 +38,12 @@ for (let rep = 0; rep < reps; rep++) {
     ...(args['election-timer'] !== undefined ? { electionTimerMs: Number(args['election-timer']) } : {}),
     onKill: (_, k) => progress.tick(`rep ${rep + 1} kill ${k + 1}`),
   });
-  const timings = failoverTimings(result.kills);
-  const line = {
-    rep,
-    kills: result.kills.length,
-    acknowledged: result.acknowledged,
-    lost: result.lost,
-    doubled: result.doubled,
-    unknown: result.unknown,
-    recovered: result.recovered,
-    leader_visible_p50_ms: timings.leaderVisibleMs.p50,
-    kill_to_first_write_p50_ms: timings.killToFirstWriteMs.p50,
-    kill_to_first_write_p90_ms: timings.killToFirstWriteMs.p90,
-    first_write_after_leader_p90_ms: timings.firstWriteAfterLeaderVisibleMs.p90,
-  };
+  const line = failoverLine(rep, result);
   rows.push(line);
   process.stdout.write(`${JSON.stringify({ bench: 'failover', ...line })}\n`);
 }
 
-const med = (key: string) => median(rows.map((r) => r[key] as number));
-const sum = (key: string) => rows.reduce((n, r) => n + (r[key] as number), 0);
-const table = [
-  '| repetitions x kills | acknowledged | lost | doubled | unknown | settled after a lost reply | leader visible p50 | kill -> first write p50 / p90 | first write after leader visible p90 |',
-  '|---|---|---|---|---|---|---|---|---|',
-  `| ${reps} x ${kills} | ${sum('acknowledged')} | ${sum('lost')} | ${sum('doubled')} | ${sum('unknown')} | ${sum('recovered')} | ${med('leader_visible_p50_ms')} ms | ${med('kill_to_first_write_p50_ms')} / ${med('kill_to_first_write_p90_ms')} ms | ${med('first_write_after_leader_p90_ms')} ms |`,
-].join('\n');
+const table = failoverTable(rows, kills);
 if (!args.json) process.stdout.write(`\n${table}\n`);
 
 if (args['write-docs']) {

@@ -7,9 +7,8 @@
  *
  * `--profile DIR` writes a V8 CPU profile of every replica child into DIR.
  */
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
+import { prepareBenchProcess, tmpdirOption } from './bench-process.js';
 import {
   type MonitorClient,
   type MonitorLine,
@@ -27,12 +26,10 @@ const { values: args } = parseArgs({
     slice: { type: 'string' },
     profile: { type: 'string' },
     rebuild: { type: 'boolean', default: false },
-    tmpdir: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir() },
+    ...tmpdirOption,
   },
 });
-process.env.TMPDIR = args.tmpdir;
-process.once('SIGINT', () => process.exit(130));
-process.once('SIGTERM', () => process.exit(143));
+prepareBenchProcess(args.tmpdir);
 
 const routes = Number(args.routes);
 const template = await monitorTemplate(routes, args.tmpdir, args.rebuild);

@@ -55,29 +55,38 @@ async function pass(
   return { ms: performance.now() - t0, failed, done: next };
 }
 
-/**
- * Measures ovndb's `transact` for one target; with `validate: false`, without the schema checks
- * that run before every send by default.
- */
-export async function runOvndb(remote: string, target: RunTarget, validate = true): Promise<RunResult> {
+/** Warm-up, then the measured pass, of transactions built by `opsOf(t, router, octet)` on one client. */
+async function measureTransact(
+  name: string,
+  remote: string,
+  target: RunTarget,
+  opsOf: (t: number, rows: number, router: string, octet: number) => Operation[],
+  validate = true,
+): Promise<RunResult> {
   const { workload, window } = target;
   const client = await connect(remote, { validate });
   try {
-    await pass(client, warmupTxns(workload), window, (t) =>
-      transactionOps(t, workload.rows, target.warmRouter, 11),
-    );
+    await pass(client, warmupTxns(workload), window, (t) => opsOf(t, workload.rows, target.warmRouter, 11));
     const { ms, failed, done } = await pass(
       client,
       workload.txns,
       window,
-      (t) => transactionOps(t, workload.rows, target.router, 10),
+      (t) => opsOf(t, workload.rows, target.router, 10),
       undefined,
       target.durationMs,
     );
-    return result(validate ? 'ovndb' : 'ovndb-nocheck', target, failed, ms / 1000, done);
+    return result(name, target, failed, ms / 1000, done);
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Measures ovndb's `transact` for one target; with `validate: false`, without the schema checks
+ * that run before every send by default.
+ */
+export function runOvndb(remote: string, target: RunTarget, validate = true): Promise<RunResult> {
+  return measureTransact(validate ? 'ovndb' : 'ovndb-nocheck', remote, target, transactionOps, validate);
 }
 
 /**
@@ -107,25 +116,8 @@ export function typedTransactionOps(t: number, rows: number, router: string, oct
 }
 
 /** Measures ovndb's typed API (typed builders, then `transact` with its schema checks). */
-export async function runOvndbTyped(remote: string, target: RunTarget): Promise<RunResult> {
-  const { workload, window } = target;
-  const client = await connect(remote);
-  try {
-    await pass(client, warmupTxns(workload), window, (t) =>
-      typedTransactionOps(t, workload.rows, target.warmRouter, 11),
-    );
-    const { ms, failed, done } = await pass(
-      client,
-      workload.txns,
-      window,
-      (t) => typedTransactionOps(t, workload.rows, target.router, 10),
-      undefined,
-      target.durationMs,
-    );
-    return result('ovndb-typed', target, failed, ms / 1000, done);
-  } finally {
-    await client.close();
-  }
+export function runOvndbTyped(remote: string, target: RunTarget): Promise<RunResult> {
+  return measureTransact('ovndb-typed', remote, target, typedTransactionOps);
 }
 
 /**

@@ -303,24 +303,7 @@ export function baselineKey(client: string, transport: string, workload: string,
  * Undefined when the file is absent (a clone without ../shared).
  */
 export function sharedBaselines(path: string = sharedThroughputPath): Map<string, number> | undefined {
-  if (!existsSync(path)) return undefined;
-  const rates = new Map<string, number[]>();
-  for (const text of readFileSync(path, 'utf8').split('\n')) {
-    if (!text.trim()) continue;
-    let run: SharedRun;
-    try {
-      run = JSON.parse(text) as SharedRun;
-    } catch {
-      continue;
-    }
-    const client = ourClient(run);
-    const { transport, workload, window, txn_per_s: rate } = run;
-    if (run.error || run.failed || client === undefined || typeof rate !== 'number') continue;
-    if (transport === undefined || workload === undefined || typeof window !== 'number') continue;
-    const key = baselineKey(client, transport, workload, window);
-    rates.set(key, [...(rates.get(key) ?? []), rate]);
-  }
-  return new Map([...rates].map(([key, values]) => [key, median(values)]));
+  return referenceMedians(path, (run) => (run.failed ? undefined : run.txn_per_s));
 }
 
 /**
@@ -329,23 +312,32 @@ export function sharedBaselines(path: string = sharedThroughputPath): Map<string
  * the server's cost per route grows with the router's set. Undefined when the file is absent.
  */
 export function sharedBaselineSizes(path: string = sharedThroughputPath): Map<string, number> | undefined {
+  return referenceMedians(path, (run) => run.txns);
+}
+
+/** Medians of `pick(run)` over the reference runs, by {@link baselineKey}; runs with an error or no value are skipped. */
+function referenceMedians(
+  path: string,
+  pick: (run: SharedRun) => number | undefined,
+): Map<string, number> | undefined {
   if (!existsSync(path)) return undefined;
-  const sizes = new Map<string, number[]>();
+  const values = new Map<string, number[]>();
   for (const text of readFileSync(path, 'utf8').split('\n')) {
     let run: SharedRun;
     try {
       run = JSON.parse(text) as SharedRun;
     } catch {
-      continue;
+      continue; // blank or cut-off lines
     }
     const client = ourClient(run);
-    const { transport, workload, window, txns } = run;
-    if (run.error || client === undefined || typeof txns !== 'number' || typeof window !== 'number') continue;
-    if (transport === undefined || workload === undefined) continue;
+    const { transport, workload, window } = run;
+    const value = pick(run);
+    if (run.error || client === undefined || typeof value !== 'number') continue;
+    if (transport === undefined || workload === undefined || typeof window !== 'number') continue;
     const key = baselineKey(client, transport, workload, window);
-    sizes.set(key, [...(sizes.get(key) ?? []), txns]);
+    values.set(key, [...(values.get(key) ?? []), value]);
   }
-  return new Map([...sizes].map(([key, values]) => [key, median(values)]));
+  return new Map([...values].map(([key, list]) => [key, median(list)]));
 }
 
 /** How far a measured median may stray from its baseline before the figure is flagged. */

@@ -11,7 +11,7 @@ import { type PeerName, peerNames, peerSize, runPeer } from './peers.js';
 import { runRaw } from './raw-client.js';
 import { runRawMonitor } from './raw-monitor-client.js';
 import { hasSharedRaw, runSharedRaw } from './shared-raw.js';
-import type { RunResult, Workload } from './workload.js';
+import { type RunResult, type Workload, workloads } from './workload.js';
 
 /** Every client the throughput benchmark knows. */
 export const throughputClients = [
@@ -167,4 +167,40 @@ export async function runThroughput(
     await setup.close();
     await server.stop();
   }
+}
+
+/** The throughput options of the bench commands, as `parseArgs` gives them. */
+export interface ThroughputArgs {
+  reps: string;
+  transports: string;
+  workloads: string;
+  windows: string;
+  clients: string;
+  txns?: string | undefined;
+  duration?: string | undefined;
+  remote?: string | undefined;
+}
+
+/** The plan the options ask for; throws naming an unknown client or workload. */
+export function throughputPlanOf(args: ThroughputArgs): ThroughputPlan {
+  const clients = args.clients.split(',') as ThroughputClient[];
+  for (const client of clients) {
+    if (!throughputClients.includes(client)) {
+      throw new Error(`unknown client ${client} (${throughputClients.join(', ')})`);
+    }
+  }
+  return {
+    reps: Number(args.reps),
+    transports: args.remote ? ['remote'] : args.transports.split(','),
+    workloads: args.workloads.split(',').map((name) => {
+      const workload = workloads[name as 'W1' | 'W2'];
+      if (workload === undefined) throw new Error(`unknown workload ${name} (W1, W2)`);
+      return workload;
+    }),
+    windows: args.windows.split(',').map(Number),
+    clients,
+    ...(args.remote ? { remote: args.remote } : {}),
+    ...(args.txns ? { txns: Number(args.txns) } : {}),
+    ...(args.duration ? { durationMs: Number(args.duration) * 1000 } : {}),
+  };
 }

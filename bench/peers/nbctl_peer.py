@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 
-from peer_common import MAX_REPORTED, NEXTHOP, deadline_after, parse_args, prefix, start_watchdog
+from peer_common import MAX_REPORTED, NEXTHOP, deadline_after, parse_args, prefix, start_watchdog, transactions
 
 NAME = 'nbctl_peer'
 # ovn-nbctl's own bound on one invocation, so that a dead server cannot block it.
@@ -120,9 +120,7 @@ def measure(router_name, rows, txns, env, errors):
     done = 0
     t0 = time.perf_counter()
     deadline = deadline_after(t0)
-    for t in range(txns):
-        if time.perf_counter() >= deadline:
-            break
+    for t in transactions(txns, deadline):
         done += 1
         cmd = ['ovn-nbctl', f'--timeout={COMMAND_TIMEOUT_S}']
         for j in range(rows):

@@ -20,7 +20,7 @@ import sys
 import time
 
 import peer_common
-from peer_common import MAX_REPORTED, NEXTHOP, deadline_after, parse_args, prefix, start_watchdog
+from peer_common import MAX_REPORTED, NEXTHOP, deadline_after, parse_args, prefix, start_watchdog, transactions
 
 NAME = 'ovsdbapp_peer'
 # Bounds one connection attempt and one transaction inside ovsdbapp.
@@ -69,9 +69,7 @@ def main():
         done = 0
         t0 = time.perf_counter()
         deadline = deadline_after(t0)
-        for t in range(txns):
-            if time.perf_counter() >= deadline:
-                break
+        for t in transactions(txns, deadline):
             done += 1
             try:
                 # log_errors=False: the failure is reported below, without ovsdbapp's own traceback.

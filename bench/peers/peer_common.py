@@ -59,5 +59,9 @@ def deadline_after(t0):
     return t0 + float(duration) if duration else float('inf')
 
 
-def now():
-    return time.perf_counter()
+def transactions(txns, deadline):
+    """Transaction numbers 0, 1, ... txns-1, stopping early once `deadline` has passed."""
+    for t in range(txns):
+        if time.perf_counter() >= deadline:
+            return
+        yield t

@@ -21,7 +21,7 @@ import sys
 import time
 
 import peer_common
-from peer_common import MAX_REPORTED, NEXTHOP, deadline_after, parse_args, prefix, start_watchdog
+from peer_common import MAX_REPORTED, NEXTHOP, deadline_after, parse_args, prefix, start_watchdog, transactions
 
 NAME = 'py_idl_peer'
 SCHEMA = '/usr/share/ovn/ovn-nb.ovsschema'
@@ -88,9 +88,7 @@ def build(idl, router_name, rows, t):
 def run_serial(idl, router_name, rows, txns, deadline):
     failed = 0
     done = 0
-    for t in range(txns):
-        if time.perf_counter() >= deadline:
-            break
+    for t in transactions(txns, deadline):
         done += 1
         txn = build(idl, router_name, rows, t)
         if txn.commit_block() != Txn.SUCCESS:

@@ -18,6 +18,28 @@ import { type RunResult, workloads } from '../../bench/workload.js';
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 
+/** Runs `npm run bench` with a one-repetition W1 plan on unix, window 1, throughput only, and more options. */
+async function bench(...more: string[]): Promise<string> {
+  const base = [
+    '--reps',
+    '1',
+    '--transports',
+    'unix',
+    '--workloads',
+    'W1',
+    '--windows',
+    '1',
+    '--only',
+    'throughput',
+  ];
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/all.ts', ...base, ...more], {
+    cwd: root,
+    timeout: 120_000,
+    maxBuffer: 1 << 20,
+  });
+  return stdout;
+}
+
 const line = (client: string, rep: number, txnPerS: number, txns = 5000): RunResult => ({
   client,
   transport: 'unix',
@@ -88,29 +110,7 @@ describe('npm run bench', { timeout: 180_000 }, () => {
     const clients = ['raw', 'ovndb-typed', 'ovndb-cache'];
     if (peerAvailability()['py-idl'].ok) clients.push('py-idl');
     else t.diagnostic('python3-openvswitch is not installed: running without the Python IDL');
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'bench/all.ts',
-        '--reps',
-        '1',
-        '--transports',
-        'unix',
-        '--workloads',
-        'W1',
-        '--windows',
-        '1',
-        '--txns',
-        '40',
-        '--clients',
-        clients.join(','),
-        '--only',
-        'throughput',
-      ],
-      { cwd: root, timeout: 120_000 },
-    );
+    const stdout = await bench('--txns', '40', '--clients', clients.join(','));
     const lines = stdout
       .split('\n')
       .filter((l) => l.startsWith('{'))
@@ -128,31 +128,14 @@ describe('npm run bench', { timeout: 180_000 }, () => {
   });
 
   test('--duration stops each run after its time and rates what was done', async () => {
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'bench/all.ts',
-        '--reps',
-        '1',
-        '--transports',
-        'unix',
-        '--workloads',
-        'W1',
-        '--windows',
-        '1',
-        '--txns',
-        '1000000',
-        '--duration',
-        '0.3',
-        '--clients',
-        'ovndb-typed',
-        '--only',
-        'throughput',
-        '--json',
-      ],
-      { cwd: root, timeout: 120_000, maxBuffer: 1 << 20 },
+    const stdout = await bench(
+      '--txns',
+      '1000000',
+      '--duration',
+      '0.3',
+      '--clients',
+      'ovndb-typed',
+      '--json',
     );
     const [result] = stdout
       .trim()

@@ -3,7 +3,7 @@
  * one connection and prints to stdout.
  */
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { OvsdbClient } from '../../client/client.js';
 import { decodeRow } from '../../model/row-decode.js';
 import { encodeConditions } from '../../model/typed-clauses.js';
@@ -164,12 +164,7 @@ export function registerDatabaseCommands(program: Command): void {
       .argument('<database>', 'database name')
       .argument('<table>', 'table name')
       .argument('[columns...]', 'columns to print (default: all)')
-      .option(
-        '-w, --where <clause>',
-        'COLUMN OP VALUE, e.g. name==lr0 (repeatable: all must hold)',
-        collect,
-        [],
-      )
+      .addOption(whereOption())
       .addOption(formatOption('table')),
   ).action(
     async (
@@ -193,7 +188,9 @@ export function registerDatabaseCommands(program: Command): void {
   );
 }
 
-/** Commander's way to take a repeatable option. */
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+/** `-w/--where CLAUSE`, repeatable: the clauses of docs/cli.md, all of which must hold. */
+export function whereOption(): Option {
+  return new Option('-w, --where <clause>', 'COLUMN OP VALUE, e.g. name==lr0 (repeatable: all must hold)')
+    .argParser((value: string, previous: string[] = []) => [...previous, value])
+    .default([]);
 }

@@ -14,7 +14,7 @@ import { EXIT } from '../cli-errors.js';
 import { addConnectionOptions, type ConnectionFlags, clientOptionsOf } from '../connection-options.js';
 import { formatOption, type OutputFormat } from '../output-format.js';
 import { parseWhereClauses } from '../where-clause.js';
-import { chooseColumns, chooseTable, collect } from './database.js';
+import { chooseColumns, chooseTable, whereOption } from './database.js';
 
 interface MonitorFlags extends ConnectionFlags {
   where: string[];
@@ -44,12 +44,7 @@ export function registerMonitorCommand(program: Command): void {
       .argument('<database>', 'database name')
       .argument('<table>', 'table name')
       .argument('[columns...]', 'columns to monitor (default: all)')
-      .option(
-        '-w, --where <clause>',
-        'COLUMN OP VALUE: only rows that match (repeatable: all must hold)',
-        collect,
-        [],
-      )
+      .addOption(whereOption())
       .addOption(formatOption('ndjson'))
       .option('--no-initial', 'do not print the rows present at start')
       .option(
