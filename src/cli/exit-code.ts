@@ -7,6 +7,7 @@ import {
   ConnectAbortedError,
   ConnectError,
   ConnectTimeoutError,
+  MissingTlsConfigError,
   TlsError,
   TransportError,
 } from '../transport/transport-errors.js';
@@ -26,7 +27,8 @@ const UNREACHABLE = [
 
 /** The exit code for `error` (see {@link EXIT}). */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof CliUsageError) return EXIT.usage;
+  // An ssl: remote without -C is a command line that lacks an option.
+  if (error instanceof CliUsageError || error instanceof MissingTlsConfigError) return EXIT.usage;
   if (UNREACHABLE.some((kind) => error instanceof kind)) return EXIT.unreachable;
   return EXIT.failed;
 }
