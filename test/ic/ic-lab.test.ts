@@ -109,12 +109,24 @@ describe('OVN-IC on a two-AZ lab with 3-member IC databases', { timeout: 240_000
     const toAz1 = await learned(ic1, ['10.17.0.0/24', '192.168.2.0/24']);
     timings.push(`AZ1 -> AZ2 learned ${toAz2} ms after AZ2 joined (${Date.now() - started} ms in all)`);
     timings.push(`AZ2 -> AZ1 learned within ${toAz1} ms more`);
-    // The learned routes point at the other AZ's transit address and name their origin.
-    const fromAz1 = learnedRoutes(ic2.nbReplica, { icSb: ic2.icSbReplica });
+    // The learned routes point at the other AZ's transit address and name their origin. Their
+    // AZ and transit switch come from IC-SB's Route rows, which this client's IC-SB replica may
+    // see a moment after ovn-ic wrote the routes into its NB: wait for them.
+    const fromAz1 = await replicaUntil(
+      ic2.icSbReplica,
+      () => {
+        const routes = learnedRoutes(ic2.nbReplica, { icSb: ic2.icSbReplica });
+        return routes.every((r) => r.az !== undefined) ? routes : undefined;
+      },
+      { what: "AZ2's IC-SB replica holding the Route rows of what it learned", timeoutMs: 5000 },
+    );
     const az1Address = ic1.nbReplica
       .findOne('Logical_Router_Port', 'name', 'az1-ts')
       ?.networks[0]?.split('/')[0];
-    assert.ok(fromAz1.every((r) => r.nexthop === az1Address && r.az === 'az1' && r.transitSwitch === 'ts'));
+    assert.deepEqual(
+      fromAz1.map((r) => [r.nexthop, r.az, r.transitSwitch]),
+      fromAz1.map(() => [az1Address, 'az1', 'ts']),
+    );
     assert.deepEqual(fromAz1.map((r) => [r.prefix, r.origin]).sort(), [
       ['10.16.0.0/24', 'connected'],
       ['192.168.1.0/24', 'static'],
