@@ -133,10 +133,10 @@ export async function runThroughput(
     ])) as [{ uuid: [string, string] }, { uuid: [string, string] }];
     // Peers run their baselines' sizes (they slow down as the router's set grows, so only the
     // same size compares); a smaller --txns still caps them.
-    const size = isPeer(run.client) ? peerSize(run.client, run.workload) : run.workload;
-    const workload = plan.txns
-      ? { ...size, txns: Math.min(plan.txns, isPeer(run.client) ? size.txns : plan.txns) }
-      : size;
+    const peer = isPeer(run.client);
+    const size = peer ? peerSize(run.client as PeerName, run.workload) : run.workload;
+    const txns = plan.txns === undefined ? size.txns : peer ? Math.min(plan.txns, size.txns) : plan.txns;
+    const workload = { ...size, txns };
     const target = {
       transport: run.transport,
       workload,

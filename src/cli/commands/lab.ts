@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { LabStateError } from '../cli-errors.js';
+import { milliseconds } from '../connection-options.js';
 import { startLab } from '../lab-launch.js';
 import {
   defaultStateFile,
@@ -154,7 +155,7 @@ export function registerLabCommands(program: Command): void {
     .addOption(formatOption())
     .addOption(
       new Option('--timeout <ms>', 'give up if the lab is not up by then')
-        .argParser((text) => Number(text))
+        .argParser(milliseconds)
         .default(120_000),
     )
     .option('--foreground', 'stay in the foreground; Ctrl-C stops the lab', false)
