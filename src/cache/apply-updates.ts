@@ -6,10 +6,11 @@
  */
 import { evaluateConditionsAny, type ParsedCondition, parseConditions } from '../protocol/condition-eval.js';
 import type { MonitorCondition } from '../protocol/conditions.js';
+import { isLazyObject, type LazyObject } from '../protocol/lazy-reply.js';
 import type { TableSchema } from '../protocol/schema.js';
 import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
-import { LazyMembers } from '../rpc/segmented-frame.js';
 import type { RowChange } from './change.js';
+import { nextTurn } from './next-turn.js';
 import type { TableStore } from './table-store.js';
 
 /** Receives each change as it is applied; absent when nobody listens (no change objects kept). */
@@ -21,7 +22,8 @@ export type ChangeSink = ((change: RowChange) => void) | undefined;
  */
 export type Resolve = (value: unknown) => unknown;
 
-const identity: Resolve = (value) => value;
+/** The {@link Resolve} of a message parsed whole. */
+export const identity: Resolve = (value) => value;
 
 /** Applies one row of an update2/update3 message. Returns the number of rows touched (0 or 1). */
 function applyRow2(
@@ -66,8 +68,6 @@ const SLICE_BYTES = 512 * 1024;
 /** Rows bigger than this are parsed over several turns. */
 const HUGE_ROW_BYTES = 1024 * 1024;
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /** The rows of one table of an update2 payload, read by position. */
 export interface TableRows {
   readonly table: string;
@@ -104,7 +104,7 @@ function plainRows(
   };
 }
 
-function lazyRows(table: string, rows: LazyMembers): TableRows {
+function lazyRows(table: string, rows: LazyObject): TableRows {
   return {
     table,
     count: rows.size,
@@ -118,7 +118,7 @@ function lazyRows(table: string, rows: LazyMembers): TableRows {
 
 /**
  * The tables of `updates` that have a store, each readable by position. A table of a big
- * lazily parsed reply arrives as {@link LazyMembers}: its rows are read one at a time.
+ * lazily parsed reply arrives as a {@link LazyObject}: its rows are read one at a time.
  */
 export function listRows(
   stores: ReadonlyMap<string, TableStore>,
@@ -133,7 +133,7 @@ export function listRows(
     if (!stores.has(table)) continue;
     const rows = resolve(updates[table]);
     out.push(
-      rows instanceof LazyMembers
+      isLazyObject(rows)
         ? lazyRows(table, rows)
         : plainRows(table, rows as Record<string, unknown>, bytesOf, inPieces),
     );

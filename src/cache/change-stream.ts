@@ -60,7 +60,16 @@ export class ChangeStream<C> implements AsyncIterableIterator<C> {
   private readonly low: number;
 
   /** @internal made by the replica */
-  constructor(
+  static create<C>(
+    pauser: ReadPauser,
+    onDone: (stream: ChangeStream<C>) => void,
+    options: ChangeStreamOptions = {},
+  ): ChangeStream<C> {
+    return new ChangeStream(pauser, onDone, options);
+  }
+
+  // Private, so that the published declarations do not offer a constructor: `create` is stripped from them.
+  private constructor(
     private readonly pauser: ReadPauser,
     private readonly onDone: (stream: ChangeStream<C>) => void,
     options: ChangeStreamOptions = {},

@@ -22,13 +22,29 @@ export {
   type ReplicaEvents,
   ReplicaSuspendedError,
   ReplicatedTableRemovedError,
-  type ResumeInfo,
   ResumeUnavailableError,
   type SyncProgress,
   TableNotReplicatedError,
 } from './replica.js';
-export type { MonitorMethod, ReplicaOptions, ReplicaTableOptions } from './replica-options.js';
-export { replicaRowSource } from './replica-row-source.js';
+export type {
+  ReplicaCallOptions,
+  ReplicaClient,
+  ReplicaClientEvents,
+  ReplicaConnectionState,
+} from './replica-client.js';
+export type {
+  MonitorMethod,
+  ReplicaOptions,
+  ReplicaTableOptions,
+  ReplicaTablesOption,
+} from './replica-options.js';
 export { type ReplicaUntilOptions, ReplicaWaitTimeoutError, replicaUntil } from './replica-until.js';
 export { IndexArityError, type IndexPart, type IndexSpec, UnknownIndexError } from './row-index.js';
 export { ReplicaInconsistencyError } from './table-store.js';
+export type {
+  DeclaredIndexes,
+  IndexDeclarations,
+  IndexName,
+  IndexValues,
+  NoClientIndexes,
+} from './typed-indexes.js';

@@ -44,8 +44,8 @@ export function planMonitor<T extends object>(
 ): MonitorPlan {
   const leftOut: string[] = [];
   const tables = new Map<string, TablePlan>();
-  const wanted: Array<[string, ReplicaTableOptions<unknown> | true]> = options.tables
-    ? (Object.entries(options.tables) as Array<[string, ReplicaTableOptions<unknown> | true]>)
+  const wanted: Array<[string, ReplicaTableOptions<Record<string, unknown>> | true]> = options.tables
+    ? (Object.entries(options.tables) as Array<[string, ReplicaTableOptions<Record<string, unknown>> | true]>)
     : model.tableNames.map((name) => [name, true]);
   for (const name of options.extraTables ?? []) wanted.push([name, true]);
   wanted.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -55,7 +55,7 @@ export function planMonitor<T extends object>(
       leftOut.push(name);
       continue;
     }
-    const opts: ReplicaTableOptions<unknown> = tableOptions === true ? {} : tableOptions;
+    const opts: ReplicaTableOptions<Record<string, unknown>> = tableOptions === true ? {} : tableOptions;
     let columns: string[] | undefined;
     if (opts.columns !== undefined) {
       columns = [];

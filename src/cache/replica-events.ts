@@ -14,8 +14,9 @@ export interface BatchInfo {
 }
 
 /**
- * How a replica resumed after a reconnect (or re-monitored after its database was converted).
- * @internal for reconnecting sessions
+ * How a replica resumed after a reconnect (or re-monitored after its database was converted),
+ * for reconnecting sessions. Not exported from the package, as what reports it is internal; not
+ * marked internal either, as other modules' declarations import it.
  */
 export interface ResumeInfo {
   /**

@@ -4,9 +4,9 @@
  * monitor reply is still being applied (initial contents, a resume) notifications wait in
  * a queue and follow it, so that no change is applied out of order.
  */
-import type { OvsdbClient } from '../client/client.js';
 import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
 import { applyUpdates1, applyUpdates2 } from './apply-updates.js';
+import type { ReplicaClient } from './replica-client.js';
 import type { Pending, ReplicaState } from './replica-state.js';
 
 /** What the feed reports about the connection besides updates. */
@@ -20,7 +20,7 @@ export interface FeedHandlers {
 /** Listens to `client` for `state`'s monitor; returns what stops listening. */
 export function listenForUpdates<T extends object>(
   state: ReplicaState<T>,
-  client: OvsdbClient,
+  client: ReplicaClient,
   handlers: FeedHandlers,
 ): () => void {
   const onUpdate = (id: unknown, updates: TableUpdates) => {
@@ -55,18 +55,12 @@ export function listenForUpdates<T extends object>(
 
 function receive<T extends object>(state: ReplicaState<T>, message: Pending): void {
   if (state.stopped !== undefined) return;
-  if (state.pending !== undefined) {
-    state.pending.push(message);
-    return;
-  }
-  apply(state, message);
+  if (!state.holdIfWaiting(message)) apply(state, message);
 }
 
 /** Applies the messages that waited for a monitor reply; from now on they apply as they come. */
 export function drainPending<T extends object>(state: ReplicaState<T>): void {
-  const queued = state.pending ?? [];
-  state.pending = undefined;
-  for (const message of queued) apply(state, message);
+  for (const message of state.releaseHeldUpdates()) apply(state, message);
 }
 
 function apply<T extends object>(state: ReplicaState<T>, message: Pending): void {
@@ -77,7 +71,7 @@ function apply<T extends object>(state: ReplicaState<T>, message: Pending): void
       rows = applyUpdates1(state.stores, message.updates, state.filters, false, state.sink());
     } else {
       rows = applyUpdates2(state.stores, message.updates, state.sink());
-      if (message.lastTxnId !== undefined) state.txnId = message.lastTxnId;
+      if (message.lastTxnId !== undefined) state.recordTxnId(message.lastTxnId);
     }
     state.events.emit('batch', {
       rows,

@@ -4,15 +4,15 @@
  * a turn of the event loop and a progress report between slices, so that a large database
  * neither blocks the process nor leaves the caller without news.
  */
+import type { LazyReply } from '../protocol/lazy-reply.js';
 import { type TableUpdates, type TableUpdates2, ZERO_TXN_ID } from '../protocol/updates.js';
-import type { LazyResult } from '../rpc/segmented-frame.js';
 import { applyUpdates1, applyUpdates2Sliced, listRows, type Resolve } from './apply-updates.js';
+import { nextTurn } from './next-turn.js';
 import { drainPending } from './replica-feed.js';
 import { requestMonitor } from './replica-monitor.js';
 import type { SyncProgress } from './replica-options.js';
+import { defaultReplicaOptions } from './replica-options.js';
 import type { ReplicaState } from './replica-state.js';
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Monitors `state`'s plan on its client and applies the initial contents; notifications that
@@ -22,7 +22,7 @@ export async function initialSync<T extends object>(state: ReplicaState<T>): Pro
   const { options } = state;
   const call = options.signal ? { signal: options.signal } : {};
   const reply = await requestMonitor(state, state.client, state.plan, ZERO_TXN_ID, call);
-  state.filters = reply.filters;
+  state.adoptFilters(reply.filters);
   const { root, lazy } = reply;
   if (reply.method === 'monitor') {
     applyInitial1(state, root as TableUpdates, lazy?.resolve);
@@ -30,11 +30,12 @@ export async function initialSync<T extends object>(state: ReplicaState<T>): Pro
     await applyInitial2(state, root as TableUpdates2, lazy);
   } else {
     const [, lastTxnId, updates] = root as [boolean, string, TableUpdates2];
-    state.txnId = lastTxnId;
+    state.recordTxnId(lastTxnId);
     await applyInitial2(state, updates, lazy);
   }
   state.conditions.established(reply.sent);
   drainPending(state);
+  state.markSynced();
 }
 
 function applyInitial1<T extends object>(
@@ -49,7 +50,7 @@ function applyInitial1<T extends object>(
 async function applyInitial2<T extends object>(
   state: ReplicaState<T>,
   updates: TableUpdates2,
-  lazy: LazyResult | undefined,
+  lazy: LazyReply | undefined,
 ): Promise<void> {
   const { options } = state;
   // Give the event loop a turn between receiving the reply and applying it.
@@ -59,7 +60,7 @@ async function applyInitial2<T extends object>(
   const tables = listed.length;
   let totalRows = 0;
   for (const t of listed) totalRows += t.count;
-  const sliceRows = Math.max(1, options.initialSliceRows ?? 2000);
+  const sliceRows = Math.max(1, options.initialSliceRows ?? defaultReplicaOptions.initialSliceRows);
   const bytes = lazy?.bytes;
   const report = (rows: number) => {
     const progress: SyncProgress =

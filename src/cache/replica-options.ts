@@ -30,17 +30,31 @@ export interface ReplicaTableOptions<Row> {
    * Change later with {@link Replica.setCondition}.
    */
   where?: ReadonlyArray<TypedCondition<Row> | boolean>;
-  /** Client indexes, besides the schema's own unique indexes. */
-  indexes?: ReadonlyArray<IndexSpec>;
+  /**
+   * Client indexes, besides the schema's own unique indexes. Their names and parts become part
+   * of the replica's type when the options are written in the call (see `Replica.find`).
+   */
+  indexes?: ReadonlyArray<IndexSpec<Row>>;
 }
 
-/** Options of {@link Replica.start}. */
-export interface ReplicaOptions<T extends object> {
+/** The tables a replica replicates, each `true` (all rows and columns) or with its options. */
+export type ReplicaTablesOption<T extends object> = {
+  [K in keyof T & string]?: ReplicaTableOptions<T[K]> | true;
+};
+
+/**
+ * Options of {@link Replica.start}. `Tables` is the type of the `tables` option, kept literal
+ * by `Replica.start` so that the client indexes it declares become part of the replica's type.
+ */
+export interface ReplicaOptions<
+  T extends object,
+  Tables extends ReplicaTablesOption<T> = ReplicaTablesOption<T>,
+> {
   /**
    * Tables to replicate (`true` for all rows and columns). Default: every table of the model
    * that the server has.
    */
-  tables?: { [K in keyof T]?: ReplicaTableOptions<T[K]> | true };
+  tables?: Tables;
   /**
    * Tables the server has and the model does not, replicated untyped by name.
    * @default none
@@ -62,3 +76,6 @@ export interface ReplicaOptions<T extends object> {
   /** Aborts starting. */
   signal?: AbortSignal;
 }
+
+/** The defaults of {@link ReplicaOptions}, in one place. */
+export const defaultReplicaOptions = Object.freeze({ initialSliceRows: 2000 });

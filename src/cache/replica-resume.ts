@@ -5,14 +5,15 @@
  * the replica re-reads the schema and monitors again on the same connection. Either way the
  * rows change only once the server's answer is there, and only by what changed meanwhile.
  */
-import type { OvsdbClient } from '../client/client.js';
-import type { CallOptions } from '../client/options.js';
+
 import { ServerSchemaView } from '../model/server-schema-view.js';
+import { ConnectionClosedError, isConnectionLoss } from '../protocol/connection-loss.js';
 import { type TableUpdates, type TableUpdates2, ZERO_TXN_ID } from '../protocol/updates.js';
-import { ConnectionClosedError, InactivityTimeoutError } from '../rpc/rpc-errors.js';
-import { applyUpdates2Sliced, listRows, type Resolve } from './apply-updates.js';
+import { applyUpdates2Sliced, identity, listRows } from './apply-updates.js';
 import type { RowChange } from './change.js';
 import { type MonitorPlan, planMonitor } from './monitor-plan.js';
+import { nextTurn } from './next-turn.js';
+import type { ReplicaCallOptions, ReplicaClient } from './replica-client.js';
 import type { ConditionEntry } from './replica-conditions.js';
 import {
   MonitorCanceledError,
@@ -24,15 +25,9 @@ import {
 } from './replica-events.js';
 import { drainPending } from './replica-feed.js';
 import { type MonitorReply, requestMonitor } from './replica-monitor.js';
+import { defaultReplicaOptions } from './replica-options.js';
 import { buildStores, type ReplicaState } from './replica-state.js';
 import { resyncTables } from './resync.js';
-
-const identity: Resolve = (value) => value;
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-function isConnectionLoss(error: unknown): boolean {
-  return error instanceof ConnectionClosedError || error instanceof InactivityTimeoutError;
-}
 
 /** The suspend/resume machinery of one replica (internal to src/cache). */
 export class ReplicaResume<T extends object> {
@@ -49,12 +44,12 @@ export class ReplicaResume<T extends object> {
   private tail: Promise<unknown> = Promise.resolve();
 
   /**
-   * @param listen Listens to a client for the replica's monitor (setting `state.detach`);
+   * @param listen Listens to a client for the replica's monitor (through `state.listenTo`);
    *   the facade wires it, since the listener reports back here.
    */
   constructor(
     private readonly state: ReplicaState<T>,
-    private readonly listen: (client: OvsdbClient) => void,
+    private readonly listen: (client: ReplicaClient) => void,
   ) {}
 
   /** Turns resumable mode on. */
@@ -79,7 +74,7 @@ export class ReplicaResume<T extends object> {
   }
 
   /** The server canceled the monitor on `client`: a resumable replica monitors again, any other stops. */
-  monitorCanceled(client: OvsdbClient): void {
+  monitorCanceled(client: ReplicaClient): void {
     if (!this.resumable) {
       this.state.stop(new MonitorCanceledError(this.state.database));
       return;
@@ -125,10 +120,10 @@ export class ReplicaResume<T extends object> {
   }
 
   /** See `Replica.resume`. */
-  resume(client: OvsdbClient, options: { signal?: AbortSignal } = {}): Promise<ResumeInfo> {
+  resume(client: ReplicaClient, options: { signal?: AbortSignal } = {}): Promise<ResumeInfo> {
     const { state } = this;
     return this.serialize(async () => {
-      if (state.stopped !== undefined) throw new ReplicaClosedError(state.stopped);
+      state.assertRunning();
       if (!this.resumable) throw new ResumeUnavailableError('not-resumable');
       if (!state.synced) throw new ResumeUnavailableError('not-synced');
       const old = state.client;
@@ -141,7 +136,7 @@ export class ReplicaResume<T extends object> {
           if (old === client) await canceled;
         }
       }
-      state.client = client;
+      state.adoptClient(client);
       this.listen(client);
       try {
         return await this.establish(client, options.signal);
@@ -157,7 +152,7 @@ export class ReplicaResume<T extends object> {
   }
 
   /** After `monitor_canceled` (resumable mode): the same connection, the new schema. */
-  private async remonitor(client: OvsdbClient): Promise<void> {
+  private async remonitor(client: ReplicaClient): Promise<void> {
     const { state } = this;
     // Suspended or moved: the next resume re-reads the schema.
     if (state.stopped !== undefined || this.suspendedBy !== undefined || state.client !== client) return;
@@ -184,22 +179,22 @@ export class ReplicaResume<T extends object> {
    * server's contents. Changes the rows only once the reply is there; until it succeeds the
    * replica stays as it was (suspended, when it was).
    */
-  private async establish(client: OvsdbClient, signal: AbortSignal | undefined): Promise<ResumeInfo> {
+  private async establish(client: ReplicaClient, signal: AbortSignal | undefined): Promise<ResumeInfo> {
     const { state } = this;
     const epoch = ++this.epoch;
     this.reestablishing = true;
-    state.pending = [];
+    state.holdUpdates();
     // The reply must be read even while a stream lags: holds are taken again once resumed.
     state.holds.detach();
     const check = (): void => {
-      if (state.stopped !== undefined) throw new ReplicaClosedError(state.stopped);
+      state.assertRunning();
       signal?.throwIfAborted();
       if (client.state.status !== 'open') {
         const cause = client.state.status === 'closed' ? client.state.error : undefined;
         throw new ConnectionClosedError('the connection closed while the replica resumed', cause);
       }
     };
-    const call: CallOptions = signal ? { signal } : {};
+    const call: ReplicaCallOptions = signal ? { signal } : {};
     try {
       check();
       let plan = state.plan;
@@ -219,10 +214,10 @@ export class ReplicaResume<T extends object> {
       await nextTurn();
       check();
       // Until the reply is wholly applied the replica is at no server transaction.
-      state.txnId = ZERO_TXN_ID;
+      state.recordTxnId(ZERO_TXN_ID);
       const { found, rows, lastTxnId } = await this.applyResume(reply, plan, view, check);
-      if (reply.method === 'monitor_cond_since') state.txnId = lastTxnId;
-      state.filters = reply.filters;
+      if (reply.method === 'monitor_cond_since') state.recordTxnId(lastTxnId);
+      state.adoptFilters(reply.filters);
       state.conditions.established(reply.sent);
       state.events.emit('batch', {
         rows,
@@ -232,7 +227,7 @@ export class ReplicaResume<T extends object> {
       this.suspendedBy = undefined;
       this.reestablishing = false;
       drainPending(state);
-      if (state.stopped !== undefined) throw new ReplicaClosedError(state.stopped);
+      state.assertRunning();
       state.holds.attach(client);
       // Conditions asked for while the request was out follow on the new monitor.
       for (const [table, entry] of state.conditions.behind()) void this.sendCondition(table, entry);
@@ -240,7 +235,7 @@ export class ReplicaResume<T extends object> {
       state.events.emit('resumed', info);
       return info;
     } catch (error) {
-      if (epoch === this.epoch) state.pending = undefined;
+      if (epoch === this.epoch) state.dropHeldUpdates();
       throw error;
     } finally {
       if (epoch === this.epoch) this.reestablishing = false;
@@ -256,7 +251,7 @@ export class ReplicaResume<T extends object> {
   ): Promise<{ found: boolean; rows: number; lastTxnId: string }> {
     const { state } = this;
     const { lazy } = reply;
-    const sliceRows = Math.max(1, state.options.initialSliceRows ?? 2000);
+    const sliceRows = Math.max(1, state.options.initialSliceRows ?? defaultReplicaOptions.initialSliceRows);
     const yieldTurn = async (): Promise<void> => {
       await nextTurn();
       check();
@@ -314,10 +309,7 @@ export class ReplicaResume<T extends object> {
       yieldTurn,
     });
     check();
-    state.stores = stores;
-    state.plan = plan;
-    state.view = view;
-    state.conditions.replan(plan);
+    state.adoptSchema(stores, plan, view);
     this.replanNeeded = false;
     const sink = state.sink();
     if (sink !== undefined) for (const change of changes) sink(change);

@@ -2,20 +2,22 @@
  * What one replica holds and every part of it works on: its stores, plan, schema view,
  * client, monitor id, conditions, read holds and streams, the transaction it is at, and how
  * it stops. The facade (`Replica`), the update feed, the initial sync and the resume
- * machinery all share one of these, so that each lives in its own module.
+ * machinery all share one of these, so that each lives in its own module; they read it
+ * freely and change it only through the methods below, each named for the step it records.
  */
 import type { EventEmitter } from 'eventemitter3';
-import type { OvsdbClient } from '../client/client.js';
 import type { DatabaseModel } from '../model/descriptor.js';
 import type { ServerSchemaView } from '../model/server-schema-view.js';
 import { type TableUpdates, type TableUpdates2, ZERO_TXN_ID } from '../protocol/updates.js';
 import type { ChangeSink, ClientFilter } from './apply-updates.js';
 import type { Change, RowChange } from './change.js';
-import { type ChangeStream, ChangeStreamClosedError } from './change-stream.js';
+import { ChangeStream, ChangeStreamClosedError, type ChangeStreamOptions } from './change-stream.js';
 import type { MonitorPlan } from './monitor-plan.js';
 import { ReadHolds } from './read-holds.js';
+import type { ReplicaClient } from './replica-client.js';
 import { ReplicaConditions } from './replica-conditions.js';
 import { ReplicaClosedError, type ReplicaEvents, TableNotReplicatedError } from './replica-events.js';
+import { type FeedHandlers, listenForUpdates } from './replica-feed.js';
 import type { MonitorMethod, ReplicaOptions } from './replica-options.js';
 import { TableStore } from './table-store.js';
 
@@ -31,29 +33,28 @@ let nextMonitorNumber = 1;
 
 /** The shared state of one replica (internal to src/cache). */
 export class ReplicaState<T extends object> {
-  stores: Map<string, TableStore>;
-  filters = new Map<string, ClientFilter>();
-  readonly streams = new Set<ChangeStream<Change<T>>>();
   readonly monitorId: string;
   readonly holds = new ReadHolds();
   readonly conditions: ReplicaConditions;
-  client: OvsdbClient;
-  view: ServerSchemaView;
-  plan: MonitorPlan;
+  private tableStores: Map<string, TableStore>;
+  private clientFilters: ReadonlyMap<string, ClientFilter> = new Map();
+  private readonly streams = new Set<ChangeStream<Change<T>>>();
+  private connection: ReplicaClient;
+  private schemaView: ServerSchemaView;
+  private monitorPlan: MonitorPlan;
   /** Stops listening to the client's notifications for this monitor. */
-  detach: () => void = () => {};
-  /** Messages that arrived while the initial contents were still being applied. */
-  pending: Pending[] | undefined = [];
-  stopped: Error | undefined;
-  usedMethod: Method = 'monitor_cond_since';
-  txnId: string = ZERO_TXN_ID;
-  /** The initial contents were applied: only then can the replica resume. */
-  synced = false;
+  private detach: () => void = () => {};
+  /** Messages that arrived while a monitor reply was still being applied; undefined: none wait. */
+  private held: Pending[] | undefined = [];
+  private stopReason: Error | undefined;
+  private method: Method = 'monitor_cond_since';
+  private lastTxnId: string = ZERO_TXN_ID;
+  private initialApplied = false;
 
   constructor(
     /** The replica itself, which emits the events. */
     readonly events: EventEmitter<ReplicaEvents<T>>,
-    client: OvsdbClient,
+    client: ReplicaClient,
     readonly model: DatabaseModel<T>,
     readonly database: string,
     view: ServerSchemaView,
@@ -61,12 +62,146 @@ export class ReplicaState<T extends object> {
     readonly options: ReplicaOptions<T>,
   ) {
     this.monitorId = `ovndb-${database}-${nextMonitorNumber++}`;
-    this.client = client;
-    this.view = view;
-    this.plan = plan;
-    this.stores = buildStores(plan);
+    this.connection = client;
+    this.schemaView = view;
+    this.monitorPlan = plan;
+    this.tableStores = buildStores(plan);
     this.conditions = new ReplicaConditions(plan);
   }
+
+  // ---- what the replica is at ----------------------------------------------------------
+
+  /** The client the replica monitors over. */
+  get client(): ReplicaClient {
+    return this.connection;
+  }
+
+  /** The server's schema seen through the model. */
+  get view(): ServerSchemaView {
+    return this.schemaView;
+  }
+
+  /** What the replica monitors. */
+  get plan(): MonitorPlan {
+    return this.monitorPlan;
+  }
+
+  /** The table stores, by table name. */
+  get stores(): ReadonlyMap<string, TableStore> {
+    return this.tableStores;
+  }
+
+  /** Client-side row filters of the `monitor` method, by table. */
+  get filters(): ReadonlyMap<string, ClientFilter> {
+    return this.clientFilters;
+  }
+
+  /** The monitor method of the latest monitor request. */
+  get usedMethod(): Method {
+    return this.method;
+  }
+
+  /** The newest transaction applied (monitor_cond_since; all zeros otherwise). */
+  get txnId(): string {
+    return this.lastTxnId;
+  }
+
+  /** True once the initial contents were applied: only then can the replica resume. */
+  get synced(): boolean {
+    return this.initialApplied;
+  }
+
+  /** Why the replica stopped; undefined while it runs. */
+  get stopped(): Error | undefined {
+    return this.stopReason;
+  }
+
+  /** The store of `table`; throws when the table is not replicated. */
+  store(table: string): TableStore {
+    const store = this.tableStores.get(table);
+    if (store === undefined) throw new TableNotReplicatedError(table);
+    return store;
+  }
+
+  /** Throws `ReplicaClosedError` once the replica stopped. */
+  assertRunning(): void {
+    if (this.stopReason !== undefined) throw new ReplicaClosedError(this.stopReason);
+  }
+
+  // ---- steps the parts record --------------------------------------------------------------
+
+  /** A monitor request by `method` is about to be sent. */
+  recordMethod(method: Method): void {
+    this.method = method;
+  }
+
+  /** The replica now shows the database as of transaction `txnId`. */
+  recordTxnId(txnId: string): void {
+    this.lastTxnId = txnId;
+  }
+
+  /** The initial contents were applied. */
+  markSynced(): void {
+    this.initialApplied = true;
+  }
+
+  /** From now on the `monitor` method's rows are filtered by `filters`. */
+  adoptFilters(filters: ReadonlyMap<string, ClientFilter>): void {
+    this.clientFilters = filters;
+  }
+
+  /** The replica moves to `client` (a resume). */
+  adoptClient(client: ReplicaClient): void {
+    this.connection = client;
+  }
+
+  /** The database's schema changed: `stores`, filled for the new `plan`, replace the old ones. */
+  adoptSchema(stores: Map<string, TableStore>, plan: MonitorPlan, view: ServerSchemaView): void {
+    this.tableStores = stores;
+    this.monitorPlan = plan;
+    this.schemaView = view;
+    this.conditions.replan(plan);
+  }
+
+  // ---- notifications ---------------------------------------------------------------------
+
+  /** Listens to `client` for this replica's monitor, until {@link unlisten}. */
+  listenTo(client: ReplicaClient, handlers: FeedHandlers): void {
+    this.unlisten();
+    this.detach = listenForUpdates(this, client, handlers);
+  }
+
+  /** Stops listening to the client (until the next {@link listenTo}). */
+  unlisten(): void {
+    this.detach();
+    this.detach = () => {};
+  }
+
+  /** Notifications wait from now on, until a monitor reply is applied. */
+  holdUpdates(): void {
+    this.held = [];
+  }
+
+  /** Keeps `message` for later when notifications wait; false when it is to be applied now. */
+  holdIfWaiting(message: Pending): boolean {
+    if (this.held === undefined) return false;
+    this.held.push(message);
+    return true;
+  }
+
+  /** The messages that waited, in order; from now on they are applied as they come. */
+  releaseHeldUpdates(): Pending[] {
+    const held = this.held ?? [];
+    this.held = undefined;
+    return held;
+  }
+
+  /** Forgets the messages that waited (their monitor is being abandoned). */
+  dropHeldUpdates(): void {
+    this.held = undefined;
+  }
+
+  // ---- changes -----------------------------------------------------------------------------
 
   /** Where changes go: the `change` listeners and every stream; undefined when nobody listens. */
   sink(): ChangeSink {
@@ -78,26 +213,24 @@ export class ReplicaState<T extends object> {
     };
   }
 
-  /** The store of `table`; throws when the table is not replicated. */
-  store(table: string): TableStore {
-    const store = this.stores.get(table);
-    if (store === undefined) throw new TableNotReplicatedError(table);
-    return store;
+  /** A new change stream, fed until it ends or the replica stops; its read holds are counted here. */
+  openStream(options: ChangeStreamOptions): ChangeStream<Change<T>> {
+    this.assertRunning();
+    const stream = ChangeStream.create<Change<T>>(this.holds, (s) => this.streams.delete(s), options);
+    // A stream whose signal had already fired is born closed and needs no changes.
+    if (!stream.closed) this.streams.add(stream);
+    return stream;
   }
 
-  /** Stops listening to the client (until the next attach). */
-  unlisten(): void {
-    this.detach();
-    this.detach = () => {};
-  }
+  // ---- stopping ----------------------------------------------------------------------------
 
   /** Stops the replica for good: callers waiting on a condition fail, streams end. */
   stop(error?: Error): void {
-    if (this.stopped !== undefined) return;
-    this.stopped = error ?? new ReplicaClosedError();
+    if (this.stopReason !== undefined) return;
+    this.stopReason = error ?? new ReplicaClosedError();
     this.unlisten();
     this.holds.detach();
-    this.conditions.failAll(new ReplicaClosedError(this.stopped));
+    this.conditions.failAll(new ReplicaClosedError(this.stopReason));
     const failure = error === undefined ? undefined : new ChangeStreamClosedError(error);
     for (const stream of this.streams) stream.close(failure);
     this.streams.clear();

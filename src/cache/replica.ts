@@ -12,26 +12,31 @@
  * `replica-initial-sync.ts` and suspend/resume in `replica-resume.ts`.
  */
 import { EventEmitter } from 'eventemitter3';
-import type { OvsdbClient } from '../client/client.js';
 import type { DatabaseModel } from '../model/descriptor.js';
 import type { SchemaSkew } from '../model/schema-skew.js';
 import { ServerSchemaView } from '../model/server-schema-view.js';
 import type { TypedCondition } from '../model/typed-clauses.js';
 import type { Change } from './change.js';
-import { ChangeStream, type ChangeStreamOptions, type ReadPauser } from './change-stream.js';
+import type { ChangeStream, ChangeStreamOptions } from './change-stream.js';
 import { encodeMonitorCondition, type MonitorPlan, planMonitor } from './monitor-plan.js';
+import type { ReplicaClient } from './replica-client.js';
 import {
   ConditionChangeUnsupportedError,
   ReplicaAlreadySyncedError,
-  ReplicaClosedError,
   type ReplicaEvents,
   type ResumeInfo,
 } from './replica-events.js';
-import { listenForUpdates } from './replica-feed.js';
 import { initialSync } from './replica-initial-sync.js';
-import type { MonitorMethod, ReplicaOptions } from './replica-options.js';
+import type { MonitorMethod, ReplicaOptions, ReplicaTablesOption } from './replica-options.js';
 import { ReplicaResume } from './replica-resume.js';
 import { ReplicaState } from './replica-state.js';
+import type {
+  DeclaredIndexes,
+  IndexDeclarations,
+  IndexName,
+  IndexValues,
+  NoClientIndexes,
+} from './typed-indexes.js';
 
 export {
   type BatchInfo,
@@ -48,14 +53,22 @@ export {
 } from './replica-events.js';
 export type { SyncProgress } from './replica-options.js';
 
-/** A replica of one database. Start one with {@link Replica.start}. */
-export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> implements ReadPauser {
+/**
+ * A replica of one database. Start one with {@link Replica.start}.
+ *
+ * `T` maps table names to row types (a generated `Tables`, which also lists the schema's
+ * indexes); `I` holds the client indexes declared at start (see {@link DeclaredIndexes}), so
+ * that {@link Replica.find} accepts exactly the indexes a table has.
+ */
+export class Replica<T extends object, I extends IndexDeclarations = NoClientIndexes> extends EventEmitter<
+  ReplicaEvents<T>
+> {
   private readonly state: ReplicaState<T>;
   private readonly resumer: ReplicaResume<T>;
   private syncStarted = false;
 
   private constructor(
-    client: OvsdbClient,
+    client: ReplicaClient,
     readonly model: DatabaseModel<T>,
     readonly database: string,
     view: ServerSchemaView,
@@ -69,9 +82,9 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> im
     this.state.holds.attach(client);
   }
 
-  /** Listens to `client` for this replica's monitor (until the state's `detach`). */
-  private listen(client: OvsdbClient): void {
-    this.state.detach = listenForUpdates(this.state, client, {
+  /** Listens to `client` for this replica's monitor (until the state's `unlisten`). */
+  private listen(client: ReplicaClient): void {
+    this.state.listenTo(client, {
       closed: (error) => this.resumer.connectionClosed(error),
       canceled: () => this.resumer.monitorCanceled(client),
     });
@@ -84,11 +97,11 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> im
    * Resolves once the replica holds them. To see the initial contents as change events too,
    * use {@link Replica.create}, attach listeners or streams, then {@link Replica.sync}.
    */
-  static async start<T extends object>(
-    client: OvsdbClient,
+  static async start<T extends object, const Tables extends ReplicaTablesOption<T> = Record<never, never>>(
+    client: ReplicaClient,
     model: DatabaseModel<T>,
-    options: ReplicaOptions<T> = {},
-  ): Promise<Replica<T>> {
+    options?: ReplicaOptions<T, Tables>,
+  ): Promise<Replica<T, DeclaredIndexes<ReplicaOptions<T, Tables>>>> {
     const replica = await Replica.create(client, model, options);
     await replica.sync();
     return replica;
@@ -99,18 +112,27 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> im
    * and the plan is made, but nothing is replicated until {@link Replica.sync}. Listeners and
    * streams attached in between see the initial contents as `insert` changes (`initial: true`).
    */
-  static async create<T extends object>(
-    client: OvsdbClient,
+  static async create<T extends object, const Tables extends ReplicaTablesOption<T> = Record<never, never>>(
+    client: ReplicaClient,
     model: DatabaseModel<T>,
-    options: ReplicaOptions<T> = {},
-  ): Promise<Replica<T>> {
-    const server = await client.getSchema(model.name, options.signal ? { signal: options.signal } : {});
+    options?: ReplicaOptions<T, Tables>,
+  ): Promise<Replica<T, DeclaredIndexes<ReplicaOptions<T, Tables>>>> {
+    const opts: ReplicaOptions<T> = options ?? {};
+    const server = await client.getSchema(model.name, opts.signal ? { signal: opts.signal } : {});
     const view = new ServerSchemaView(model, server);
-    return new Replica(client, model, model.name, view, planMonitor(model, server, options), options);
+    const plan = planMonitor(model, server, opts);
+    return new Replica<T, DeclaredIndexes<ReplicaOptions<T, Tables>>>(
+      client,
+      model,
+      model.name,
+      view,
+      plan,
+      opts,
+    );
   }
 
   /** The client the replica uses (after a resume, the one it resumed on). */
-  get client(): OvsdbClient {
+  get client(): ReplicaClient {
     return this.state.client;
   }
 
@@ -128,7 +150,6 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> im
     this.syncStarted = true;
     try {
       await initialSync(this.state);
-      this.state.synced = true;
     } catch (error) {
       this.state.fail(error);
       throw error;
@@ -194,14 +215,25 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> im
 
   /**
    * Rows of `table` whose key in index `index` equals `values` (one value per index part).
-   * Schema indexes are named by their columns joined with `+` (`name`, `chassis+name`).
+   * Schema indexes are named by their columns joined with `+` (`name`, `chassis+name`); client
+   * indexes by the names given at start. With a generated model, an index the table does not
+   * have, or a value of the wrong type, does not compile; an index whose columns were left out
+   * of the monitor does not exist (`UnknownIndexError`, as for any unknown name at run time).
    */
-  find<K extends keyof T & string>(table: K, index: string, ...values: unknown[]): T[K][] {
+  find<K extends keyof T & string, N extends IndexName<T, I, K>>(
+    table: K,
+    index: N,
+    ...values: IndexValues<T, I, K, N>
+  ): T[K][] {
     return this.state.store(table).find(index, values) as T[K][];
   }
 
   /** The one row {@link find} would return (the first, for a non-unique index), or undefined. */
-  findOne<K extends keyof T & string>(table: K, index: string, ...values: unknown[]): T[K] | undefined {
+  findOne<K extends keyof T & string, N extends IndexName<T, I, K>>(
+    table: K,
+    index: N,
+    ...values: IndexValues<T, I, K, N>
+  ): T[K] | undefined {
     return this.state.store(table).find(index, values)[0] as T[K] | undefined;
   }
 
@@ -215,20 +247,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> im
    * while the stream's consumer lags by `highWaterMark` changes (see {@link ChangeStream}).
    */
   changes(options: ChangeStreamOptions = {}): ChangeStream<Change<T>> {
-    const { state } = this;
-    if (state.stopped !== undefined) throw new ReplicaClosedError(state.stopped);
-    const stream = new ChangeStream<Change<T>>(this, (s) => state.streams.delete(s), options);
-    // A stream whose signal had already fired is born closed and needs no changes.
-    if (!stream.closed) state.streams.add(stream);
-    return stream;
-  }
-
-  /**
-   * @internal The streams' read pauser: holds are counted here, so that a hold taken on one
-   * connection is taken again on the one the replica resumes on.
-   */
-  pauseReading(): () => void {
-    return this.state.holds.pauseReading();
+    return this.state.openStream(options);
   }
 
   /**
@@ -249,7 +268,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> im
       throw new ConditionChangeUnsupportedError(table);
     }
     const wire = encodeMonitorCondition(store.schema, where);
-    if (state.stopped !== undefined) throw new ReplicaClosedError(state.stopped);
+    state.assertRunning();
     const entry = state.conditions.ask(table, wire);
     if (this.resumer.enabled) return this.resumer.changeCondition(table, entry);
     try {
@@ -300,7 +319,7 @@ export class Replica<T extends object> extends EventEmitter<ReplicaEvents<T>> im
    * holds and only the difference is applied and reported. Updates arriving meanwhile wait and
    * follow. On failure the replica stays suspended and another resume may be tried.
    */
-  resume(client: OvsdbClient, options: { signal?: AbortSignal } = {}): Promise<ResumeInfo> {
+  resume(client: ReplicaClient, options: { signal?: AbortSignal } = {}): Promise<ResumeInfo> {
     return this.resumer.resume(client, options);
   }
 }

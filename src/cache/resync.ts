@@ -7,10 +7,11 @@
  * so a consumer sees exactly what happened while the replica was away.
  */
 import { evaluateConditionsAny } from '../protocol/condition-eval.js';
+import type { LazyReply } from '../protocol/lazy-reply.js';
 import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
-import type { LazyResult } from '../rpc/segmented-frame.js';
-import { type ChangeSink, type ClientFilter, listRows, type Resolve } from './apply-updates.js';
+import { type ChangeSink, type ClientFilter, identity, listRows, type Resolve } from './apply-updates.js';
 import type { RowChange } from './change.js';
+import { nextTurn } from './next-turn.js';
 import { TableStore } from './table-store.js';
 
 type Row = Record<string, unknown>;
@@ -22,7 +23,7 @@ export interface ResyncOptions {
   /** Client-side filters (`monitor` method): rows failing them count as absent. */
   readonly filters: ReadonlyMap<string, ClientFilter>;
   /** The reply in lazy form, when it was big enough to arrive segmented. */
-  readonly lazy: LazyResult | undefined;
+  readonly lazy: LazyReply | undefined;
   readonly sink: ChangeSink;
   /** Rows handled before `yieldTurn` is awaited. */
   readonly sliceRows: number;
@@ -34,9 +35,6 @@ export interface ResyncOptions {
 const SLICE_BYTES = 512 * 1024;
 /** Rows bigger than this are parsed over several turns. */
 const HUGE_ROW_BYTES = 1024 * 1024;
-
-const identity: Resolve = (value) => value;
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Brings `into` to the full contents `contents` by difference with `held`; returns the number

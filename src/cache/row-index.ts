@@ -4,16 +4,28 @@
  * row as changes are applied, so a look-up never scans the table.
  */
 import { OvndbError } from '../errors.js';
+import type { ColumnOf, IsMap } from '../model/typed-clauses.js';
 
-/** One part of an index key: a column, or one key of a map column. */
-export type IndexPart = string | { readonly column: string; readonly key: string };
+/** The map columns of `Row` (any name for untyped rows). */
+type MapColumnOf<Row> =
+  string extends ColumnOf<Row>
+    ? string
+    : { [C in ColumnOf<Row>]: IsMap<Row[C]> extends true ? C : never }[ColumnOf<Row>];
 
-/** An index declared by the client. */
-export interface IndexSpec {
+/**
+ * One part of an index key: a column of `Row`, or one key of a map column of `Row`. Untyped
+ * (any column name) unless a row type is given.
+ */
+export type IndexPart<Row = Record<string, unknown>> =
+  | ColumnOf<Row>
+  | { readonly column: MapColumnOf<Row>; readonly key: string };
+
+/** An index declared by the client, on the columns of `Row`. */
+export interface IndexSpec<Row = Record<string, unknown>> {
   /** The name look-ups use. */
   readonly name: string;
   /** The parts of the key, in order. */
-  readonly columns: ReadonlyArray<IndexPart>;
+  readonly columns: ReadonlyArray<IndexPart<Row>>;
 }
 
 /** A look-up named an index the table does not have. */

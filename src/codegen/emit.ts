@@ -1,5 +1,5 @@
 import { emitValue, LINE_WIDTH } from './emit-value.js';
-import type { ColumnIr, DatabaseIr, EnumIr, TableIr } from './ir.js';
+import type { ColumnIr, DatabaseIr, EnumIr, IndexIr, TableIr } from './ir.js';
 import { quoteString } from './ir.js';
 
 /** One generated file: its path relative to the output folder and its full text. */
@@ -84,22 +84,54 @@ function rowInterface(table: TableIr): string {
   return lines.join('\n');
 }
 
+// A property name as the formatter prints it: bare when it is an identifier, quoted otherwise.
+function propertyName(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : quoteString(name);
+}
+
+// One index: its name and the tuple of its columns, broken one column per line when too long.
+function indexMember(index: IndexIr): string {
+  const head = `    readonly ${propertyName(index.name)}: readonly [`;
+  const columns = index.columns.map(quoteString);
+  const line = `${head}${columns.join(', ')}];`;
+  if (line.length <= LINE_WIDTH) return line;
+  return `${head}\n${columns.map((c) => `      ${c},`).join('\n')}\n    ];`;
+}
+
+// The schema's indexes by table, for typed look-ups; tables without indexes are left out.
+function tableIndexes(ir: DatabaseIr): string {
+  const doc =
+    `/**\n * The indexes the ${ir.name} schema declares, by table: each named by its columns joined\n` +
+    ' * with `+` (the name a replica looks it up by), listing those columns in order.\n */\n';
+  const entries = ir.tables
+    .filter((t) => t.indexes.length > 0)
+    .map((t) => `  readonly ${t.name}: {\n${t.indexes.map(indexMember).join('\n')}\n  };`);
+  // An empty interface is a lint error; a record without keys says the same.
+  if (entries.length === 0) return `${doc}export type TableIndexes = Record<never, never>;`;
+  return `${doc}export interface TableIndexes {\n${entries.join('\n')}\n}`;
+}
+
 function renderRows(ir: DatabaseIr, options: EmitOptions): string {
   const blocks: string[] = [header(ir, options)];
-  // Every row has `_uuid`, so the import is used exactly when there is a table.
-  if (ir.tables.length > 0) blocks.push(`import type { Uuid } from '${options.modelImport}';`);
+  // Every row has `_uuid`, so `Uuid` is used exactly when there is a table.
+  const imports = ir.tables.length > 0 ? 'schemaIndexes, Uuid' : 'schemaIndexes';
+  blocks.push(`import type { ${imports} } from '${options.modelImport}';`);
   for (const table of ir.tables) {
     for (const e of table.enums) blocks.push(enumAlias(e));
     blocks.push(rowInterface(table));
   }
   const entries = ir.tables.map((t) => `  readonly ${t.name}: ${t.typeName};`);
+  // The indexes ride along as a phantom member, so that `Replica<Tables>` knows them.
+  entries.push(
+    "  /** The schema's indexes of each table, for typed look-ups: a phantom, never present at runtime. */",
+    '  readonly [schemaIndexes]?: TableIndexes;',
+  );
   blocks.push(
     `/** The row type of every table of ${ir.name}, by table name. */\n` +
-      (entries.length === 0
-        ? 'export interface Tables {}'
-        : `export interface Tables {\n${entries.join('\n')}\n}`),
+      `export interface Tables {\n${entries.join('\n')}\n}`,
   );
-  blocks.push(`/** The name of a table of ${ir.name}. */\nexport type TableName = keyof Tables;`);
+  blocks.push(tableIndexes(ir));
+  blocks.push(`/** The name of a table of ${ir.name}. */\nexport type TableName = keyof Tables & string;`);
   return `${blocks.join('\n\n')}\n`;
 }
 
@@ -141,7 +173,7 @@ function renderIndex(ir: DatabaseIr, options: EmitOptions): string {
 
 /**
  * Prints one database as TypeScript: `rows.ts` (row interfaces, enum unions, `Tables`,
- * `TableName`), `schema.ts` (the schema JSON), `model.ts` (the model and per-table
+ * `TableIndexes`, `TableName`), `schema.ts` (the schema JSON), `model.ts` (the model and per-table
  * descriptors) and `index.ts`. Output depends only on the IR and options, and is
  * formatted the way the project's formatter would format it.
  */

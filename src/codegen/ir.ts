@@ -64,6 +64,16 @@ export interface TableIr {
   readonly columns: ReadonlyArray<ColumnIr>;
   /** Enum aliases of the table's columns, sorted by column. */
   readonly enums: ReadonlyArray<EnumIr>;
+  /** The schema's indexes, sorted by name. */
+  readonly indexes: ReadonlyArray<IndexIr>;
+}
+
+/** One index the schema declares on a table. */
+export interface IndexIr {
+  /** Its columns joined with `+`: the name a replica looks it up by. */
+  readonly name: string;
+  /** Its columns, in the schema's order. */
+  readonly columns: ReadonlyArray<string>;
 }
 
 /** A database in the intermediate form: plain data, sorted, ready to print. */
@@ -204,7 +214,10 @@ export function buildDatabaseIr(schemaJson: unknown): DatabaseIr {
       .sort((a, b) => compareNames(a.name, b.name))
       .map((column) => columnIr(name, typeName, column, enums));
     for (const e of enums) claim(e.alias, `the enum of column ${e.column} of table ${name}`);
-    tables.push({ name, typeName, descriptorName, columns, enums });
+    const indexes = table.indexes
+      .map((parts) => ({ name: parts.join('+'), columns: [...parts] }))
+      .sort((a, b) => compareNames(a.name, b.name));
+    tables.push({ name, typeName, descriptorName, columns, enums, indexes });
   }
   return {
     name: schema.name,

@@ -24,8 +24,10 @@ export function compareNames(a: string, b: string): number {
  */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'Tables',
+  'TableIndexes',
   'TableName',
   'Uuid',
+  'schemaIndexes',
   'Readonly',
   'ReadonlyMap',
   'Record',

@@ -19,6 +19,7 @@ export {
   type RowWrite,
   type WriteValue,
 } from './row-codec.js';
+export { schemaIndexes } from './schema-indexes.js';
 export {
   compareSchemas,
   describeDifference,

@@ -71,12 +71,9 @@ function remoteErrorString(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The connection is closed (or closed while the request waited); `cause` says why, when known. */
-export class ConnectionClosedError extends OvndbError {
-  constructor(message = 'connection closed', cause?: unknown) {
-    super('OVNDB_CONNECTION_CLOSED', message, { cause });
-  }
-}
+// Defined below every layer, so that the replica and the session tell a lost connection
+// without importing this one.
+export { ConnectionClosedError, InactivityTimeoutError } from '../protocol/connection-loss.js';
 
 /** No reply arrived within the request's `timeoutMs`. Whether the server applied it is unknown. */
 export class RequestTimeoutError extends OvndbError {
@@ -100,17 +97,5 @@ export class RequestAbortedError extends OvndbError {
   constructor(method: string, reason?: unknown) {
     super('OVNDB_ABORTED', `${method} was aborted`, { cause: reason });
     this.method = method;
-  }
-}
-
-/**
- * Nothing arrived from the server for two probe intervals, an `echo` included: the peer is gone
- * or stalled, and the connection was closed.
- */
-export class InactivityTimeoutError extends OvndbError {
-  constructor(readonly silentMs: number) {
-    super('OVNDB_INACTIVITY_TIMEOUT', `no data from the server for ${silentMs} ms, an echo included`, {
-      details: { silentMs },
-    });
   }
 }

@@ -8,6 +8,7 @@
  * or one string: rows can be parsed and applied a slice at a time, with the event loop free in
  * between, and the memory of applied rows is reclaimed as the replica goes.
  */
+import type { LazyObject, LazyReply } from '../protocol/lazy-reply.js';
 import type { ChunkedBytes } from './chunked-bytes.js';
 import { parsePiecewise } from './piecewise-parse.js';
 import { BadFrameError } from './rpc-errors.js';
@@ -299,7 +300,7 @@ export class SegmentedFrame {
  * each a key and a value parsed on demand. Keys are read from the frame's bytes, values are
  * placeholders the frame resolves.
  */
-export class LazyMembers {
+export class LazyMembers implements LazyObject {
   /** @internal made by the frame */
   constructor(
     private readonly frame: SegmentedFrame,
@@ -389,21 +390,10 @@ export class LazyElements {
 /**
  * A reply whose big parts are still unparsed: `root` is the outline, in which the values of
  * the cut depth are placeholders; `resolve` turns one into its value. Only requests that ask
- * for it get this shape (see `RequestOptions.segmented`); everyone else gets plain JSON.
+ * for it get this shape (see `RequestOptions.segmented`); everyone else gets plain JSON. The
+ * shape is the protocol's, so that the replica reads it without knowing this layer.
  */
-export interface LazyResult {
-  readonly lazy: true;
-  readonly root: unknown;
-  resolve(value: unknown): unknown;
-  /** Number of values still unparsed in the outline. */
-  readonly count: number;
-  /** Size of the reply, in bytes. */
-  readonly bytes: number;
-  /** Bytes still to parse behind `value` when it is a placeholder; 0 otherwise. */
-  bytesOf(value: unknown): number;
-  /** Like `resolve`, but a huge value is parsed over several turns, awaiting `turn` between them. */
-  resolveInPieces(value: unknown, turn: () => Promise<void>): Promise<unknown>;
-}
+export type LazyResult = LazyReply;
 
 /** The lazy form of the result in `outline`, a reply's outline parsed from `frame`. */
 export function lazyResult(frame: SegmentedFrame, result: unknown): LazyResult {
@@ -416,14 +406,4 @@ export function lazyResult(frame: SegmentedFrame, result: unknown): LazyResult {
     bytesOf: (v) => frame.bytesOf(v),
     resolveInPieces: (v, turn) => frame.resolveInPieces(v, turn),
   };
-}
-
-/** True when `value` is a {@link LazyResult}. */
-export function isLazyResult(value: unknown): value is LazyResult {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    (value as { lazy?: unknown }).lazy === true &&
-    'resolve' in value
-  );
 }

@@ -15,12 +15,14 @@ import {
   type Change,
   CLEAR,
   connect,
+  type DeclaredIndexes,
   deleteRows,
   insertRow,
   mutateColumn,
   mutateRows,
   type OvsdbClient,
   Replica,
+  type ReplicaOptions,
   type RowWrite,
   TableNotReplicatedError,
   UnknownIndexError,
@@ -28,7 +30,7 @@ import {
   whereColumn,
   ZERO_TXN_ID,
 } from '../../src/index.js';
-import { isLazyResult } from '../../src/rpc/segmented-frame.js';
+import { isLazyReply } from '../../src/protocol/lazy-reply.js';
 import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 import { until } from '../helpers/replica-wait.js';
 
@@ -65,29 +67,32 @@ function withSwitch(name: string, ports: ReadonlyArray<RowWrite<LogicalSwitchPor
   return ops;
 }
 
+// The replica's options, written ahead: their client indexes are part of its type.
+const withPortIndexes = {
+  tables: {
+    Logical_Router: true,
+    Logical_Router_Static_Route: true,
+    Logical_Switch: true,
+    Logical_Switch_Port: {
+      indexes: [
+        { name: 'byOwner', columns: [{ column: 'external_ids', key: 'owner' }] },
+        { name: 'byTypeAndOwner', columns: ['type', { column: 'external_ids', key: 'owner' }] },
+      ],
+    },
+  },
+} as const satisfies ReplicaOptions<Tables>;
+
 describe('replica against a real NB server', { timeout: 60_000 }, () => {
   let server: RunningServer;
   let reader: OvsdbClient;
   let writer: OvsdbClient;
-  let replica: Replica<Tables>;
+  let replica: Replica<Tables, DeclaredIndexes<typeof withPortIndexes>>;
 
   before(async () => {
     server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
     reader = await connect(server.unix);
     writer = await connect(server.unix);
-    replica = await Replica.start(reader, nbModel, {
-      tables: {
-        Logical_Router: true,
-        Logical_Router_Static_Route: true,
-        Logical_Switch: true,
-        Logical_Switch_Port: {
-          indexes: [
-            { name: 'byOwner', columns: [{ column: 'external_ids', key: 'owner' }] },
-            { name: 'byTypeAndOwner', columns: ['type', { column: 'external_ids', key: 'owner' }] },
-          ],
-        },
-      },
-    });
+    replica = await Replica.start(reader, nbModel, withPortIndexes);
   });
   after(async () => {
     await replica?.close();
@@ -316,6 +321,7 @@ describe('replica against a real NB server', { timeout: 60_000 }, () => {
       replica.find('Logical_Switch_Port', 'byOwner', 'bob').map((r) => r.name),
       ['idx-2'],
     );
+    // @ts-expect-error not an index of Logical_Switch_Port: it does not compile, and throws when run
     assert.throws(() => replica.find('Logical_Switch_Port', 'nope', 1), UnknownIndexError);
   });
 });
@@ -428,7 +434,7 @@ describe('replica: initial contents', { timeout: 60_000 }, () => {
       await client.transact(NB, ops);
       // The reply is big enough to come segmented: rows are parsed only as they are applied.
       const probe = await client.monitorInitial('monitor_cond', NB, [NB, 'probe', { Address_Set: {} }]);
-      assert.ok(isLazyResult(probe));
+      assert.ok(isLazyReply(probe));
       await client.monitorCancel('probe');
       let ticks = 0;
       const timer = setInterval(() => ticks++, 0);

@@ -63,6 +63,7 @@ describe('names', { timeout: 20000 }, () => {
     const col = { columns: { x: { type: 'string' } } };
     assert.throws(collide({ Foo_Bar: col, FooBar: col }), isCodegen);
     assert.throws(collide({ Tables: col }), isCodegen);
+    assert.throws(collide({ Table_Indexes: col }), isCodegen);
     assert.throws(collide({ Foo: col, Foo_Table: col }), isCodegen);
     const enumCol = { columns: { mode: { type: { key: { type: 'string', enum: 'a' } } } } };
     assert.throws(collide({ Foo: enumCol, Foo_Mode: col }), isCodegen);
@@ -135,8 +136,36 @@ describe('type mapping', { timeout: 20000 }, () => {
     assert.match(text, /^ {2}readonly _uuid: Uuid<'Logical_Router_Static_Route'>;$/m);
     assert.match(text, /^ {2}readonly policy\?: LogicalRouterStaticRoutePolicy;$/m);
     assert.match(text, /^ {2}readonly Logical_Router_Static_Route: LogicalRouterStaticRoute;$/m);
-    assert.match(text, /^export type TableName = keyof Tables;$/m);
+    assert.match(text, /^export type TableName = keyof Tables & string;$/m);
     assert.match(text, /^\/\/ Generated from small\.ovsschema \(Small\) by `ovndb gen`\.$/m);
+  });
+
+  test('schema indexes are listed by table, named by their columns joined with +', () => {
+    const text =
+      emitDatabase(
+        buildDatabaseIr({
+          name: 'Small',
+          tables: {
+            Port: {
+              columns: { name: { type: 'string' }, datapath: { type: 'string' }, key: { type: 'integer' } },
+              indexes: [['name'], ['datapath', 'key']],
+            },
+            Plain: { columns: { x: { type: 'string' } } },
+          },
+        }),
+        OPTIONS,
+      ).find((f) => f.path === 'rows.ts')?.text ?? '';
+    assert.match(text, /^import type \{ schemaIndexes, Uuid \} from 'ovndb';$/m);
+    assert.match(text, /^ {2}readonly \[schemaIndexes\]\?: TableIndexes;$/m);
+    assert.match(
+      text,
+      /^export interface TableIndexes \{\n {2}readonly Port: \{\n {4}readonly 'datapath\+key': readonly \['datapath', 'key'\];\n {4}readonly name: readonly \['name'\];\n {2}\};\n\}$/m,
+    );
+    const none = emitDatabase(buildDatabaseIr(schema({ x: { type: 'string' } })), OPTIONS);
+    assert.match(
+      none.find((f) => f.path === 'rows.ts')?.text ?? '',
+      /^export type TableIndexes = Record<never, never>;$/m,
+    );
   });
 
   test('long and awkward output is already in the formatter’s shape', () => {
@@ -170,6 +199,7 @@ describe('type mapping', { timeout: 20000 }, () => {
           indexes: [
             ['a', 'b'],
             ['b', 'a'],
+            [`column_${long}_x`, `strings_${long}`, 'mode'],
           ],
           isRoot: true,
         },

@@ -1,7 +1,7 @@
 // Generated from schemas/ovn-ic-nb.ovsschema (OVN_IC_Northbound 1.0.0) by `npm run gen`.
 // Do not edit by hand: change the schema or the generator and run it again.
 
-import type { Uuid } from '../../model/index.js';
+import type { schemaIndexes, Uuid } from '../../model/index.js';
 
 /** A row of table `Connection`. */
 export interface Connection {
@@ -62,7 +62,22 @@ export interface Tables {
   readonly IC_NB_Global: ICNBGlobal;
   readonly SSL: SSL;
   readonly Transit_Switch: TransitSwitch;
+  /** The schema's indexes of each table, for typed look-ups: a phantom, never present at runtime. */
+  readonly [schemaIndexes]?: TableIndexes;
+}
+
+/**
+ * The indexes the OVN_IC_Northbound schema declares, by table: each named by its columns joined
+ * with `+` (the name a replica looks it up by), listing those columns in order.
+ */
+export interface TableIndexes {
+  readonly Connection: {
+    readonly target: readonly ['target'];
+  };
+  readonly Transit_Switch: {
+    readonly name: readonly ['name'];
+  };
 }
 
 /** The name of a table of OVN_IC_Northbound. */
-export type TableName = keyof Tables;
+export type TableName = keyof Tables & string;

@@ -1,7 +1,7 @@
 // Generated from schemas/ovn-ic-sb.ovsschema (OVN_IC_Southbound 1.1.1) by `npm run gen`.
 // Do not edit by hand: change the schema or the generator and run it again.
 
-import type { Uuid } from '../../model/index.js';
+import type { schemaIndexes, Uuid } from '../../model/index.js';
 
 /** A row of table `Availability_Zone`. */
 export interface AvailabilityZone {
@@ -138,7 +138,44 @@ export interface Tables {
   readonly Port_Binding: PortBinding;
   readonly Route: Route;
   readonly SSL: SSL;
+  /** The schema's indexes of each table, for typed look-ups: a phantom, never present at runtime. */
+  readonly [schemaIndexes]?: TableIndexes;
+}
+
+/**
+ * The indexes the OVN_IC_Southbound schema declares, by table: each named by its columns joined
+ * with `+` (the name a replica looks it up by), listing those columns in order.
+ */
+export interface TableIndexes {
+  readonly Availability_Zone: {
+    readonly name: readonly ['name'];
+  };
+  readonly Connection: {
+    readonly target: readonly ['target'];
+  };
+  readonly Datapath_Binding: {
+    readonly tunnel_key: readonly ['tunnel_key'];
+  };
+  readonly Encap: {
+    readonly 'type+ip': readonly ['type', 'ip'];
+  };
+  readonly Gateway: {
+    readonly name: readonly ['name'];
+  };
+  readonly Port_Binding: {
+    readonly logical_port: readonly ['logical_port'];
+    readonly 'transit_switch+tunnel_key': readonly ['transit_switch', 'tunnel_key'];
+  };
+  readonly Route: {
+    readonly 'transit_switch+availability_zone+route_table+ip_prefix+nexthop': readonly [
+      'transit_switch',
+      'availability_zone',
+      'route_table',
+      'ip_prefix',
+      'nexthop',
+    ];
+  };
 }
 
 /** The name of a table of OVN_IC_Southbound. */
-export type TableName = keyof Tables;
+export type TableName = keyof Tables & string;

@@ -1,7 +1,7 @@
 // Generated from schemas/ovn-nb.ovsschema (OVN_Northbound 7.0.0) by `npm run gen`.
 // Do not edit by hand: change the schema or the generator and run it again.
 
-import type { Uuid } from '../../model/index.js';
+import type { schemaIndexes, Uuid } from '../../model/index.js';
 
 /** Allowed values of column `action` of table `ACL`. */
 export type ACLAction = 'allow' | 'allow-related' | 'allow-stateless' | 'drop' | 'reject';
@@ -516,7 +516,58 @@ export interface Tables {
   readonly QoS: QoS;
   readonly SSL: SSL;
   readonly Static_MAC_Binding: StaticMACBinding;
+  /** The schema's indexes of each table, for typed look-ups: a phantom, never present at runtime. */
+  readonly [schemaIndexes]?: TableIndexes;
+}
+
+/**
+ * The indexes the OVN_Northbound schema declares, by table: each named by its columns joined
+ * with `+` (the name a replica looks it up by), listing those columns in order.
+ */
+export interface TableIndexes {
+  readonly Address_Set: {
+    readonly name: readonly ['name'];
+  };
+  readonly BFD: {
+    readonly 'logical_port+dst_ip': readonly ['logical_port', 'dst_ip'];
+  };
+  readonly Chassis_Template_Var: {
+    readonly chassis: readonly ['chassis'];
+  };
+  readonly Connection: {
+    readonly target: readonly ['target'];
+  };
+  readonly Copp: {
+    readonly name: readonly ['name'];
+  };
+  readonly Gateway_Chassis: {
+    readonly name: readonly ['name'];
+  };
+  readonly HA_Chassis_Group: {
+    readonly name: readonly ['name'];
+  };
+  readonly Load_Balancer_Group: {
+    readonly name: readonly ['name'];
+  };
+  readonly Logical_Router_Port: {
+    readonly name: readonly ['name'];
+  };
+  readonly Logical_Switch_Port: {
+    readonly name: readonly ['name'];
+  };
+  readonly Meter: {
+    readonly name: readonly ['name'];
+  };
+  readonly Mirror: {
+    readonly name: readonly ['name'];
+  };
+  readonly Port_Group: {
+    readonly name: readonly ['name'];
+  };
+  readonly Static_MAC_Binding: {
+    readonly 'logical_port+ip': readonly ['logical_port', 'ip'];
+  };
 }
 
 /** The name of a table of OVN_Northbound. */
-export type TableName = keyof Tables;
+export type TableName = keyof Tables & string;

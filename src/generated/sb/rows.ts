@@ -1,7 +1,7 @@
 // Generated from schemas/ovn-sb.ovsschema (OVN_Southbound 20.27.0) by `npm run gen`.
 // Do not edit by hand: change the schema or the generator and run it again.
 
-import type { Uuid } from '../../model/index.js';
+import type { schemaIndexes, Uuid } from '../../model/index.js';
 
 /** A row of table `Address_Set`. */
 export interface AddressSet {
@@ -541,7 +541,81 @@ export interface Tables {
   readonly SSL: SSL;
   readonly Service_Monitor: ServiceMonitor;
   readonly Static_MAC_Binding: StaticMACBinding;
+  /** The schema's indexes of each table, for typed look-ups: a phantom, never present at runtime. */
+  readonly [schemaIndexes]?: TableIndexes;
+}
+
+/**
+ * The indexes the OVN_Southbound schema declares, by table: each named by its columns joined
+ * with `+` (the name a replica looks it up by), listing those columns in order.
+ */
+export interface TableIndexes {
+  readonly Address_Set: {
+    readonly name: readonly ['name'];
+  };
+  readonly BFD: {
+    readonly 'logical_port+dst_ip+src_port+disc': readonly ['logical_port', 'dst_ip', 'src_port', 'disc'];
+  };
+  readonly Chassis: {
+    readonly name: readonly ['name'];
+  };
+  readonly Chassis_Private: {
+    readonly name: readonly ['name'];
+  };
+  readonly Chassis_Template_Var: {
+    readonly chassis: readonly ['chassis'];
+  };
+  readonly Connection: {
+    readonly target: readonly ['target'];
+  };
+  readonly Datapath_Binding: {
+    readonly tunnel_key: readonly ['tunnel_key'];
+  };
+  readonly Encap: {
+    readonly 'type+ip': readonly ['type', 'ip'];
+  };
+  readonly FDB: {
+    readonly 'mac+dp_key': readonly ['mac', 'dp_key'];
+  };
+  readonly Gateway_Chassis: {
+    readonly name: readonly ['name'];
+  };
+  readonly HA_Chassis_Group: {
+    readonly name: readonly ['name'];
+  };
+  readonly IGMP_Group: {
+    readonly 'address+datapath+chassis': readonly ['address', 'datapath', 'chassis'];
+  };
+  readonly IP_Multicast: {
+    readonly datapath: readonly ['datapath'];
+  };
+  readonly MAC_Binding: {
+    readonly 'logical_port+ip': readonly ['logical_port', 'ip'];
+  };
+  readonly Meter: {
+    readonly name: readonly ['name'];
+  };
+  readonly Mirror: {
+    readonly name: readonly ['name'];
+  };
+  readonly Multicast_Group: {
+    readonly 'datapath+name': readonly ['datapath', 'name'];
+    readonly 'datapath+tunnel_key': readonly ['datapath', 'tunnel_key'];
+  };
+  readonly Port_Binding: {
+    readonly 'datapath+tunnel_key': readonly ['datapath', 'tunnel_key'];
+    readonly logical_port: readonly ['logical_port'];
+  };
+  readonly Port_Group: {
+    readonly name: readonly ['name'];
+  };
+  readonly Service_Monitor: {
+    readonly 'logical_port+ip+port+protocol': readonly ['logical_port', 'ip', 'port', 'protocol'];
+  };
+  readonly Static_MAC_Binding: {
+    readonly 'logical_port+ip': readonly ['logical_port', 'ip'];
+  };
 }
 
 /** The name of a table of OVN_Southbound. */
-export type TableName = keyof Tables;
+export type TableName = keyof Tables & string;
