@@ -36,7 +36,9 @@ export function buildProgram(): Command {
   registerIcCommands(program);
   program.addHelpText(
     'after',
-    '\nExit codes: 0 done, 1 request failed, 2 usage error, 3 server unreachable, 130 interrupted.\nSee docs/cli.md.',
+    // An absolute URL: the docs are not in the installed package.
+    '\nExit codes: 0 done, 1 request failed, 2 usage error, 3 server unreachable, 130 interrupted.\n' +
+      'See https://github.com/ovndb/ovndb/blob/main/docs/cli.md',
   );
   return program;
 }

@@ -85,7 +85,17 @@ export class ServerDatabaseWatch extends EventEmitter<ServerDatabaseWatchEvents>
   private stopped: Error | undefined;
 
   /** @internal use {@link watchServerDatabase} */
-  constructor(
+  static create(
+    database: string,
+    replica: Replica<Tables>,
+    readOnly: boolean,
+    seen: SeenState,
+  ): ServerDatabaseWatch {
+    return new ServerDatabaseWatch(database, replica, readOnly, seen);
+  }
+
+  // Private, so that the published declarations do not offer a constructor: `create` is stripped from them.
+  private constructor(
     readonly database: string,
     private readonly replica: Replica<Tables>,
     private readonly readOnly: boolean,
@@ -187,5 +197,10 @@ export async function watchServerDatabase(
     tables: { Database: { columns: ['name', 'model', 'connected', 'leader', 'cid', 'sid', 'index'] } },
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  return new ServerDatabaseWatch(database, replica, options.readOnly ?? false, options.seen ?? NOTHING_SEEN);
+  return ServerDatabaseWatch.create(
+    database,
+    replica,
+    options.readOnly ?? false,
+    options.seen ?? NOTHING_SEEN,
+  );
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { sharedConformance } from '../../src/conformance/suites.js';
 import { type RaftCluster, startRaftCluster } from '../../src/testing/raft-cluster.js';
 import {
   cSort,
@@ -11,6 +10,7 @@ import {
   skip,
   uuidfilt,
 } from '../helpers/idl-cases.js';
+import { sharedConformance } from './driver/suites.js';
 
 // The raft-cluster cases of Open vSwitch's IDL tests (family "cluster"), which the shared
 // runner skips: each starts its own 3-member cluster on tcp, applies the case's

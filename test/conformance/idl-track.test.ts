@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { sharedConformance } from '../../src/conformance/suites.js';
 import { startOvsdbServer } from '../../src/testing/ovsdb-server.js';
 import {
   cSort,
@@ -11,6 +10,7 @@ import {
   skip,
   uuidfilt,
 } from '../helpers/idl-cases.js';
+import { sharedConformance } from './driver/suites.js';
 
 // The change-tracking cases of Open vSwitch's IDL tests (`-c`, family c-only-track): upstream
 // runs them with the C driver only, and the shared runner skips them, so this small runner

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { parseIdlArgs, parseRegistration } from '../../src/conformance/idl-args.js';
-import { pythonValue, rowString } from '../../src/conformance/idl-print.js';
-import { IdlView } from '../../src/conformance/idl-view.js';
-import { idlSuite, repoRoot, runCasesScript, sharedConformance } from '../../src/conformance/suites.js';
 import type { ColumnType } from '../../src/protocol/column-type.js';
+import { parseIdlArgs, parseRegistration } from './driver/idl-args.js';
+import { pythonValue, rowString } from './driver/idl-print.js';
+import { IdlView } from './driver/idl-view.js';
+import { idlSuite, repoRoot, runCasesScript, sharedConformance } from './driver/suites.js';
 
 // Open vSwitch's IDL cases, run through our driver's `idl` command by the shared runner, each
 // against its own ovsdb-server. Outside CI their absence skips the test with a message; in CI

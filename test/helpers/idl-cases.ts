@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after } from 'node:test';
-import { repoRoot, sharedConformance } from '../../src/conformance/suites.js';
+import { repoRoot, sharedConformance } from '../conformance/driver/suites.js';
 
 export const casesFile = resolve(sharedConformance, 'cases/v3.1.0/idl.json');
 const schemasFile = resolve(sharedConformance, 'cases/v3.1.0/schemas.json');
@@ -80,12 +80,12 @@ export interface DriverRun {
   ms: number;
 }
 
-/** Runs src/conformance/test-ovsdb.ts in a child process, as run_cases.py runs the driver. */
+/** Runs test/conformance/driver/test-ovsdb.ts in a child process, as run_cases.py runs the driver. */
 export function runDriver(args: string[], cwd: string, timeoutMs = 30_000): Promise<DriverRun> {
   const argv = [
     '--import',
     import.meta.resolve('tsx'),
-    resolve(repoRoot, 'src/conformance/test-ovsdb.ts'),
+    resolve(repoRoot, 'test/conformance/driver/test-ovsdb.ts'),
     ...args,
   ];
   const started = performance.now();

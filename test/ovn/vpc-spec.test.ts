@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { repoRoot } from '../../src/conformance/suites.js';
 import { InvalidSpecError } from '../../src/ovn/ovn-errors.js';
 import { parseResources, parseVpc } from '../../src/ovn/vpc-spec.js';
+import { repoRoot } from '../conformance/driver/suites.js';
 
 const seeds = resolve(repoRoot, '../shared/seeds');
 

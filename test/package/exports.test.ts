@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 
-type Entry = { types: string; import: string };
+type Entry = { types: string; default: string };
 
 describe('package exports', () => {
   test('every subpath points at a module the build emits from src/', () => {
@@ -13,9 +13,11 @@ describe('package exports', () => {
     assert.deepEqual(subpaths, ['.', './testing', './nb', './sb', './ic-nb', './ic-sb', './ovn', './ic']);
     for (const subpath of subpaths) {
       const entry = pkg.exports[subpath] as Entry & { 'ovndb-source'?: string };
-      assert.match(entry.import, /^\.\/dist\/.+\.js$/);
-      assert.equal(entry.types, entry.import.replace(/\.js$/, '.d.ts'));
-      const source = entry.import.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
+      // `default`, not `import`: the same module serves import and, on Node 20.19+ and 22.12+, require.
+      assert.deepEqual(Object.keys(entry), ['ovndb-source', 'types', 'default']);
+      assert.match(entry.default, /^\.\/dist\/.+\.js$/);
+      assert.equal(entry.types, entry.default.replace(/\.js$/, '.d.ts'));
+      const source = entry.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts');
       assert.ok(existsSync(source), `${subpath} -> ${source} is missing`);
       // The source condition (docs/examples run against it) names the same module.
       assert.equal(entry['ovndb-source'], `./${source}`);

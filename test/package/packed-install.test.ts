@@ -1,16 +1,20 @@
 /**
- * The package as users get it: `npm pack` holds only dist/, schemas/, README, LICENSE and
- * package.json; installed into a fresh project, every subpath imports from plain JavaScript
- * and type-checks from strict TypeScript (library declarations checked too), and the `ovndb`
- * bin runs.
+ * The package as users get it: `npm pack` holds only dist/, src/ (what the maps point at),
+ * schemas/, README, LICENSE and package.json, and no test tooling; every map's sources are in
+ * it and no declaration carries an `@internal` member. Installed into a fresh project, every
+ * subpath imports from plain JavaScript, requires from CommonJS (and works there against a real
+ * ovsdb-server), type-checks from strict TypeScript as ESM and as CommonJS (library
+ * declarations checked too), and the `ovndb` bin runs, its help pointing at documentation that
+ * exists (URLs under the homepage: docs/ is not in the package).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { allHelp, docPointers } from './help-doc-pointers.js';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -64,18 +68,67 @@ describe('the packed package', { timeout: 300_000 }, () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test('holds only dist/, schemas/, README.md, LICENSE and package.json, declarations included', () => {
+  test('holds only dist/, src/, schemas/, README.md, LICENSE and package.json, and no test tooling', () => {
     const stray = files.filter(
       (f) =>
         !f.startsWith('dist/') &&
+        !f.startsWith('src/') &&
         !f.startsWith('schemas/') &&
         !['README.md', 'LICENSE', 'package.json'].includes(f),
     );
     assert.deepEqual(stray, []);
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/ovndb.js', 'schemas/ovn-nb.ovsschema']) {
+    for (const f of [
+      'dist/index.js',
+      'dist/index.js.map',
+      'dist/index.d.ts',
+      'dist/index.d.ts.map',
+      'dist/cli/ovndb.js',
+      'src/index.ts',
+      'schemas/ovn-nb.ovsschema',
+    ]) {
       assert.ok(files.includes(f), `${f} is packed`);
     }
-    assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/')));
+    // The conformance driver is test tooling (test/conformance/driver), whether built or not.
+    const tooling = files.filter((f) => /^(dist|src)\/conformance\//.test(f) || f.startsWith('test/'));
+    assert.deepEqual(tooling, []);
+  });
+
+  test('every source and declaration map points at files in the package', async () => {
+    const packed = new Set(files);
+    const maps = files.filter((f) => f.endsWith('.map'));
+    // Maps are shipped with their TypeScript sources: one per emitted .js and .d.ts.
+    const emitted = files.filter((f) => f.startsWith('dist/') && (f.endsWith('.js') || f.endsWith('.d.ts')));
+    assert.deepEqual(
+      emitted.filter((f) => !packed.has(`${f}.map`)),
+      [],
+      'every .js and .d.ts has its map',
+    );
+    const installed = join(dir, 'app/node_modules/ovndb');
+    const missing: string[] = [];
+    for (const map of maps) {
+      const { sources, sourceRoot } = JSON.parse(await readFile(join(installed, map), 'utf8')) as {
+        sources: string[];
+        sourceRoot?: string;
+      };
+      assert.ok(sources.length > 0, `${map} names no source`);
+      for (const source of sources) {
+        const path = posix.normalize(posix.join(posix.dirname(map), sourceRoot ?? '', source));
+        if (!packed.has(path)) missing.push(`${map} -> ${path}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+    assert.ok(maps.length > 2 * 100, `only ${maps.length} maps`);
+  });
+
+  test('no shipped declaration carries an @internal member', async () => {
+    const installed = join(dir, 'app/node_modules/ovndb');
+    const declarations = files.filter((f) => f.endsWith('.d.ts'));
+    assert.ok(declarations.length > 100, `only ${declarations.length} declarations`);
+    const leaking: string[] = [];
+    for (const f of declarations) {
+      if ((await readFile(join(installed, f), 'utf8')).includes('@internal')) leaking.push(f);
+    }
+    assert.deepEqual(leaking, []);
   });
 
   test('every subpath imports from plain JavaScript', async () => {
@@ -90,12 +143,60 @@ describe('the packed package', { timeout: 300_000 }, () => {
     assert.equal(stdout.trim(), 'ok');
   });
 
-  test('every subpath type-checks from strict TypeScript (nodenext), declarations included', async () => {
+  test('every subpath requires from CommonJS, and works there against a real ovsdb-server', async () => {
+    const project = join(dir, 'app');
+    // A .cjs file: CommonJS whatever the project's type. Node 20.19+ and 22.12+ require() an ES
+    // module graph without top-level await, which is what every subpath must be.
+    await writeFile(
+      join(project, 'check.cjs'),
+      [
+        "'use strict';",
+        "const { dirname, join } = require('node:path');",
+        `const SUBPATHS = ${JSON.stringify(SUBPATHS)};`,
+        'for (const [spec, names] of Object.entries(SUBPATHS)) {',
+        '  const m = require(spec);',
+        "  for (const n of names) if (m[n] === undefined) throw new Error(spec + ' lacks ' + n);",
+        '}',
+        "const { connect, Replica } = require('ovndb');",
+        "const { model } = require('ovndb/nb');",
+        "const { startOvsdbServer } = require('ovndb/testing');",
+        "const schema = join(dirname(require.resolve('ovndb/package.json')), 'schemas/ovn-nb.ovsschema');",
+        'async function main() {',
+        '  const server = await startOvsdbServer({ schemas: [schema], tcp: false });',
+        '  try {',
+        '    const client = await connect(server.unix);',
+        '    try {',
+        '      const dbs = await client.listDbs();',
+        '      const nb = await Replica.start(client, model, { tables: { Logical_Router: true } });',
+        "      const routers = nb.list('Logical_Router').length;",
+        '      await nb.close();',
+        '      console.log(JSON.stringify({ dbs, routers }));',
+        '    } finally {',
+        '      await client.close();',
+        '    }',
+        '  } finally {',
+        '    await server.stop();',
+        '  }',
+        '}',
+        'main().catch((error) => {',
+        '  console.error(error);',
+        '  process.exitCode = 1;',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const { stdout } = await run(process.execPath, ['check.cjs'], { cwd: project, timeout: 60_000 });
+    const result = JSON.parse(stdout) as { dbs: string[]; routers: number };
+    assert.ok(result.dbs.includes('OVN_Northbound'), stdout);
+    assert.equal(result.routers, 0);
+  });
+
+  test('every subpath type-checks from strict TypeScript (nodenext), as ESM and as CommonJS, declarations included', async () => {
     const project = join(dir, 'app');
     await writeFile(
       join(project, 'check.ts'),
       [
-        "import { connect, type OvsdbClient, Replica } from 'ovndb';",
+        "import { ChangeStream, connect, OvsdbClient, Replica, ServerDatabaseWatch, Transaction } from 'ovndb';",
         "import { model, type LogicalRouter } from 'ovndb/nb';",
         "import { model as sb } from 'ovndb/sb';",
         "import { model as icNb } from 'ovndb/ic-nb';",
@@ -109,6 +210,40 @@ describe('the packed package', { timeout: 300_000 }, () => {
         '  return rows.map((r) => r.name);',
         '}',
         'export const used = [connect, sb, icNb, icSb, applyVpc, icStatus, startOvsdbServer];',
+        // Made by the library only: their constructors are internal. Stripped from the declarations,
+        // they would leave a public no-argument constructor; the declarations say `private` instead.
+        '// @ts-expect-error',
+        'export const client = () => new OvsdbClient();',
+        '// @ts-expect-error',
+        'export const txn = () => new Transaction();',
+        '// @ts-expect-error',
+        'export const stream = () => new ChangeStream();',
+        '// @ts-expect-error',
+        'export const watch = () => new ServerDatabaseWatch();',
+        '',
+      ].join('\n'),
+    );
+    // CommonJS TypeScript: the imports compile to require(); TypeScript 5.8+ with nodenext allows
+    // that of an ES module (README, "Installing in your project").
+    await writeFile(
+      join(project, 'check-cjs.cts'),
+      [
+        "import { connect, type OvsdbClient, Replica } from 'ovndb';",
+        "import { model, type LogicalRouter } from 'ovndb/nb';",
+        "import sb = require('ovndb/sb');",
+        "import { model as icNb } from 'ovndb/ic-nb';",
+        "import { model as icSb } from 'ovndb/ic-sb';",
+        "import { applyVpc } from 'ovndb/ovn';",
+        "import { icStatus } from 'ovndb/ic';",
+        "import { startOvsdbServer } from 'ovndb/testing';",
+        'export async function routers(remote: string): Promise<string[]> {',
+        '  const client: OvsdbClient = await connect(remote);',
+        '  const nb = await Replica.start(client, model, { tables: { Logical_Router: true } });',
+        '  const rows: readonly LogicalRouter[] = nb.list("Logical_Router");',
+        '  await client.close();',
+        '  return rows.map((r) => r.name);',
+        '}',
+        'export const used = [sb.model, icNb, icSb, applyVpc, icStatus, startOvsdbServer];',
         '',
       ].join('\n'),
     );
@@ -125,7 +260,7 @@ describe('the packed package', { timeout: 300_000 }, () => {
           types: ['node'],
           typeRoots: [join(root, 'node_modules/@types')],
         },
-        files: ['check.ts'],
+        files: ['check.ts', 'check-cjs.cts'],
       }),
     );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
@@ -138,5 +273,17 @@ describe('the packed package', { timeout: 300_000 }, () => {
   test('the ovndb bin runs', async () => {
     const { stdout } = await run(join(dir, 'app/node_modules/.bin/ovndb'), ['--version']);
     assert.match(stdout.trim(), /^\d+\.\d+\.\d+$/);
+  });
+
+  test("every documentation pointer in the installed bin's help resolves", async () => {
+    const texts = await allHelp(join(dir, 'app/node_modules/.bin/ovndb'));
+    assert.ok(texts.size > 10, `only ${texts.size} help texts: ${[...texts.keys()].join(', ')}`);
+    const { homepage } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+      homepage: string;
+    };
+    const { resolved, problems } = docPointers(texts, homepage, root);
+    assert.deepEqual(problems, []);
+    // The top-level help points at docs/cli.md: without a pointer this test would prove nothing.
+    assert.ok(resolved.length > 0, 'no documentation pointer found in the help');
   });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseJson, printJson } from '../../src/conformance/data-json.js';
 import { atomToText } from '../../src/protocol/atom-text.js';
 import { formatG15 } from '../../src/protocol/number-format.js';
 import { codePointLength, compareCodePoints } from '../../src/protocol/string-order.js';
+import { parseJson, printJson } from '../conformance/driver/data-json.js';
 
 describe('OVS number and string formatting', { timeout: 20000 }, () => {
   test('%.15g', () => {

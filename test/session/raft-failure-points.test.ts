@@ -11,9 +11,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { sharedConformance } from '../../src/conformance/suites.js';
 import { op, type RecoveredWrite, Session } from '../../src/index.js';
 import { ovnSchemaPath, type RaftCluster, startRaftCluster } from '../../src/testing/index.js';
+import { sharedConformance } from '../conformance/driver/suites.js';
 
 const NB = 'OVN_Northbound';
 const casesFile = resolve(sharedConformance, 'cases/v3.1.0/cluster.json');

@@ -15,11 +15,11 @@
  * `found` is false), the IDL empties itself and takes the full contents as new rows; the
  * view does the same with a snapshot of the replica, so creations are reported again.
  */
-import type { RowChange } from '../cache/change.js';
-import type { Replica } from '../cache/replica.js';
-import type { ResumeInfo } from '../cache/replica-events.js';
-import type { DatabaseModel } from '../model/descriptor.js';
-import type { TableSchema } from '../protocol/schema.js';
+import type { RowChange } from '../../../src/cache/change.js';
+import type { Replica } from '../../../src/cache/replica.js';
+import type { ResumeInfo } from '../../../src/cache/replica-events.js';
+import type { DatabaseModel } from '../../../src/model/descriptor.js';
+import type { TableSchema } from '../../../src/protocol/schema.js';
 import type { Registration } from './idl-args.js';
 import type { ColumnLookup } from './idl-print.js';
 

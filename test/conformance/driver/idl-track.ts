@@ -10,10 +10,10 @@
  * row (the columns in the diff), a deleted row, and any row holding a reference to a row that
  * was inserted or deleted (the C IDL re-parses such rows).
  */
-import type { RowChange } from '../cache/change.js';
-import { decodeValue } from '../model/row-codec.js';
-import type { ColumnType } from '../protocol/column-type.js';
-import { defaultDatum } from '../protocol/datum.js';
+import type { RowChange } from '../../../src/cache/change.js';
+import { decodeValue } from '../../../src/model/row-codec.js';
+import type { ColumnType } from '../../../src/protocol/column-type.js';
+import { defaultDatum } from '../../../src/protocol/datum.js';
 import { type Print, stepText } from './idl-print.js';
 import type { IdlView } from './idl-view.js';
 

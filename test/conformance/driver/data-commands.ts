@@ -3,14 +3,23 @@
  * default-*), printing exactly what it prints. Each command gets its arguments and an
  * output sink; failures are thrown and reported by the caller.
  */
-import { compareAtoms, defaultAtom, parseAtom } from '../protocol/atom.js';
-import { ATOMIC_TYPES, baseTypeToJson, parseAtomicType, parseBaseType } from '../protocol/base-type.js';
-import { type ColumnType, columnTypeToJson, parseColumnType } from '../protocol/column-type.js';
-import { defaultDatum, parseDatum } from '../protocol/datum.js';
-import type { WireAtom } from '../protocol/notation.js';
-import { parseColumnSchema, parseDatabaseSchema, parseTableSchema } from '../protocol/schema.js';
-import { columnSchemaToJson, databaseSchemaToJson, tableSchemaToJson } from '../protocol/schema-json.js';
-import { InvalidValueError, SchemaError } from '../protocol/validation-errors.js';
+import { compareAtoms, defaultAtom, parseAtom } from '../../../src/protocol/atom.js';
+import {
+  ATOMIC_TYPES,
+  baseTypeToJson,
+  parseAtomicType,
+  parseBaseType,
+} from '../../../src/protocol/base-type.js';
+import { type ColumnType, columnTypeToJson, parseColumnType } from '../../../src/protocol/column-type.js';
+import { defaultDatum, parseDatum } from '../../../src/protocol/datum.js';
+import type { WireAtom } from '../../../src/protocol/notation.js';
+import { parseColumnSchema, parseDatabaseSchema, parseTableSchema } from '../../../src/protocol/schema.js';
+import {
+  columnSchemaToJson,
+  databaseSchemaToJson,
+  tableSchemaToJson,
+} from '../../../src/protocol/schema-json.js';
+import { InvalidValueError, SchemaError } from '../../../src/protocol/validation-errors.js';
 import { parseJson, printJson } from './data-json.js';
 
 /** Where a command writes its lines. */

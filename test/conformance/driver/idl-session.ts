@@ -15,18 +15,18 @@
  * waits for condition changes to be acknowledged, and `?` prints only table names.
  */
 import { readFileSync } from 'node:fs';
-import type { Replica } from '../cache/replica.js';
-import type { ReplicaTableOptions } from '../cache/replica-options.js';
-import type { OvsdbClient } from '../client/client.js';
-import { connect } from '../client/connect.js';
-import { buildDatabaseModel } from '../model/build-model.js';
-import type { DatabaseModel } from '../model/descriptor.js';
-import { decodeValue } from '../model/row-codec.js';
-import type { TypedCondition } from '../model/typed-clauses.js';
-import type { ColumnType } from '../protocol/column-type.js';
-import type { ConditionFunction } from '../protocol/conditions.js';
-import { implicitColumnType } from '../protocol/schema.js';
-import type { Session } from '../session/session.js';
+import type { Replica } from '../../../src/cache/replica.js';
+import type { ReplicaTableOptions } from '../../../src/cache/replica-options.js';
+import type { OvsdbClient } from '../../../src/client/client.js';
+import { connect } from '../../../src/client/connect.js';
+import { buildDatabaseModel } from '../../../src/model/build-model.js';
+import type { DatabaseModel } from '../../../src/model/descriptor.js';
+import { decodeValue } from '../../../src/model/row-codec.js';
+import type { TypedCondition } from '../../../src/model/typed-clauses.js';
+import type { ColumnType } from '../../../src/protocol/column-type.js';
+import type { ConditionFunction } from '../../../src/protocol/conditions.js';
+import { implicitColumnType } from '../../../src/protocol/schema.js';
+import type { Session } from '../../../src/session/session.js';
 import type { DriverCommand } from './data-commands.js';
 import { parseJson, printJson } from './data-json.js';
 import { type IdlArgs, IdlArgumentError, parseIdlArgs } from './idl-args.js';

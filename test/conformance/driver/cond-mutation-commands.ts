@@ -4,8 +4,8 @@
  * execute-mutations), printing what it prints. Upstream runs these cases only against
  * the C driver, so values print as its JSON writer does: compact, reals as `%.15g`.
  */
-import type { BaseType } from '../protocol/base-type.js';
-import type { ColumnType } from '../protocol/column-type.js';
+import type { BaseType } from '../../../src/protocol/base-type.js';
+import type { ColumnType } from '../../../src/protocol/column-type.js';
 import {
   compareConditions,
   datumEquals,
@@ -14,14 +14,18 @@ import {
   type ParsedClause,
   type ParsedCondition,
   parseConditions,
-} from '../protocol/condition-eval.js';
-import { defaultDatum, parseDatum } from '../protocol/datum.js';
-import { ClauseError, MutationError } from '../protocol/mutation-errors.js';
-import { executeMutations, type ParsedMutation, parseMutations } from '../protocol/mutation-exec.js';
-import type { WireAtom, WireValue } from '../protocol/notation.js';
-import { formatG15 } from '../protocol/number-format.js';
-import { findColumn, parseTableSchema, type TableSchema } from '../protocol/schema.js';
-import { InvalidValueError } from '../protocol/validation-errors.js';
+} from '../../../src/protocol/condition-eval.js';
+import { defaultDatum, parseDatum } from '../../../src/protocol/datum.js';
+import { ClauseError, MutationError } from '../../../src/protocol/mutation-errors.js';
+import {
+  executeMutations,
+  type ParsedMutation,
+  parseMutations,
+} from '../../../src/protocol/mutation-exec.js';
+import type { WireAtom, WireValue } from '../../../src/protocol/notation.js';
+import { formatG15 } from '../../../src/protocol/number-format.js';
+import { findColumn, parseTableSchema, type TableSchema } from '../../../src/protocol/schema.js';
+import { InvalidValueError } from '../../../src/protocol/validation-errors.js';
 import { type DriverCommand, ovsErrorText, type Print } from './data-commands.js';
 import { parseJson } from './data-json.js';
 

@@ -5,7 +5,7 @@
  * `json.dumps(sort_keys=True, separators=(",", ":"))` with its ASCII-only escaping
  * and float `repr`.
  */
-import { compareCodePoints } from '../protocol/string-order.js';
+import { compareCodePoints } from '../../../src/protocol/string-order.js';
 
 /** A JSON syntax error in driver input. */
 export class JsonSyntaxError extends Error {}

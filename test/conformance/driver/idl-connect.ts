@@ -3,8 +3,8 @@
  * of Open vSwitch's IDL: a lost or dropped connection is retried at once, and only rounds that
  * find no suitable member back off.
  */
-import type { MemberWanted } from '../session/member-round.js';
-import { Session } from '../session/session.js';
+import type { MemberWanted } from '../../../src/session/member-round.js';
+import { Session } from '../../../src/session/session.js';
 import type { IdlView } from './idl-view.js';
 
 /**

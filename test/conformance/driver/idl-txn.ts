@@ -10,8 +10,8 @@
  * older than the server (that is the point of the verification cases).
  */
 
-import { runTransaction } from '../txn/run-transaction.js';
-import { TransactionConflictError } from '../txn/txn-errors.js';
+import { runTransaction } from '../../../src/txn/run-transaction.js';
+import { TransactionConflictError } from '../../../src/txn/txn-errors.js';
 import { stepText } from './idl-print.js';
 import { IdlCommandError, type IdlTxnContext, type TxnRow, TxnRows } from './idl-txn-rows.js';
 

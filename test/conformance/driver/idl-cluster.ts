@@ -11,9 +11,9 @@
  * resume after a reconnect) and counts a step, printing nothing; a `+` prefix skips that.
  */
 import { readFileSync } from 'node:fs';
-import { buildDatabaseModel } from '../model/build-model.js';
-import type { Session } from '../session/session.js';
-import { formatRemote, parseRemote } from '../transport/remote.js';
+import { buildDatabaseModel } from '../../../src/model/build-model.js';
+import type { Session } from '../../../src/session/session.js';
+import { formatRemote, parseRemote } from '../../../src/transport/remote.js';
 import type { DriverCommand } from './data-commands.js';
 import { forceReconnect, openIdlSession } from './idl-connect.js';
 import { type Print, stepText } from './idl-print.js';

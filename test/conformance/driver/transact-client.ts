@@ -5,7 +5,7 @@
  * through ovndb's client without client-side checking, so that the server's own verdict is
  * what gets printed, and prints the reply as one JSON line with sorted keys.
  */
-import { connect } from '../client/connect.js';
+import { connect } from '../../../src/client/connect.js';
 import { printJson } from './data-json.js';
 
 async function main(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@
  * condition and mutation commands, of its C twin test-ovsdb), for running
  * OVS's own test vectors against ovndb:
  *
- *   node --import tsx src/conformance/test-ovsdb.ts [-t SECS] COMMAND ARG...
+ *   node --import tsx test/conformance/driver/test-ovsdb.ts [-t SECS] COMMAND ARG...
  *
  * Prints what test-ovsdb.py prints on stdout; on failure prints its error text on
  * stderr and exits 1. Commands live in a table; `idl` is in idl-session.ts, `idl-cluster`
@@ -11,8 +11,8 @@
  * upstream's alarm does; `-c` makes `idl` print the C driver's change-tracking output.
  */
 import { writeSync } from 'node:fs';
-import { ClauseError, MutationError } from '../protocol/mutation-errors.js';
-import { InvalidValueError, SchemaError } from '../protocol/validation-errors.js';
+import { ClauseError, MutationError } from '../../../src/protocol/mutation-errors.js';
+import { InvalidValueError, SchemaError } from '../../../src/protocol/validation-errors.js';
 import { COND_MUTATION_COMMANDS } from './cond-mutation-commands.js';
 import { DATA_COMMANDS, type DriverCommand, ovsErrorText } from './data-commands.js';
 import { idlClusterCommand } from './idl-cluster.js';

@@ -4,12 +4,12 @@
  * commit: verify `wait`s first, then per row a delete, an insert or an update, then its
  * partial set/map changes as one `mutate`.
  */
-import type { Replica } from '../cache/replica.js';
-import type { OvsdbClient } from '../client/client.js';
-import type { DatabaseModel } from '../model/descriptor.js';
-import type { TypedMutation } from '../model/typed-clauses.js';
-import { type NamedRef, namedRef } from '../model/write-markers.js';
-import type { Transaction } from '../txn/transaction.js';
+import type { Replica } from '../../../src/cache/replica.js';
+import type { OvsdbClient } from '../../../src/client/client.js';
+import type { DatabaseModel } from '../../../src/model/descriptor.js';
+import type { TypedMutation } from '../../../src/model/typed-clauses.js';
+import { type NamedRef, namedRef } from '../../../src/model/write-markers.js';
+import type { Transaction } from '../../../src/txn/transaction.js';
 import type { Print } from './idl-print.js';
 import type { IdlView, Tables } from './idl-view.js';
 

@@ -6,8 +6,8 @@
  * `False` lowercased). This module builds the same Python text and applies the same scrubbing,
  * so quirks such as a comma vanishing from a string value come out identical.
  */
-import type { BaseType } from '../protocol/base-type.js';
-import type { ColumnType } from '../protocol/column-type.js';
+import type { BaseType } from '../../../src/protocol/base-type.js';
+import type { ColumnType } from '../../../src/protocol/column-type.js';
 import { printNumber } from './data-json.js';
 import type { IdlRow, IdlView, Notice } from './idl-view.js';
 

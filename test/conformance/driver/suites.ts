@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 
 /** The repository root. */
-export const repoRoot = resolve(import.meta.dirname, '../..');
+export const repoRoot = resolve(import.meta.dirname, '../../..');
 /** Where the Open vSwitch test vectors and their runner are expected: beside the repository. */
 export const sharedConformance = resolve(repoRoot, '../shared/conformance');
 /** The runner script. */
@@ -60,7 +60,7 @@ export function conformanceSuites(): ConformanceSuite[] {
         '--cases',
         resolve(cases, 'data-types.json'),
         '--driver',
-        tsxCommand('src/conformance/test-ovsdb.ts'),
+        tsxCommand('test/conformance/driver/test-ovsdb.ts'),
       ],
       expectedPassed: 126,
     },
@@ -73,7 +73,7 @@ export function conformanceSuites(): ConformanceSuite[] {
         '--cases',
         withoutM4Comments(resolve(cases, 'cond-mutation.json')),
         '--driver',
-        tsxCommand('src/conformance/test-ovsdb.ts'),
+        tsxCommand('test/conformance/driver/test-ovsdb.ts'),
       ],
       expectedPassed: 39,
     },
@@ -86,7 +86,7 @@ export function conformanceSuites(): ConformanceSuite[] {
         '--schemas',
         resolve(cases, 'schemas.json'),
         '--client',
-        tsxCommand('src/conformance/transact-client.ts'),
+        tsxCommand('test/conformance/driver/transact-client.ts'),
       ],
       expectedPassed: 26,
     },
@@ -108,7 +108,7 @@ export function idlSuite(): ConformanceSuite {
       '--cases',
       resolve(sharedConformance, 'cases/v3.1.0/idl.json'),
       '--driver',
-      tsxCommand('src/conformance/test-ovsdb.ts'),
+      tsxCommand('test/conformance/driver/test-ovsdb.ts'),
     ],
     expectedPassed: 35,
   };
