@@ -37,3 +37,22 @@ export class LabStateError extends OvndbError {
     super('OVNDB_CLI_LAB_STATE', `${message} (state file ${stateFile})`, { details: { stateFile } });
   }
 }
+
+/**
+ * The command's `-t` deadline passed. `what` says what it was waiting for (a leader of a
+ * database among its members, with what each answered; a reply; the initial rows); the
+ * exit code is 3 when no server had been reached, 1 otherwise.
+ */
+export class CommandTimeoutError extends OvndbError {
+  constructor(
+    readonly timeoutMs: number,
+    readonly what: string,
+    readonly unreachable: boolean,
+    cause?: unknown,
+  ) {
+    super('OVNDB_CLI_TIMEOUT', `gave up after ${timeoutMs} ms waiting for ${what}`, {
+      details: { timeoutMs, what, unreachable },
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
+}

@@ -23,16 +23,20 @@ export function milliseconds(text: string): number {
 export function addConnectionOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('-t, --timeout <ms>', 'give up connecting (each remote) after this long').argParser(
-        milliseconds,
-      ),
+      new Option(
+        '-t, --timeout <ms>',
+        'give up after this long, saying what was awaited: the whole command (monitor: until it has printed the rows present)',
+      ).argParser(milliseconds),
     )
     .option('-p, --private-key <file>', 'client private key (PEM) for ssl: remotes')
     .option('-c, --certificate <file>', 'client certificate (PEM) for ssl: remotes')
     .option('-C, --ca-cert <file>', 'CA certificate (PEM) the server certificate must chain to');
 }
 
-/** The client options the flags ask for. */
+/**
+ * The client options the flags ask for. `--timeout` is not among them: it bounds the whole
+ * command (see command-deadline.ts), not each connection.
+ */
 export function clientOptionsOf(flags: ConnectionFlags): ClientOptions {
   const tls =
     flags.privateKey || flags.certificate || flags.caCert
@@ -42,8 +46,5 @@ export function clientOptionsOf(flags: ConnectionFlags): ClientOptions {
           ...(flags.privateKey ? { keyFile: flags.privateKey } : {}),
         }
       : undefined;
-  return {
-    ...(flags.timeout !== undefined ? { connectTimeoutMs: flags.timeout } : {}),
-    ...(tls ? { tls } : {}),
-  };
+  return tls ? { tls } : {};
 }

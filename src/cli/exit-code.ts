@@ -2,7 +2,11 @@
 import { NoRemoteReachableError } from '../client/connect.js';
 import { OvndbError } from '../errors.js';
 import { ConnectionClosedError, InactivityTimeoutError } from '../rpc/rpc-errors.js';
-import { FailoverBudgetExceededError } from '../session/session-errors.js';
+import {
+  FailoverBudgetExceededError,
+  SessionWaitTimeoutError,
+  WaitAbortedError,
+} from '../session/session-errors.js';
 import {
   ConnectAbortedError,
   ConnectError,
@@ -11,7 +15,7 @@ import {
   TlsError,
   TransportError,
 } from '../transport/transport-errors.js';
-import { CliUsageError, EXIT } from './cli-errors.js';
+import { CliUsageError, CommandTimeoutError, EXIT } from './cli-errors.js';
 
 const UNREACHABLE = [
   NoRemoteReachableError,
@@ -29,6 +33,14 @@ const UNREACHABLE = [
 export function exitCodeOf(error: unknown): number {
   // An ssl: remote without -C is a command line that lacks an option.
   if (error instanceof CliUsageError || error instanceof MissingTlsConfigError) return EXIT.usage;
+  if (error instanceof CommandTimeoutError) return error.unreachable ? EXIT.unreachable : EXIT.failed;
+  // A session that gave up before any member was in use (its own open timeout) found no server.
+  if (
+    (error instanceof SessionWaitTimeoutError || error instanceof WaitAbortedError) &&
+    (error.phase === 'connecting' || error.phase === 'reconnecting')
+  ) {
+    return EXIT.unreachable;
+  }
   if (UNREACHABLE.some((kind) => error instanceof kind)) return EXIT.unreachable;
   return EXIT.failed;
 }

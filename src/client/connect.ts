@@ -5,6 +5,7 @@ import { openTransport } from '../transport/index.js';
 import { formatRemote, parseRemoteList } from '../transport/remote.js';
 import { OvsdbClient } from './client.js';
 import { type ClientOptions, defaultClientOptions, resolveClientOptions } from './options.js';
+import { CountingTransport, countFor } from './received-bytes.js';
 
 /** No remote of a list could be reached; `errors` holds each remote's failure, in order. */
 export class NoRemoteReachableError extends OvndbError {
@@ -38,12 +39,14 @@ export async function connect(remote: string, options: ClientOptions = {}): Prom
   for (const candidate of remotes) {
     const text = formatRemote(candidate);
     try {
-      const transport = await openTransport(candidate, {
-        connectTimeoutMs: resolved.connectTimeoutMs,
-        ...(resolved.tls ? { tls: resolved.tls } : {}),
-        ...(resolved.ws ? { ws: resolved.ws } : {}),
-        ...(resolved.signal ? { signal: resolved.signal } : {}),
-      });
+      const transport = new CountingTransport(
+        await openTransport(candidate, {
+          connectTimeoutMs: resolved.connectTimeoutMs,
+          ...(resolved.tls ? { tls: resolved.tls } : {}),
+          ...(resolved.ws ? { ws: resolved.ws } : {}),
+          ...(resolved.signal ? { signal: resolved.signal } : {}),
+        }),
+      );
       const rpc = new RpcConnection(transport, {
         maxFrameBytes: resolved.maxFrameBytes,
         maxInFlight: resolved.maxInFlight,
@@ -53,7 +56,9 @@ export async function connect(remote: string, options: ClientOptions = {}): Prom
         ...(resolved.logger ? { logger: resolved.logger } : {}),
       });
       resolved.logger?.info('connected', { remote: text });
-      return new OvsdbClient(rpc, text, resolved);
+      const client = OvsdbClient.create(rpc, text, resolved);
+      countFor(client, transport);
+      return client;
     } catch (error) {
       errors.push(error as Error);
       resolved.logger?.warn('connect failed', { remote: text, error: (error as Error).message });

@@ -18,8 +18,10 @@ export {
   Session,
   type SessionEvents,
   type SessionOptions,
+  type SessionReplicaOptions,
   type SessionState,
   type SessionTransactOptions,
+  type SessionWaitOptions,
 } from './session.js';
 export {
   FailoverBudgetExceededError,
@@ -28,7 +30,10 @@ export {
   MemberUnsuitableError,
   SessionClosedError,
   type SessionPhase,
+  SessionWaitTimeoutError,
+  WaitAbortedError,
   WriteOutcomeUnknownError,
 } from './session-errors.js';
+export { DEFAULT_OPEN_TIMEOUT_MS, DEFAULT_REPLICA_STALL_MS } from './session-types.js';
 export { SplitSession, type SplitSessionOptions } from './split-session.js';
 export type { WriteMark, WriteOutcome } from './write-outcome.js';

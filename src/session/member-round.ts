@@ -40,7 +40,10 @@ export interface RoundParams {
   readonly connectTimeoutMs: number;
   readonly roundTimeoutMs: number;
   readonly clientOptions: ClientOptions;
+  /** Ends the round at once: connections in flight are aborted, open ones closed. */
   readonly signal?: AbortSignal;
+  /** Told what each member has answered so far, whenever that changes (for a wait that gives up mid-round). */
+  readonly onAttempts?: (attempts: MemberAttempt[]) => void;
 }
 
 /** The result of a round: a member, or what each member answered. */
@@ -54,6 +57,10 @@ export function suits(status: ServerDatabaseStatus, wanted: MemberWanted): boole
   return wanted === 'leader' ? status.status.writable : status.status.readable;
 }
 
+/** A member still silent when the round is stopped, and when it ends. */
+const NO_ANSWER_YET = 'no answer yet';
+const NO_ANSWER = 'no answer within the round';
+
 /** A suitable member that `follower` takes only when no other member suits. */
 function fallbackOnly(status: ServerDatabaseStatus, wanted: MemberWanted): boolean {
   return wanted === 'follower' && status.status.reason === 'leader';
@@ -61,9 +68,15 @@ function fallbackOnly(status: ServerDatabaseStatus, wanted: MemberWanted): boole
 
 /** Runs one round; never rejects. Every connection but the chosen one is closed before it resolves. */
 export function connectRound(params: RoundParams): Promise<RoundResult> {
-  const attempts = new Map<string, string>(params.remotes.map((r) => [r, 'no answer within the round']));
+  const attempts = new Map<string, string>(params.remotes.map((r) => [r, NO_ANSWER_YET]));
+  const listAttempts = (): MemberAttempt[] => [...attempts].map(([remote, reason]) => ({ remote, reason }));
   const opened: Array<{ remote: string; client: OvsdbClient; watch?: ServerDatabaseWatch }> = [];
   let settled = false;
+  const note = (remote: string, reason: string): void => {
+    attempts.set(remote, reason);
+    // Failures that follow the end of the round (connections it aborted) are not news.
+    if (!settled) params.onAttempts?.(listAttempts());
+  };
   return new Promise<RoundResult>((resolve) => {
     let outstanding = params.remotes.length;
     /** Members that answered a first status (or failed): when all have, a fallback may be taken. */
@@ -73,16 +86,20 @@ export function connectRound(params: RoundParams): Promise<RoundResult> {
       answered++;
       if (answered === params.remotes.length && fallback !== undefined) finish(fallback);
     };
-    const finish = (chosen: ChosenMember | undefined): void => {
+    const finish = (chosen: ChosenMember | undefined, aborted = false): void => {
       if (settled) return;
       settled = true;
+      if (!aborted) {
+        for (const [remote, reason] of attempts)
+          if (reason === NO_ANSWER_YET) attempts.set(remote, NO_ANSWER);
+      }
       clearTimeout(timer);
       params.signal?.removeEventListener('abort', onAbort);
-      for (const entry of opened) if (entry.client !== chosen?.client) void entry.client.close();
-      const list = [...attempts].map(([remote, reason]) => ({ remote, reason }));
+      for (const entry of opened) if (entry.client !== chosen?.client) entry.client.abandon();
+      const list = listAttempts();
       resolve(chosen === undefined ? { attempts: list } : { chosen, attempts: list });
     };
-    const onAbort = (): void => finish(undefined);
+    const onAbort = (): void => finish(undefined, true);
     const timer = setTimeout(() => finish(fallback), params.roundTimeoutMs);
     params.signal?.addEventListener('abort', onAbort, { once: true });
     const gaveUp = (counted: boolean): void => {
@@ -90,13 +107,18 @@ export function connectRound(params: RoundParams): Promise<RoundResult> {
       if (!counted) answeredOne();
       if (outstanding === 0) finish(fallback);
     };
-    if (outstanding === 0) finish(undefined);
+    if (params.signal?.aborted) outstanding = 0;
+    if (outstanding === 0) {
+      finish(undefined, params.signal?.aborted === true);
+      return;
+    }
+    params.onAttempts?.(listAttempts());
     for (const remote of params.remotes) {
       let counted = false;
       void tryMember(remote, () => {
         counted = true;
       }).catch((error: Error) => {
-        attempts.set(remote, error.message);
+        note(remote, error.message);
         gaveUp(counted);
       });
     }
@@ -110,7 +132,7 @@ export function connectRound(params: RoundParams): Promise<RoundResult> {
       const entry: { remote: string; client: OvsdbClient; watch?: ServerDatabaseWatch } = { remote, client };
       opened.push(entry);
       if (settled) {
-        void client.close();
+        client.abandon();
         return;
       }
       const watch = await watchServerDatabase(client, params.database, { seen: params.seen });
@@ -123,7 +145,7 @@ export function connectRound(params: RoundParams): Promise<RoundResult> {
         if (settled) return;
       }
       const check = (status: ServerDatabaseStatus): void => {
-        attempts.set(remote, status.status.reason);
+        note(remote, status.status.reason);
         if (!suits(status, params.wanted)) {
           if (fallback?.client === client) fallback = undefined;
           return;
@@ -140,7 +162,7 @@ export function connectRound(params: RoundParams): Promise<RoundResult> {
         if (settled) return;
         watch.off('status', check);
         if (fallback?.client === client) fallback = undefined;
-        attempts.set(remote, error?.message ?? 'connection closed');
+        note(remote, error?.message ?? 'connection closed');
         gaveUp(true);
       });
       check(watch.current());

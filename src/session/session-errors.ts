@@ -92,3 +92,53 @@ export class MemberUnsuitableError extends OvndbError {
     });
   }
 }
+
+/** `remote: reason; ...`, or nothing when no member was tried. */
+function attemptsText(attempts: readonly MemberAttempt[]): string {
+  return attempts.length === 0 ? '' : ` (${attempts.map((a) => `${a.remote}: ${a.reason}`).join('; ')})`;
+}
+
+/**
+ * A session call gave up waiting (`Session.open`, `whenReady`, `waitForIndex`, `lock`,
+ * `replica`) after its `timeoutMs` (or `openTimeoutMs`). `what` says what it waited for,
+ * e.g. `a leader of OVN_Northbound among tcp:10.0.0.1:6641,tcp:10.0.0.2:6641`; `attempts`
+ * what each member answered so far. Only the call fails: the session goes on (except for
+ * `open`, whose session is closed).
+ */
+export class SessionWaitTimeoutError extends OvndbError {
+  constructor(
+    readonly database: string,
+    readonly phase: SessionPhase,
+    readonly what: string,
+    readonly timeoutMs: number,
+    readonly attempts: readonly MemberAttempt[],
+  ) {
+    super(
+      'OVNDB_SESSION_WAIT_TIMEOUT',
+      `gave up after ${timeoutMs} ms waiting for ${what}${attemptsText(attempts)}`,
+      { details: { database, phase, what, timeoutMs, attempts } },
+    );
+  }
+}
+
+/**
+ * A wait was stopped by its `AbortSignal`: a session call (then `database`, `phase` and the
+ * member `attempts` seen so far are set), `waitFor` or an OVN-IC wait. `what` says what was
+ * awaited; `cause` is the signal's reason. Everything the wait had started (connection
+ * attempts, monitors, timers) is stopped before it rejects.
+ */
+export class WaitAbortedError extends OvndbError {
+  constructor(
+    readonly what: string,
+    reason: unknown,
+    readonly attempts: readonly MemberAttempt[] = [],
+    readonly database?: string,
+    readonly phase?: SessionPhase,
+  ) {
+    const why = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
+    super('OVNDB_WAIT_ABORTED', `stopped waiting for ${what}: ${why}${attemptsText(attempts)}`, {
+      details: { what, attempts, database, phase },
+      ...(reason === undefined ? {} : { cause: reason }),
+    });
+  }
+}

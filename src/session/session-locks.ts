@@ -26,8 +26,8 @@ export class SessionLocks {
 
   constructor(private readonly host: LockHost) {}
 
-  /** Wants `name`; resolves once it is held. */
-  lock(name: string): Promise<void> {
+  /** Wants `name`; resolves once it is held. `signal` stops this wait (rejecting with its reason); the lock stays wanted. */
+  lock(name: string, signal?: AbortSignal): Promise<void> {
     let entry = this.locks.get(name);
     if (entry === undefined) {
       entry = { held: false, waiters: [] };
@@ -37,7 +37,21 @@ export class SessionLocks {
     }
     if (entry.held) return Promise.resolve();
     const lock = entry;
-    return new Promise((resolve, reject) => lock.waiters.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject };
+      lock.waiters.push(waiter);
+      // A wait given up leaves no waiter behind: a standby retrying on a timeout must not pile them up.
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const at = lock.waiters.indexOf(waiter);
+          if (at < 0) return;
+          lock.waiters.splice(at, 1);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
   }
 
   /** Stops wanting `name`; pending `lock()` calls reject. */

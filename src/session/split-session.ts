@@ -11,12 +11,18 @@
  * replica on the reading side already shows it.
  */
 import type { Replica } from '../cache/replica.js';
-import type { ReplicaOptions } from '../cache/replica-options.js';
 import type { EndpointList } from '../cluster/endpoints.js';
 import type { DatabaseModel } from '../model/descriptor.js';
 import type { Operation } from '../protocol/operations.js';
 import type { OperationResult } from '../protocol/results.js';
-import { Session, type SessionOptions, type SessionTransactOptions } from './session.js';
+import { openTogether } from './open-together.js';
+import {
+  Session,
+  type SessionOptions,
+  type SessionReplicaOptions,
+  type SessionTransactOptions,
+  type SessionWaitOptions,
+} from './session.js';
 
 /** Options of {@link SplitSession.open}. */
 export interface SplitSessionOptions extends Omit<SessionOptions, 'member'> {
@@ -42,22 +48,25 @@ export class SplitSession {
     private readonly readYourWrites: boolean,
   ) {}
 
-  /** Opens both sessions; rejects (closing whichever opened) when either cannot open. */
+  /**
+   * Opens both sessions, each bounded by `signal` and `openTimeoutMs` as {@link Session.open}
+   * is. When either cannot open, the other is stopped (or closed) at once and the failure of
+   * the one that failed by itself is thrown (the writer's when both did).
+   */
   static async open(
     remotes: string | readonly string[] | EndpointList,
     options: SplitSessionOptions,
   ): Promise<SplitSession> {
-    const { readRemotes, readYourWrites, ...common } = options;
-    const opened = await Promise.allSettled([
-      Session.open(remotes, { ...common, member: 'leader' }),
-      Session.open(readRemotes ?? remotes, { ...common, member: 'follower' }),
-    ]);
-    const [writer, reader] = opened;
-    if (writer.status === 'fulfilled' && reader.status === 'fulfilled') {
-      return new SplitSession(writer.value, reader.value, readYourWrites ?? true);
-    }
-    for (const result of opened) if (result.status === 'fulfilled') await result.value.close();
-    throw (writer.status === 'rejected' ? writer.reason : (reader as PromiseRejectedResult).reason) as Error;
+    const { readRemotes, readYourWrites, signal, ...common } = options;
+    const [writer, reader] = (await openTogether(
+      signal,
+      [
+        (stop) => Session.open(remotes, { ...common, member: 'leader', signal: stop }),
+        (stop) => Session.open(readRemotes ?? remotes, { ...common, member: 'follower', signal: stop }),
+      ],
+      (session) => session.close(),
+    )) as [Session, Session];
+    return new SplitSession(writer, reader, readYourWrites ?? true);
   }
 
   /** The database both sessions serve. */
@@ -74,30 +83,42 @@ export class SplitSession {
     options: SessionTransactOptions = {},
   ): Promise<OperationResult[]> {
     const results = await this.writer.transact(operations, options);
-    if (this.readYourWrites) await this.reader.waitForIndex(await this.leaderIndex());
+    if (this.readYourWrites) {
+      // The call's `signal` stops the wait for the reader too; it is bounded by 30 s otherwise.
+      const wait = options.signal ? { signal: options.signal } : {};
+      await this.reader.waitForIndex(await this.leaderIndex(wait), wait);
+    }
     return results;
   }
 
   /** The leader's raft index now, or 0 when it exposes none (standalone). */
-  private async leaderIndex(): Promise<number> {
-    const client = await this.writer.whenReady();
+  private async leaderIndex(wait: { signal?: AbortSignal }): Promise<number> {
+    const client = await this.writer.whenReady(wait);
     const [result] = await client.transact(
       '_Server',
       [{ op: 'select', table: 'Database', where: [['name', '==', this.database]], columns: ['index'] }],
-      { validate: false },
+      { validate: false, ...wait },
     );
     const index = (result as { rows?: Array<{ index?: unknown }> }).rows?.[0]?.index;
     return typeof index === 'number' ? index : 0;
   }
 
-  /** A replica on the reading member, resumed across its reconnects. */
-  replica<T extends object>(model: DatabaseModel<T>, options: ReplicaOptions<T> = {}): Promise<Replica<T>> {
+  /** A replica on the reading member, resumed across its reconnects; bounded as {@link Session.replica} is. */
+  replica<T extends object>(
+    model: DatabaseModel<T>,
+    options: SessionReplicaOptions<T> = {},
+  ): Promise<Replica<T>> {
     return this.reader.replica(model, options);
   }
 
-  /** Locks are the leader's: see {@link Session.lock}. */
-  lock(name: string): Promise<void> {
-    return this.writer.lock(name);
+  /** Resolves once both sessions have a member in use; bounded as {@link Session.whenReady} is. */
+  async whenReady(options: SessionWaitOptions = {}): Promise<void> {
+    await Promise.all([this.writer.whenReady(options), this.reader.whenReady(options)]);
+  }
+
+  /** Locks are the leader's: see {@link Session.lock} (and its `signal` and `timeoutMs`). */
+  lock(name: string, options: SessionWaitOptions = {}): Promise<void> {
+    return this.writer.lock(name, options);
   }
 
   /** See {@link Session.unlock}. */

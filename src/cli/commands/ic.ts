@@ -2,9 +2,10 @@
 import { type Command, Option } from 'commander';
 import { model as icSbModel } from '../../generated/ic-sb/model.js';
 import { icStatus, renderIcStatus } from '../../ic/ic-status.js';
-import { Session } from '../../session/session.js';
-import { addConnectionOptions, type ConnectionFlags, clientOptionsOf } from '../connection-options.js';
+import { CommandDeadline } from '../command-deadline.js';
+import { addConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { icSbRemote } from '../default-remotes.js';
+import { openSession } from '../open-session.js';
 
 interface IcStatusFlags extends ConnectionFlags {
   db?: string;
@@ -28,21 +29,31 @@ export function registerIcCommands(program: Command): void {
         new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'),
       ),
   ).action(async (flags: IcStatusFlags) => {
-    const session = await Session.open(icSbRemote(flags.db), {
-      database: 'OVN_IC_Southbound',
-      member: 'readable',
-      client: clientOptionsOf(flags),
-    });
+    const deadline = new CommandDeadline(flags.timeout);
     try {
-      const replica = await session.replica(icSbModel, {
-        tables: { Availability_Zone: true, Gateway: true, Encap: true, Port_Binding: true },
+      await deadline.run(async () => {
+        const session = await openSession(
+          icSbRemote(flags.db),
+          'OVN_IC_Southbound',
+          'readable',
+          flags,
+          deadline,
+        );
+        try {
+          const replica = await session.replica(icSbModel, {
+            tables: { Availability_Zone: true, Gateway: true, Encap: true, Port_Binding: true },
+            ...deadline.bound,
+          });
+          const status = icStatus(replica);
+          process.stdout.write(
+            flags.format === 'json' ? `${JSON.stringify(status, null, 2)}\n` : renderIcStatus(status),
+          );
+        } finally {
+          await session.close();
+        }
       });
-      const status = icStatus(replica);
-      process.stdout.write(
-        flags.format === 'json' ? `${JSON.stringify(status, null, 2)}\n` : renderIcStatus(status),
-      );
     } finally {
-      await session.close();
+      deadline.clear();
     }
   });
 }

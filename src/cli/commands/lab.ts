@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { LabStateError } from '../cli-errors.js';
+import { CommandTimeoutError, LabStateError } from '../cli-errors.js';
 import { milliseconds } from '../connection-options.js';
 import { startLab } from '../lab-launch.js';
 import {
@@ -106,9 +106,13 @@ async function runDetached(flags: LabUpFlags, argv: readonly string[]): Promise<
   }
   if (exited === undefined && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
   const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-15).join('\n');
-  throw new LabStateError(
-    flags.state,
-    `the lab did not start${exited === undefined ? ` within ${flags.timeout} ms` : ''}; its log (${logFile}) ends:\n${tail}`,
+  const logEnd = `its log (${logFile}) ends:\n${tail}`;
+  if (exited !== undefined) throw new LabStateError(flags.state, `the lab did not start; ${logEnd}`);
+  // The servers were started here: giving up is a failed request (exit 1), not an unreachable server.
+  throw new CommandTimeoutError(
+    flags.timeout,
+    `the lab's servers to accept connections (state file ${flags.state}); ${logEnd}`,
+    false,
   );
 }
 
@@ -154,7 +158,7 @@ export function registerLabCommands(program: Command): void {
     .addOption(stateOption())
     .addOption(formatOption())
     .addOption(
-      new Option('--timeout <ms>', 'give up if the lab is not up by then')
+      new Option('-t, --timeout <ms>', 'give up if the lab is not up by then')
         .argParser(milliseconds)
         .default(120_000),
     )

@@ -8,10 +8,12 @@ import { InvalidArgumentError } from 'commander';
 import type { RowChange } from '../../cache/change.js';
 import type { ReplicaOptions } from '../../cache/replica-options.js';
 import { buildDatabaseModel } from '../../model/build-model.js';
-import { Session } from '../../session/session.js';
+import type { Session } from '../../session/session.js';
 import { ChangePrinter } from '../change-printer.js';
 import { EXIT } from '../cli-errors.js';
-import { addConnectionOptions, type ConnectionFlags, clientOptionsOf } from '../connection-options.js';
+import { CommandDeadline } from '../command-deadline.js';
+import { addConnectionOptions, type ConnectionFlags } from '../connection-options.js';
+import { openSession } from '../open-session.js';
 import { formatOption, type OutputFormat } from '../output-format.js';
 import { parseWhereClauses } from '../where-clause.js';
 import { chooseColumns, chooseTable, whereOption } from './database.js';
@@ -60,11 +62,15 @@ export function registerMonitorCommand(program: Command): void {
       columnNames: string[],
       flags: MonitorFlags,
     ) => {
-      const session = await Session.open(remote, {
-        database,
-        member: 'readable',
-        client: clientOptionsOf(flags),
-      });
+      // -t bounds the connection phase: until the rows present have been read.
+      const deadline = new CommandDeadline(flags.timeout);
+      let session: Session;
+      try {
+        session = await deadline.run(() => openSession(remote, database, 'readable', flags, deadline));
+      } catch (error) {
+        deadline.clear();
+        throw error;
+      }
       let finish: (code: number) => void = () => {};
       const done = new Promise<number>((resolve) => {
         finish = resolve;
@@ -73,18 +79,25 @@ export function registerMonitorCommand(program: Command): void {
       process.once('SIGINT', stop(EXIT.interrupted));
       process.once('SIGTERM', stop(EXIT.ok));
       try {
-        const client = session.client!;
-        const schema = await client.getSchema(database);
-        const table = await chooseTable(client, database, tableName);
-        const columns = chooseColumns(table, columnNames);
-        const where = parseWhereClauses(table, flags.where);
-        const model = buildDatabaseModel<Record<string, Row>>(schema.json);
-        const tableOptions = {
-          ...(columnNames.length > 0 ? { columns } : {}),
-          ...(where.length > 0 ? { where } : {}),
-        };
-        const options = { tables: { [table.name]: Object.keys(tableOptions).length ? tableOptions : true } };
-        const replica = await session.replica(model, options as ReplicaOptions<Record<string, Row>>);
+        const { table, columns, replica } = await deadline.run(async () => {
+          const client = await session.whenReady(deadline.bound);
+          const schema = await client.getSchema(database, deadline.bound);
+          const table = await chooseTable(client, database, tableName);
+          const columns = chooseColumns(table, columnNames);
+          const where = parseWhereClauses(table, flags.where);
+          const model = buildDatabaseModel<Record<string, Row>>(schema.json);
+          const tableOptions = {
+            ...(columnNames.length > 0 ? { columns } : {}),
+            ...(where.length > 0 ? { where } : {}),
+          };
+          const options = {
+            tables: { [table.name]: Object.keys(tableOptions).length ? tableOptions : true },
+            ...deadline.bound,
+          };
+          const replica = await session.replica(model, options as ReplicaOptions<Record<string, Row>>);
+          return { table, columns, replica };
+        });
+        deadline.clear();
         process.stderr.write(`ovndb: monitoring ${database} ${table.name} on ${session.remote}\n`);
         const printer = new ChangePrinter(flags.format, columns, (text) => process.stdout.write(text));
         if (flags.initial) {
@@ -125,6 +138,7 @@ export function registerMonitorCommand(program: Command): void {
         if (failure) throw failure;
         process.exitCode = code;
       } finally {
+        deadline.clear();
         process.removeAllListeners('SIGINT');
         process.removeAllListeners('SIGTERM');
         await session.close();

@@ -7,9 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { model as nbModel } from '../../generated/nb/model.js';
 import { type AppliedResources, applyResources } from '../../ovn/apply-resources.js';
-import { Session } from '../../session/session.js';
-import { addConnectionOptions, type ConnectionFlags, clientOptionsOf } from '../connection-options.js';
+import { CommandDeadline } from '../command-deadline.js';
+import { addConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { nbRemote } from '../default-remotes.js';
+import { openSession } from '../open-session.js';
 
 interface VpcApplyFlags extends ConnectionFlags {
   db?: string;
@@ -30,11 +31,7 @@ export function describeApplied(applied: AppliedResources, dryRun: boolean): str
     for (const change of plan.changes) lines.push(`  ${change}`);
   }
   for (const subnet of applied.subnets) {
-    const what = subnet.waitsForVpc
-      ? `planned once vpc ${subnet.vpc} exists`
-      : subnet.operations === 0
-        ? 'up to date'
-        : `${verb} (${subnet.operations} operations)`;
+    const what = subnet.operations === 0 ? 'up to date' : `${verb} (${subnet.operations} operations)`;
     lines.push(`subnet ${subnet.subnet} (vpc ${subnet.vpc}): ${what}`);
   }
   if (lines.length === 0) lines.push('no Vpc or Subnet resources in the input');
@@ -61,20 +58,33 @@ export function registerVpcCommands(program: Command): void {
       ),
   ).action(async (file: string, flags: VpcApplyFlags) => {
     const text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
-    const session = await Session.open(nbRemote(flags.db), {
-      database: 'OVN_Northbound',
-      client: clientOptionsOf(flags),
-    });
+    const deadline = new CommandDeadline(flags.timeout);
     try {
-      const nb = await session.replica(nbModel);
-      const applied = await applyResources(session, nb, text, { dryRun: flags.dryRun });
-      process.stdout.write(
-        flags.format === 'json'
-          ? `${JSON.stringify(applied, null, 2)}\n`
-          : describeApplied(applied, flags.dryRun),
-      );
+      await deadline.run(async () => {
+        const session = await openSession(
+          nbRemote(flags.db),
+          'OVN_Northbound',
+          'leader',
+          flags,
+          deadline,
+          nbModel,
+        );
+        try {
+          // The replica the helpers read, started here so that -t bounds its initial contents too.
+          await session.replica(deadline.bound);
+          deadline.waitingFor(`the transactions on ${session.remote}`, true);
+          const applied = await applyResources(session, text, { dryRun: flags.dryRun });
+          process.stdout.write(
+            flags.format === 'json'
+              ? `${JSON.stringify(applied, null, 2)}\n`
+              : describeApplied(applied, flags.dryRun),
+          );
+        } finally {
+          await session.close();
+        }
+      });
     } finally {
-      await session.close();
+      deadline.clear();
     }
   });
 }
