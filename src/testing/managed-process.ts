@@ -108,7 +108,15 @@ export class ManagedProcess {
       clearTimeout(timer);
       if (outcome === 'late') {
         this.kill('SIGKILL');
-        await this.exited;
+        // The child is unreferenced: while a caller awaits its end, a referenced timer keeps
+        // this process alive (otherwise a program awaiting `stop()` at top level would exit
+        // with its await unsettled).
+        const keepAlive = setInterval(() => {}, 1000);
+        try {
+          await this.exited;
+        } finally {
+          clearInterval(keepAlive);
+        }
       }
     })();
     return this.#stopping;
