@@ -7,7 +7,7 @@ import { NBGlobalTable } from '../generated/nb/index.js';
 import type { NBGlobal } from '../generated/nb/rows.js';
 import { mutateColumn, mutateRows, updateRows, whereColumn } from '../model/index.js';
 import { parseCidr, parseIp } from '../ovn/addresses.js';
-import type { NbReplica } from '../ovn/nb-lookup.js';
+import { type NbReplica, type NbTarget, planNb } from '../ovn/nb-lookup.js';
 import { InvalidSpecError } from '../ovn/ovn-errors.js';
 import { NbGlobalMissingError } from '../ovn/wait-for.js';
 import type { Operation } from '../protocol/operations.js';
@@ -23,6 +23,10 @@ export const IC_ROUTE_OPTIONS = [
 
 const AZ_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/;
 
+// Read by a scan, which a transaction does not verify at commit: ovn-northd rewrites
+// NB_Global's `sb_cfg`, `hv_cfg` and their timestamps as the chassis catch up, and a verified
+// read of the row would make a transaction that names the AZ retry on each of those. What is
+// written does not need it: `name` is set whole, the options by their own keys.
 function nbGlobal(nb: NbReplica): NBGlobal {
   const rows = nb.list('NB_Global');
   if (rows.length === 0) throw new NbGlobalMissingError();
@@ -31,10 +35,15 @@ function nbGlobal(nb: NbReplica): NBGlobal {
 
 /**
  * The operation naming this AZ (`NB_Global.name`, nothing else), or none when it already has
- * that name. An empty name takes the AZ out of OVN-IC: ovn-ic then does nothing.
+ * that name. An empty name takes the AZ out of OVN-IC: ovn-ic then does nothing. Runs on a
+ * replica (the operation is returned) or a transaction (it joins it).
  * @throws {@link InvalidSpecError} (`az-name`), {@link NbGlobalMissingError}.
  */
-export function setAvailabilityZone(nb: NbReplica, azName: string): Operation[] {
+export function setAvailabilityZone(target: NbTarget, azName: string): Operation[] {
+  return planNb(target, (txn) => txn.add(setAvailabilityZoneOps(txn.view, azName)));
+}
+
+function setAvailabilityZoneOps(nb: NbReplica, azName: string): Operation[] {
   if (azName !== '' && !AZ_NAME.test(azName)) {
     throw new InvalidSpecError('az-name', azName, 'letters, digits, ".", "_" and "-" only');
   }
@@ -131,9 +140,14 @@ export function icRouteOptions(
  * The operation bringing NB_Global's `ic-route-*` options to `settings` (Kube-OVN's
  * `SetICAutoRoute`), or none when they match. It changes only the keys it owns, with a
  * delete-then-insert mutation, so options other writers set meanwhile are not overwritten.
+ * Runs on a replica (the operation is returned) or a transaction (it joins it).
  * @throws {@link InvalidSpecError} (`blacklist[i]`), {@link NbGlobalMissingError}.
  */
-export function setIcRouteOptions(nb: NbReplica, settings: IcRouteSettings): Operation[] {
+export function setIcRouteOptions(target: NbTarget, settings: IcRouteSettings): Operation[] {
+  return planNb(target, (txn) => txn.add(setIcRouteOptionsOps(txn.view, settings)));
+}
+
+function setIcRouteOptionsOps(nb: NbReplica, settings: IcRouteSettings): Operation[] {
   const global = nbGlobal(nb);
   const wanted = icRouteOptions(global.options, settings);
   const changed = IC_ROUTE_OPTIONS.filter((key) => global.options[key] !== wanted[key]);

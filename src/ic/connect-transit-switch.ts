@@ -20,14 +20,22 @@ import { insertRow, mutateColumn, mutateRows, whereColumn } from '../model/index
 import type { NamedRef } from '../model/write-markers.js';
 import { parseCidr, parseMac, randomMac } from '../ovn/addresses.js';
 import { setGatewayChassis } from '../ovn/nat.js';
-import { findNamed, type NbReplica, requireNamed } from '../ovn/nb-lookup.js';
-import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../ovn/ovn-errors.js';
+import { findNamed, type NbReplica, type NbTarget, planNb, requireNamed } from '../ovn/nb-lookup.js';
+import {
+  DuplicateNameError,
+  InvalidSpecError,
+  ObjectExistsError,
+  ObjectNotFoundError,
+} from '../ovn/ovn-errors.js';
 import { KUBE_OVN_VENDOR } from '../ovn/ownership.js';
-import { chassisByHostname, type SbReplica } from '../ovn/sb-reads.js';
 import { nextUuidName } from '../ovn/uuid-names.js';
 import { DEFAULT_VPC } from '../ovn/vpc-spec.js';
 import type { Operation } from '../protocol/operations.js';
+import { WaitAbortedError } from '../session/session-errors.js';
+import { readerOf } from '../txn/plan.js';
+import type { Transaction } from '../txn/transaction.js';
 import { routersOnTransitSwitches } from './ic-pitfalls.js';
+import type { SbTarget } from './ic-targets.js';
 import { addressesInUse, pickFreeAddress } from './transit-address.js';
 import { parseTransitSubnet } from './transit-switches.js';
 
@@ -84,12 +92,13 @@ export function rotateChassis<T>(list: readonly T[], by: number): T[] {
 }
 
 /**
- * The NB switch ovn-ic created for transit switch `name` (`other_config:interconn-ts`).
+ * The NB switch ovn-ic created for transit switch `name` (`other_config:interconn-ts`), read
+ * from a replica or a transaction's view.
  * @throws {@link ObjectNotFoundError} while ovn-ic has not created it (see `waitForTransitSwitch`),
  *   {@link ObjectExistsError} when a switch of that name is not a transit switch.
  */
-export function requireTransitSwitchInNb(nb: NbReplica, name: string): LogicalSwitch {
-  const ls = findNamed(nb, 'Logical_Switch', name);
+export function requireTransitSwitchInNb(target: NbTarget, name: string): LogicalSwitch {
+  const ls = findNamed(target, 'Logical_Switch', name);
   if (ls === undefined) throw new ObjectNotFoundError('Logical_Switch', name);
   if (ls.other_config['interconn-ts'] !== name) throw new ObjectExistsError('Logical_Switch', name);
   return ls;
@@ -98,13 +107,21 @@ export function requireTransitSwitchInNb(nb: NbReplica, name: string): LogicalSw
 /**
  * The operations connecting `spec.router` to the transit switch. With both ports in place
  * only the gateway chassis are brought to the spec (none when they match): the connection is
- * idempotent and keeps its address.
+ * idempotent and keeps its address. Runs on a replica (the operations are returned) or a
+ * transaction (they join it; the ports and switches it reads are as the body left them).
  * @throws {@link InvalidSpecError} (`az`, `subnet`, `networks`, `mac`, `gatewayChassis`),
  *   {@link ObjectNotFoundError} (router, or the NB transit switch before ovn-ic made it),
  *   {@link ObjectExistsError} (a port of that name elsewhere),
  *   {@link TransitSubnetExhaustedError}.
  */
-export function connectTransitSwitch(nb: NbReplica, spec: TransitConnectionSpec): Operation[] {
+export function connectTransitSwitch(target: NbTarget, spec: TransitConnectionSpec): Operation[] {
+  return planNb(target, (txn) => connectTransitSwitchIn(txn, spec));
+}
+
+// Every refusal comes before the first operation is added: a caller that catches one
+// inside a transaction body is left with nothing half-planned.
+function connectTransitSwitchIn(txn: Transaction<NbTables>, spec: TransitConnectionSpec): void {
+  const nb = txn.view;
   if (spec.az === '') throw new InvalidSpecError('az', spec.az, 'the AZ name is missing');
   const blocks = parseTransitSubnet(spec.subnet);
   const routerName = spec.router ?? DEFAULT_VPC;
@@ -123,7 +140,7 @@ export function connectTransitSwitch(nb: NbReplica, spec: TransitConnectionSpec)
   if (lsp !== undefined && !ls.ports.includes(lsp._uuid))
     throw new ObjectExistsError('Logical_Switch_Port', names.switchPort);
 
-  const others = (routersOnTransitSwitches(nb).get(spec.transitSwitch) ?? []).filter(
+  const others = (routersOnTransitSwitches(txn).get(spec.transitSwitch) ?? []).filter(
     (name) => name !== routerName,
   );
   if (others.length > 0 && spec.allowSeveralRouters !== true) {
@@ -134,11 +151,10 @@ export function connectTransitSwitch(nb: NbReplica, spec: TransitConnectionSpec)
     );
   }
 
-  const ops: Operation[] = [];
   if (lrp !== undefined) {
-    if (chassis.length > 0) ops.push(...setGatewayChassis(nb, { routerPort: names.routerPort, chassis }));
+    if (chassis.length > 0) setGatewayChassis(txn, { routerPort: names.routerPort, chassis });
     else if (lrp.gateway_chassis.length > 0)
-      ops.push(
+      txn.add(
         mutateRows(
           LogicalRouterPortTable,
           [whereColumn('_uuid', '==', lrp._uuid)],
@@ -173,7 +189,7 @@ export function connectTransitSwitch(nb: NbReplica, spec: TransitConnectionSpec)
       },
       { uuidName: nextUuidName('lrp') },
     );
-    ops.push(
+    txn.add([
       ...gatewayRows.map((row) => row.operation),
       port.operation,
       mutateRows(
@@ -181,7 +197,7 @@ export function connectTransitSwitch(nb: NbReplica, spec: TransitConnectionSpec)
         [whereColumn('_uuid', '==', router._uuid)],
         [mutateColumn('ports', 'insert', [port.ref])],
       ),
-    );
+    ]);
   }
   if (lsp === undefined) {
     const port = insertRow(
@@ -195,16 +211,15 @@ export function connectTransitSwitch(nb: NbReplica, spec: TransitConnectionSpec)
       },
       { uuidName: nextUuidName('lsp') },
     );
-    ops.push(
+    txn.add([
       port.operation,
       mutateRows(
         LogicalSwitchTable,
         [whereColumn('_uuid', '==', ls._uuid)],
         [mutateColumn('ports', 'insert', [port.ref])],
       ),
-    );
+    ]);
   }
-  return ops;
 }
 
 /** One free address per block, avoiding the switch's remote ports and the given addresses. */
@@ -239,13 +254,23 @@ function checkedNetworks(networks: string, blocks: readonly string[]): string[] 
 }
 
 /**
- * The SB chassis names of the gateway nodes (Kube-OVN's `gw-nodes`: node hostnames), in order.
+ * The SB chassis names of the gateway nodes (Kube-OVN's `gw-nodes`: node hostnames), in order,
+ * read from an SB replica or a transaction's view.
  * @throws {@link ObjectNotFoundError} naming a hostname no chassis reports,
  *   DuplicateNameError when several do.
  */
-export function gatewayChassisNames(sb: SbReplica, gwNodes: readonly string[]): string[] {
+export function gatewayChassisNames(target: SbTarget, gwNodes: readonly string[]): string[] {
+  const sb = readerOf(target);
   return gwNodes.map((hostname) => {
-    const chassis = chassisByHostname(sb, hostname);
+    // chassisByHostname's look-up (src/ovn/sb-reads.ts), which takes a whole Replica.
+    const rows = sb.where('Chassis', (row) => row.hostname === hostname);
+    if (rows.length > 1)
+      throw new DuplicateNameError(
+        'Chassis',
+        hostname,
+        rows.map((row) => row._uuid),
+      );
+    const chassis = rows[0];
     if (chassis === undefined) throw new ObjectNotFoundError('Chassis', hostname);
     return chassis.name;
   });
@@ -257,19 +282,27 @@ export type WaitForTransitSwitchOptions = Omit<ReplicaUntilOptions, 'what'>;
 /**
  * Resolves with the NB switch ovn-ic creates for transit switch `name` once the replica
  * shows it (ovn-ic does so on its next loop after the IC-NB row appears, when the AZ has a
- * name). Rejects with `ReplicaWaitTimeoutError` after `timeoutMs` (default 30 s).
+ * name). Rejects with `ReplicaWaitTimeoutError` after `timeoutMs` (default 30 s), and with
+ * `WaitAbortedError` as soon as `signal` fires.
  */
-export function waitForTransitSwitch(
+export async function waitForTransitSwitch(
   nb: NbReplica & Pick<Replica<NbTables>, 'on' | 'off'>,
   name: string,
   options: WaitForTransitSwitchOptions = {},
 ): Promise<LogicalSwitch> {
-  return replicaUntil(
-    nb,
-    () => {
-      const ls = findNamed(nb, 'Logical_Switch', name);
-      return ls?.other_config['interconn-ts'] === name ? ls : undefined;
-    },
-    { ...options, what: `the NB switch ovn-ic makes for transit switch ${name}` },
-  );
+  const what = `the NB switch ovn-ic makes for transit switch ${name}`;
+  try {
+    return await replicaUntil(
+      nb,
+      () => {
+        const ls = findNamed(nb, 'Logical_Switch', name);
+        return ls?.other_config['interconn-ts'] === name ? ls : undefined;
+      },
+      { ...options, what },
+    );
+  } catch (error) {
+    // replicaUntil rejects with the signal's bare reason: name what was awaited.
+    if (options.signal?.aborted) throw new WaitAbortedError(what, options.signal.reason);
+    throw error;
+  }
 }

@@ -5,6 +5,7 @@
  */
 import type { EndpointList } from '../cluster/endpoints.js';
 import { InvalidSpecError } from '../ovn/ovn-errors.js';
+import { openTogether } from '../session/open-together.js';
 import { Session } from '../session/session.js';
 import type { SessionOptions } from '../session/session-types.js';
 import type { IcConfig } from './ic-config.js';
@@ -15,7 +16,10 @@ export interface IcConnectOptions {
   readonly nb: string | readonly string[];
   /** This AZ's OVN_Southbound remotes. */
   readonly sb: string | readonly string[];
-  /** Options of all four sessions (reconnect policy, TLS, ...); `database` is set per session. */
+  /**
+   * Options of all four sessions (reconnect policy, TLS, ...); `database` is set per session.
+   * `signal` and `openTimeoutMs` bound the opening (each session's; 30 s by default).
+   */
   readonly session?: Omit<SessionOptions, 'database'>;
 }
 
@@ -38,9 +42,11 @@ type Remotes = string | readonly string[] | EndpointList;
 
 /**
  * Opens the four sessions at once; each resolves once it uses its database's leader (or a
- * standalone server). When one cannot be reached within the failover budget, the others are
- * closed and its `FailoverBudgetExceededError` is thrown: it names the database and what each
- * `ic-db-host` remote answered.
+ * standalone server). When one cannot be reached (within `openTimeoutMs`, 30 s by default, or
+ * a smaller failover budget) the others are closed and the error of the first database (in
+ * the order IC-NB, IC-SB, NB, SB) that failed is thrown (`SessionWaitTimeoutError`,
+ * `FailoverBudgetExceededError`, or `WaitAbortedError` when `session.signal` fired): it
+ * names the database and what each `ic-db-host` remote answered.
  *
  * @example
  * ```ts
@@ -56,25 +62,22 @@ export async function connectInterconnection(
   if (config.icNbRemotes.length === 0) {
     throw new InvalidSpecError('data.ic-db-host', '', 'no host to connect to');
   }
-  const open = (remotes: Remotes, database: string): Promise<Session> =>
-    Session.open(remotes, { ...options.session, database });
-  const attempts = [
-    open(config.icNbRemotes, 'OVN_IC_Northbound'),
-    open(config.icSbRemotes, 'OVN_IC_Southbound'),
-    open(options.nb, 'OVN_Northbound'),
-    open(options.sb, 'OVN_Southbound'),
-  ];
-  const settled = await Promise.allSettled(attempts);
-  const failed = settled.find((outcome) => outcome.status === 'rejected');
-  if (failed !== undefined) {
-    await Promise.all(
-      settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.close() : undefined)),
-    );
-    throw (failed as PromiseRejectedResult).reason;
-  }
-  const [icNb, icSb, nb, sb] = settled.map(
-    (outcome) => (outcome as PromiseFulfilledResult<Session>).value,
-  ) as [Session, Session, Session, Session];
+  const open =
+    (remotes: Remotes, database: string) =>
+    (signal: AbortSignal): Promise<Session> =>
+      Session.open(remotes, { ...options.session, database, signal });
+  const [icNb, icSb, nb, sb] = (await openTogether(
+    options.session?.signal,
+    [
+      open(config.icNbRemotes, 'OVN_IC_Northbound'),
+      open(config.icSbRemotes, 'OVN_IC_Southbound'),
+      open(options.nb, 'OVN_Northbound'),
+      open(options.sb, 'OVN_Southbound'),
+    ],
+    (session) => session.close(),
+    // Each runs to its own end: the error reported is the first database's that failed.
+    false,
+  )) as [Session, Session, Session, Session];
   return {
     config,
     icNb,

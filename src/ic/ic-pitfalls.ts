@@ -4,7 +4,7 @@
  * AZ's IC-SB routes every loop and only one router's routes survive), and learned routes left
  * behind after the AZ's last transit port is gone.
  */
-import type { NbReplica } from '../ovn/nb-lookup.js';
+import { type NbTarget, nbReader } from '../ovn/nb-lookup.js';
 import { isIcLearned } from '../ovn/ownership.js';
 
 /** One problem found. */
@@ -21,8 +21,12 @@ export type IcPitfall =
       readonly routes: number;
     };
 
-/** The routers joined to each NB transit switch (`other_config:interconn-ts`), by switch name. */
-export function routersOnTransitSwitches(nb: NbReplica): Map<string, string[]> {
+/**
+ * The routers joined to each NB transit switch (`other_config:interconn-ts`), by switch name,
+ * read from a replica or a transaction's view.
+ */
+export function routersOnTransitSwitches(target: NbTarget): Map<string, string[]> {
+  const nb = nbReader(target);
   const routerOfPort = new Map<string, string>();
   for (const router of nb.list('Logical_Router')) {
     for (const uuid of router.ports) {
@@ -44,8 +48,12 @@ export function routersOnTransitSwitches(nb: NbReplica): Map<string, string[]> {
   return joined;
 }
 
-/** The 23.03 pitfalls the AZ's Northbound state shows now; empty when none. */
-export function detectIcPitfalls(nb: NbReplica): IcPitfall[] {
+/**
+ * The 23.03 pitfalls the AZ's Northbound state shows now (a replica, or a transaction's view
+ * as its body leaves it); empty when none.
+ */
+export function detectIcPitfalls(target: NbTarget): IcPitfall[] {
+  const nb = nbReader(target);
   const pitfalls: IcPitfall[] = [];
   const joined = routersOnTransitSwitches(nb);
   for (const [transitSwitch, routers] of joined) {
@@ -54,7 +62,13 @@ export function detectIcPitfalls(nb: NbReplica): IcPitfall[] {
   }
   const anyJoined = [...joined.values()].some((routers) => routers.length > 0);
   if (!anyJoined) {
-    const routes = nb.where('Logical_Router_Static_Route', (row) => isIcLearned(row)).length;
+    // Only routes a router lists: a transaction's view still shows the ones it removed (the
+    // server collects them at commit).
+    const listed = new Set<string>(nb.list('Logical_Router').flatMap((router) => router.static_routes));
+    const routes = nb.where(
+      'Logical_Router_Static_Route',
+      (row) => isIcLearned(row) && listed.has(row._uuid),
+    ).length;
     if (routes > 0) pitfalls.push({ kind: 'stale-learned-routes', routes });
   }
   return pitfalls;

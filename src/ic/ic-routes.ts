@@ -13,10 +13,10 @@ import type { Replica } from '../cache/replica.js';
 import type { Route } from '../generated/ic-sb/rows.js';
 import type { LogicalRouterStaticRoute, Tables as NbTables } from '../generated/nb/rows.js';
 import { parseCidr } from '../ovn/addresses.js';
-import type { NbReplica } from '../ovn/nb-lookup.js';
+import { type NbReplica, type NbTarget, nbReader } from '../ovn/nb-lookup.js';
 import { isIcLearned } from '../ovn/ownership.js';
 import { storedRouteCidr } from '../ovn/static-routes.js';
-import type { IcSbReplica } from './ic-status.js';
+import { type IcSbReplica, type IcSbTarget, icSbReader } from './ic-targets.js';
 
 /** A route in IC-SB, advertised by an AZ on a transit switch. */
 export interface AdvertisedRoute {
@@ -85,8 +85,12 @@ function advertised(icSb: IcSbReplica, route: Route): AdvertisedRoute {
   };
 }
 
-/** IC-SB routes (every AZ's, or those the filter names), ordered by AZ, switch, table, prefix. */
-export function advertisedRoutes(icSb: IcSbReplica, filter: AdvertisedRouteFilter = {}): AdvertisedRoute[] {
+/**
+ * IC-SB routes (every AZ's, or those the filter names), ordered by AZ, switch, table, prefix;
+ * read from a replica or a transaction's view.
+ */
+export function advertisedRoutes(target: IcSbTarget, filter: AdvertisedRouteFilter = {}): AdvertisedRoute[] {
+  const icSb = icSbReader(target);
   const routes = icSb
     .list('Route')
     .map((route) => advertised(icSb, route))
@@ -104,8 +108,8 @@ export function advertisedRoutes(icSb: IcSbReplica, filter: AdvertisedRouteFilte
 export interface LearnedRouteOptions {
   /** Only this router's. */
   readonly router?: string;
-  /** Fills in `az` and `transitSwitch` from the IC-SB Route each was learned from. */
-  readonly icSb?: IcSbReplica;
+  /** Fills in `az` and `transitSwitch` from the IC-SB Route each was learned from (a replica or a transaction). */
+  readonly icSb?: IcSbTarget;
 }
 
 function routerOfRoutes(nb: NbReplica): Map<string, string> {
@@ -141,12 +145,17 @@ function learned(
   };
 }
 
-/** NB static routes learned through OVN-IC, ordered by router, table and prefix. */
-export function learnedRoutes(nb: NbReplica, options: LearnedRouteOptions = {}): LearnedRoute[] {
+/**
+ * NB static routes learned through OVN-IC, ordered by router, table and prefix; read from a
+ * replica or a transaction's view.
+ */
+export function learnedRoutes(target: NbTarget, options: LearnedRouteOptions = {}): LearnedRoute[] {
+  const nb = nbReader(target);
+  const icSb = options.icSb === undefined ? undefined : icSbReader(options.icSb);
   const owners = routerOfRoutes(nb);
   const routes = nb
     .where('Logical_Router_Static_Route', (row) => isIcLearned(row))
-    .map((row) => learned(row, owners.get(row._uuid), options.icSb))
+    .map((row) => learned(row, owners.get(row._uuid), icSb))
     .filter((r) => options.router === undefined || r.router === options.router);
   const key = (r: LearnedRoute) => [r.router ?? '', r.routeTable, r.prefix, r.nexthop].join('\u0000');
   return routes.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
@@ -167,9 +176,11 @@ export interface LearnedRouteChange {
  */
 export async function* learnedRouteChanges(
   nb: Replica<NbTables>,
-  options: ChangeStreamOptions & Pick<LearnedRouteOptions, 'icSb'> = {},
+  // A replica, not a transaction: the stream outlives any transaction body.
+  options: ChangeStreamOptions & { readonly icSb?: IcSbReplica } = {},
 ): AsyncGenerator<LearnedRouteChange> {
   const stream = nb.changes(options);
+  const icSb = options.icSb;
   // Routers are found when a route is seen; a withdrawn route's router is the one last known.
   const known = new Map<string, string | undefined>();
   const owner = (uuid: string): string | undefined => {
@@ -193,13 +204,13 @@ export async function* learnedRouteChanges(
       known.set(after._uuid, router);
       yield {
         kind: was ? 'changed' : 'learned',
-        route: learned(after, router, options.icSb),
+        route: learned(after, router, icSb),
         initial: false,
       };
     } else if (before !== undefined) {
       const router = known.get(before._uuid);
       known.delete(before._uuid);
-      yield { kind: 'withdrawn', route: learned(before, router, options.icSb), initial: false };
+      yield { kind: 'withdrawn', route: learned(before, router, icSb), initial: false };
     }
   }
 }

@@ -3,11 +3,8 @@
  * zones, their gateways (hostname, encapsulations) and the transit switch ports bound to each
  * gateway. `renderIcStatus` writes it back in ovn-ic-sbctl's own format.
  */
-import type { Replica } from '../cache/replica.js';
-import type { Tables as IcSbTables, PortBinding } from '../generated/ic-sb/rows.js';
-
-/** What the IC helpers read of OVN_IC_Southbound: a replica of the `ovndb/ic-sb` model. */
-export type IcSbReplica = Pick<Replica<IcSbTables>, 'get' | 'list' | 'find' | 'where'>;
+import type { PortBinding } from '../generated/ic-sb/rows.js';
+import { type IcSbTarget, icSbReader } from './ic-targets.js';
 
 /** A port of a transit switch, as ovn-ic publishes it for its AZ. */
 export interface IcPort {
@@ -61,8 +58,12 @@ function port(pb: PortBinding): IcPort {
   };
 }
 
-/** Reads the status from an IC-SB replica (tables Availability_Zone, Gateway, Encap, Port_Binding). */
-export function icStatus(icSb: IcSbReplica): IcStatus {
+/**
+ * Reads the status from an IC-SB replica, or a transaction's view (tables Availability_Zone,
+ * Gateway, Encap, Port_Binding).
+ */
+export function icStatus(target: IcSbTarget): IcStatus {
+  const icSb = icSbReader(target);
   const zones = icSb.list('Availability_Zone').sort((a, b) => byBytes(a.name, b.name));
   return {
     zones: zones.map((zone) => {

@@ -7,6 +7,7 @@
  */
 // The errors the IC helpers throw, so that `ovndb/ic` alone is enough to catch them.
 export { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../ovn/ovn-errors.js';
+export { SessionWaitTimeoutError, WaitAbortedError } from '../session/session-errors.js';
 
 export * from './az-options.js';
 export * from './connect-transit-switch.js';
@@ -15,6 +16,7 @@ export * from './ic-connect.js';
 export * from './ic-pitfalls.js';
 export * from './ic-routes.js';
 export * from './ic-status.js';
+export * from './ic-targets.js';
 export * from './interconnection.js';
 export * from './manual-routes.js';
 export * from './reset.js';

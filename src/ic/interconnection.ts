@@ -13,10 +13,12 @@ import { model as nbModel } from '../generated/nb/index.js';
 import type { Tables as NbTables } from '../generated/nb/rows.js';
 import { model as sbModel } from '../generated/sb/index.js';
 import type { Tables as SbTables } from '../generated/sb/rows.js';
+import type { DatabaseModel } from '../model/descriptor.js';
 import { KUBE_OVN_VENDOR } from '../ovn/ownership.js';
 import { DEFAULT_VPC } from '../ovn/vpc-spec.js';
-import type { Operation } from '../protocol/operations.js';
 import type { Session } from '../session/session.js';
+import { runTransaction } from '../txn/run-transaction.js';
+import type { Transaction } from '../txn/transaction.js';
 import { setAvailabilityZone, setIcRouteOptions } from './az-options.js';
 import {
   connectTransitSwitch,
@@ -41,19 +43,22 @@ export interface Interconnection extends Omit<IcConnections, 'config'> {
 
 /**
  * Connects to the four databases ({@link connectInterconnection}) and replicates each (the
- * replicas follow their sessions across failovers). Close with `close()`.
+ * replicas follow their sessions across failovers). Close with `close()`. `session.signal`
+ * stops the replicas' creation too, which is bounded by progress as `Session.replica` is.
  */
 export async function openInterconnection(
   config: IcConfig,
   options: IcConnectOptions,
 ): Promise<Interconnection> {
   const conns = await connectInterconnection(config, options);
+  const signal = options.session?.signal;
+  const bounded = signal ? { signal } : {};
   try {
     const [nbReplica, sbReplica, icNbReplica, icSbReplica] = await Promise.all([
-      conns.nb.replica(nbModel),
-      conns.sb.replica(sbModel, { tables: { Chassis: true, Port_Binding: true } }),
-      conns.icNb.replica(icNbModel),
-      conns.icSb.replica(icSbModel),
+      conns.nb.replica(nbModel, bounded),
+      conns.sb.replica(sbModel, { tables: { Chassis: true, Port_Binding: true }, ...bounded }),
+      conns.icNb.replica(icNbModel, bounded),
+      conns.icSb.replica(icSbModel, bounded),
     ]);
     return { ...conns, nbReplica, sbReplica, icNbReplica, icSbReplica };
   } catch (error) {
@@ -61,6 +66,9 @@ export async function openInterconnection(
     throw error;
   }
 }
+
+/** How long establish and reset wait for ovn-ic and IC-SB by default. */
+const DEFAULT_WAIT_TIMEOUT_MS = 30_000;
 
 /** A step of {@link establishInterconnection}, for progress output. */
 export type EstablishProgress =
@@ -82,8 +90,13 @@ export interface EstablishOptions {
   readonly router?: string;
   /** `ic-route-blacklist` entries when `auto-route` is on (see `icRouteBlacklist`). */
   readonly blacklist?: readonly string[];
-  /** How long to wait for ovn-ic to make each NB transit switch. @default 30000 */
+  /**
+   * How long to wait for ovn-ic to make each NB transit switch, and for IC-SB to have a
+   * leader before the AZ name is touched. @default 30000
+   */
   readonly waitTimeoutMs?: number;
+  /** Stops every wait (`WaitAbortedError`); transactions already sent are not undone. */
+  readonly signal?: AbortSignal;
   readonly onProgress?: (progress: EstablishProgress) => void;
 }
 
@@ -96,10 +109,21 @@ export interface EstablishReport {
   readonly transactions: number;
 }
 
-async function send(session: Session, operations: Operation[]): Promise<number> {
-  if (operations.length === 0) return 0;
-  await session.transact(operations);
-  return 1;
+/**
+ * Runs planner body `body` as one optimistic transaction on `session`, reading `replica` (a
+ * replica of that session): the planners it calls see each other's writes, what they read is
+ * verified at commit, and a conflict runs the body again on fresh rows. The bodies compute
+ * what to write from what they read, so a lost reply may be resent. 1 when a commit was sent,
+ * 0 when there was nothing to write.
+ */
+async function commit<T extends object>(
+  session: Session,
+  replica: Replica<T>,
+  model: DatabaseModel<T>,
+  body: (txn: Transaction<T>) => void,
+): Promise<number> {
+  const outcome = await runTransaction(session, model, body, { replica, idempotent: true });
+  return outcome.sent ? 1 : 0;
 }
 
 /**
@@ -119,20 +143,24 @@ export async function establishInterconnection(
   const az = ic.config.azName;
   let transactions = 0;
   options.onProgress?.({ step: 'zone', az });
+  const signal = options.signal ? { signal: options.signal } : {};
   // See resetInterconnection: the AZ name changes only while IC-SB has a leader.
-  await ic.icSb.whenReady();
-  transactions += await send(ic.nb, [
-    ...setAvailabilityZone(ic.nbReplica, az),
-    ...setIcRouteOptions(ic.nbReplica, {
+  await ic.icSb.whenReady({ timeoutMs: options.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS, ...signal });
+  transactions += await commit(ic.nb, ic.nbReplica, nbModel, (txn) => {
+    setAvailabilityZone(txn, az);
+    setIcRouteOptions(txn, {
       autoRoute: ic.config.autoRoute,
       ...(options.blacklist !== undefined ? { blacklist: options.blacklist } : {}),
-    }),
-  ]);
-  if (options.transitSwitches !== undefined) {
-    transactions += await send(
-      ic.icNb,
-      options.transitSwitches.flatMap((spec) => addTransitSwitch(ic.icNbReplica, spec, { mayExist: true })),
-    );
+    });
+  });
+  const specs = options.transitSwitches;
+  if (specs !== undefined) {
+    // One transaction: a name listed twice is planned once, and a switch another AZ adds
+    // meanwhile is a conflict that runs the body again (it then finds the switch), not a
+    // constraint violation.
+    transactions += await commit(ic.icNb, ic.icNbReplica, icNbModel, (txn) => {
+      for (const spec of specs) addTransitSwitch(txn, spec, { mayExist: true });
+    });
   }
   const switches = ic.icNbReplica
     .where('Transit_Switch', (ts) => ts.external_ids.vendor === KUBE_OVN_VENDOR)
@@ -142,22 +170,26 @@ export async function establishInterconnection(
   const routerPorts: Record<string, string> = {};
   for (const [rotation, ts] of switches.entries()) {
     await waitForTransitSwitch(ic.nbReplica, ts.name, {
-      timeoutMs: options.waitTimeoutMs ?? 30_000,
+      timeoutMs: options.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS,
+      ...signal,
       onProgress: (waitedMs) => options.onProgress?.({ step: 'waiting', transitSwitch: ts.name, waitedMs }),
     });
-    const used = ic.icSbReplica
-      .where('Port_Binding', (pb) => pb.transit_switch === ts.name)
-      .map((pb) => pb.address);
-    const operations = connectTransitSwitch(ic.nbReplica, {
-      az,
-      transitSwitch: ts.name,
-      subnet: transitSwitchSubnet(ts).join(','),
-      router: options.router ?? DEFAULT_VPC,
-      gatewayChassis,
-      rotation,
-      usedAddresses: used,
+    // The address is drawn from what the NB switch and IC-SB show; the NB switch's ports are
+    // verified at commit, so a remote port ovn-ic adds meanwhile makes the body draw again.
+    const sent = await commit(ic.nb, ic.nbReplica, nbModel, (txn) => {
+      const used = ic.icSbReplica
+        .where('Port_Binding', (pb) => pb.transit_switch === ts.name)
+        .map((pb) => pb.address);
+      connectTransitSwitch(txn, {
+        az,
+        transitSwitch: ts.name,
+        subnet: transitSwitchSubnet(ts).join(','),
+        router: options.router ?? DEFAULT_VPC,
+        gatewayChassis,
+        rotation,
+        usedAddresses: used,
+      });
     });
-    const sent = await send(ic.nb, operations);
     transactions += sent;
     const { routerPort } = transitPortNames(az, ts.name);
     routerPorts[ts.name] = routerPort;
@@ -173,6 +205,17 @@ export interface ResetReport {
   readonly icSb: Omit<IcSbResetPlan, 'operations'>;
 }
 
+/** Options of {@link resetInterconnection}. */
+export interface ResetInterconnectionOptions {
+  /**
+   * How long to wait for IC-SB to have a leader before anything is touched
+   * (`SessionWaitTimeoutError`). @default 30000
+   */
+  readonly waitTimeoutMs?: number;
+  /** Stops that wait (`WaitAbortedError`). */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Takes AZ `az` (default: the config's) out of OVN-IC, as the guide's manual reset, in two
  * transactions, Northbound first: the AZ name and `ic-route-*` options cleared (so a
@@ -184,11 +227,15 @@ export interface ResetReport {
 export async function resetInterconnection(
   ic: Interconnection,
   az: string = ic.config.azName,
+  options: ResetInterconnectionOptions = {},
 ): Promise<ResetReport> {
   // ovn-ic 23.03 crashes when the AZ name changes while it is cut off from IC-SB (it then
   // deletes the old zone row without a transaction): touch the name only while IC-SB has a
   // leader, which is when ovn-ic can be connected too.
-  await ic.icSb.whenReady();
+  await ic.icSb.whenReady({
+    timeoutMs: options.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   const names = ic.icNbReplica.list('Transit_Switch').map((ts) => ts.name);
   const nb = planNbReset(ic.nbReplica, az, names);
   if (nb.operations.length > 0) await ic.nb.transact(nb.operations, { idempotent: true });
@@ -214,7 +261,10 @@ export async function reconfigureInterconnection(
   const previous = ic.config;
   const result: { reset?: ResetReport; established?: EstablishReport } = {};
   if (!next.enabled || next.azName !== previous.azName)
-    result.reset = await resetInterconnection(ic, previous.azName);
+    result.reset = await resetInterconnection(ic, previous.azName, {
+      ...(options.waitTimeoutMs !== undefined ? { waitTimeoutMs: options.waitTimeoutMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   ic.config = next;
   if (next.enabled) result.established = await establishInterconnection(ic, options);
   return result;

@@ -5,7 +5,7 @@
  */
 import type { LogicalSwitchPort } from '../generated/nb/rows.js';
 import { parseCidr } from '../ovn/addresses.js';
-import type { NbReplica } from '../ovn/nb-lookup.js';
+import { type NbTarget, nbReader, planNb } from '../ovn/nb-lookup.js';
 import { InvalidSpecError, ObjectNotFoundError } from '../ovn/ovn-errors.js';
 import { type AddStaticRouteOptions, addStaticRoute } from '../ovn/static-routes.js';
 import { DEFAULT_VPC } from '../ovn/vpc-spec.js';
@@ -39,10 +39,11 @@ function remotePort(ls: string, port: LogicalSwitchPort): RemoteTransitPort {
 
 /**
  * The other AZs' ports on transit switch `transitSwitch` (type `remote`, made by ovn-ic),
- * by port name.
+ * by port name; read from a replica or a transaction's view.
  * @throws {@link ObjectNotFoundError} when this AZ has no NB switch for it yet.
  */
-export function remoteTransitPorts(nb: NbReplica, transitSwitch: string): RemoteTransitPort[] {
+export function remoteTransitPorts(target: NbTarget, transitSwitch: string): RemoteTransitPort[] {
+  const nb = nbReader(target);
   const ls = requireTransitSwitchInNb(nb, transitSwitch);
   return ls.ports
     .map((uuid) => nb.get('Logical_Switch_Port', uuid))
@@ -68,36 +69,39 @@ export interface ManualIcRouteSpec {
 /**
  * The operations adding the guide's manual route: `cidr` via the address `remoteAz`'s router
  * has on the transit switch (of the cidr's family), a dst-ip static route with Kube-OVN's
- * vendor. Learned routes are never touched; `mayExist` re-points an existing route.
+ * vendor. Learned routes are never touched; `mayExist` re-points an existing route. Runs on a
+ * replica (the operations are returned) or a transaction (they join it).
  * @throws {@link ObjectNotFoundError} (switch, or no port of `remoteAz` on it),
  *   {@link InvalidSpecError} (`cidr`, or a remote port without an address of that family).
  */
 export function addManualIcRoute(
-  nb: NbReplica,
+  target: NbTarget,
   spec: ManualIcRouteSpec,
   options: AddStaticRouteOptions = {},
 ): Operation[] {
-  const cidr = parseCidr(spec.cidr, 'cidr');
-  const ts = spec.transitSwitch ?? 'ts';
-  const remote = remoteTransitPorts(nb, ts).find((port) => port.az === spec.remoteAz);
-  if (remote === undefined) throw new ObjectNotFoundError('Logical_Switch_Port', `${ts}-${spec.remoteAz}`);
-  const nextHop = remote.ips.find((ip) => ip.includes(':') === (cidr.family === 6));
-  if (nextHop === undefined) {
-    throw new InvalidSpecError(
-      'remoteAz',
-      spec.remoteAz,
-      `port ${remote.port} has no IPv${cidr.family} address`,
+  return planNb(target, (txn) => {
+    const cidr = parseCidr(spec.cidr, 'cidr');
+    const ts = spec.transitSwitch ?? 'ts';
+    const remote = remoteTransitPorts(txn, ts).find((port) => port.az === spec.remoteAz);
+    if (remote === undefined) throw new ObjectNotFoundError('Logical_Switch_Port', `${ts}-${spec.remoteAz}`);
+    const nextHop = remote.ips.find((ip) => ip.includes(':') === (cidr.family === 6));
+    if (nextHop === undefined) {
+      throw new InvalidSpecError(
+        'remoteAz',
+        spec.remoteAz,
+        `port ${remote.port} has no IPv${cidr.family} address`,
+      );
+    }
+    addStaticRoute(
+      txn,
+      {
+        router: spec.router ?? DEFAULT_VPC,
+        cidr: spec.cidr,
+        nextHops: nextHop,
+        policy: 'dst-ip',
+        ...(spec.routeTable !== undefined ? { routeTable: spec.routeTable } : {}),
+      },
+      options,
     );
-  }
-  return addStaticRoute(
-    nb,
-    {
-      router: spec.router ?? DEFAULT_VPC,
-      cidr: spec.cidr,
-      nextHops: nextHop,
-      policy: 'dst-ip',
-      ...(spec.routeTable !== undefined ? { routeTable: spec.routeTable } : {}),
-    },
-    options,
-  );
+  });
 }

@@ -16,14 +16,15 @@ import { LogicalRouterTable, LogicalSwitchTable, NBGlobalTable } from '../genera
 import type { LogicalRouter, LogicalRouterPort } from '../generated/nb/rows.js';
 import { deleteRows, mutateColumn, mutateRows, updateRows, whereColumn } from '../model/index.js';
 import type { TypedMutation } from '../model/typed-clauses.js';
-import type { NbReplica } from '../ovn/nb-lookup.js';
+import { type NbReplica, type NbTarget, planNb } from '../ovn/nb-lookup.js';
 import { isIcLearned } from '../ovn/ownership.js';
 import type { Operation } from '../protocol/operations.js';
 import { IC_ROUTE_OPTIONS } from './az-options.js';
-import type { IcSbReplica } from './ic-status.js';
+import { type IcSbReplica, type IcSbTarget, planIcSb } from './ic-targets.js';
 
 /** What a Northbound reset removes. */
 export interface NbResetPlan {
+  /** The operations planned (already added when the planner ran on a transaction). */
   readonly operations: Operation[];
   /** NB switches made for transit switches. */
   readonly switches: string[];
@@ -40,13 +41,24 @@ export interface NbResetPlan {
  * option removed; every NB switch with `other_config:interconn-ts` deleted with its ports;
  * the router ports those switches' router-type ports join (and any `<az>-<ts>` port of a
  * known transit switch name, in case the switch is already gone); and every learned route
- * on every router. One transaction; nothing when nothing is left.
+ * on every router. One transaction; nothing when nothing is left. Runs on a replica (the
+ * operations are returned in the plan) or a transaction (they join it).
  */
 export function planNbReset(
-  nb: NbReplica,
+  target: NbTarget,
   az: string,
   transitSwitchNames: readonly string[] = [],
 ): NbResetPlan {
+  let plan: Omit<NbResetPlan, 'operations'> | undefined;
+  const operations = planNb(target, (txn) => {
+    const { operations: planned, ...summary } = nbResetPlan(txn.view, az, transitSwitchNames);
+    txn.add(planned);
+    plan = summary;
+  });
+  return { operations, ...(plan as Omit<NbResetPlan, 'operations'>) };
+}
+
+function nbResetPlan(nb: NbReplica, az: string, transitSwitchNames: readonly string[]): NbResetPlan {
   const operations: Operation[] = [];
   const global = nb.list('NB_Global')[0];
   const globalCleared =
@@ -108,6 +120,7 @@ export function planNbReset(
 
 /** What an IC-SB reset removes. */
 export interface IcSbResetPlan {
+  /** The operations planned (already added when the planner ran on a transaction). */
   readonly operations: Operation[];
   readonly zone: boolean;
   readonly gateways: number;
@@ -118,9 +131,20 @@ export interface IcSbResetPlan {
 /**
  * Plans the IC-SB part of a reset: the AZ's Route, Port_Binding and Gateway rows (their
  * Encap rows go with the gateways) and its Availability_Zone row. One transaction; nothing
- * when the AZ is already gone.
+ * when the AZ is already gone. Runs on a replica (the operations are returned in the plan) or
+ * a transaction (they join it).
  */
-export function planIcSbReset(icSb: IcSbReplica, az: string): IcSbResetPlan {
+export function planIcSbReset(target: IcSbTarget, az: string): IcSbResetPlan {
+  let plan: Omit<IcSbResetPlan, 'operations'> | undefined;
+  const operations = planIcSb(target, (txn) => {
+    const { operations: planned, ...summary } = icSbResetPlan(txn.view, az);
+    txn.add(planned);
+    plan = summary;
+  });
+  return { operations, ...(plan as Omit<IcSbResetPlan, 'operations'>) };
+}
+
+function icSbResetPlan(icSb: IcSbReplica, az: string): IcSbResetPlan {
   const zone = icSb.find('Availability_Zone', 'name', az)[0];
   if (zone === undefined) return { operations: [], zone: false, gateways: 0, portBindings: 0, routes: 0 };
   const inZone = whereColumn<{ availability_zone: string }, 'availability_zone', '=='>(
@@ -154,9 +178,14 @@ function learnedRouteUuids(nb: NbReplica, router: LogicalRouter): LogicalRouter[
 
 /**
  * Removes every learned route from every router: the cleanup OVN 23.03 needs after an AZ's
- * last transit port is gone, when ovn-ic leaves the routes it learned behind.
+ * last transit port is gone, when ovn-ic leaves the routes it learned behind. Runs on a
+ * replica (the operations are returned) or a transaction (they join it).
  */
-export function planLearnedRouteCleanup(nb: NbReplica): Operation[] {
+export function planLearnedRouteCleanup(target: NbTarget): Operation[] {
+  return planNb(target, (txn) => txn.add(learnedRouteCleanupOps(txn.view)));
+}
+
+function learnedRouteCleanupOps(nb: NbReplica): Operation[] {
   const ops: Operation[] = [];
   for (const router of nb.list('Logical_Router')) {
     const routes = learnedRouteUuids(nb, router);

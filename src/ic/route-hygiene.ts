@@ -5,16 +5,22 @@
  * that Kube-OVN's own reroute policies do not catch inter-AZ traffic (ovn-mapping.md B, D3.6).
  */
 import { LogicalRouterTable, NBGlobalTable } from '../generated/nb/index.js';
-import type { LogicalRouter, LogicalRouterPolicy, NBGlobal } from '../generated/nb/rows.js';
+import type {
+  LogicalRouter,
+  LogicalRouterPolicy,
+  NBGlobal,
+  Tables as NbTables,
+} from '../generated/nb/rows.js';
 import { mutateColumn, mutateRows, whereColumn } from '../model/index.js';
 import { type Cidr, cidrsOverlap, parseCidr } from '../ovn/addresses.js';
-import { type NbReplica, requireNamed } from '../ovn/nb-lookup.js';
+import { type NbTarget, planNb, requireNamed } from '../ovn/nb-lookup.js';
 import { KUBE_OVN_VENDOR } from '../ovn/ownership.js';
 import { addPolicyRoute } from '../ovn/policy-routes.js';
 import { routerSubnets } from '../ovn/routers.js';
 import { DEFAULT_VPC } from '../ovn/vpc-spec.js';
 import { NbGlobalMissingError } from '../ovn/wait-for.js';
 import type { Operation } from '../protocol/operations.js';
+import type { Transaction } from '../txn/transaction.js';
 import { learnedRoutes } from './ic-routes.js';
 
 /** The priority of Kube-OVN's allow policies for IC routes. */
@@ -37,18 +43,32 @@ export interface RouteConflictOptions {
 export interface RouteConflicts {
   /** The conflicting learned prefixes (normalized), now blacklisted. */
   readonly conflicts: string[];
-  /** One transaction: the routes removed and the prefixes appended to `ic-route-blacklist`. */
+  /**
+   * One transaction: the routes removed and the prefixes appended to `ic-route-blacklist`
+   * (already added when the planner ran on a transaction).
+   */
   readonly operations: Operation[];
 }
 
 /**
  * Finds learned routes of `router` that overlap a local subnet and plans their removal
  * together with their prefixes' addition to `ic-route-blacklist` (kept entries stay first),
- * in one transaction, so ovn-ic cannot learn them back in between.
+ * in one transaction, so ovn-ic cannot learn them back in between. Runs on a replica (the
+ * operations are returned) or a transaction (they join it).
  * @throws {@link InvalidSpecError} (`localCidrs[i]`), {@link NbGlobalMissingError},
  *   ObjectNotFoundError for the router.
  */
-export function resolveRouteConflicts(nb: NbReplica, options: RouteConflictOptions = {}): RouteConflicts {
+export function resolveRouteConflicts(target: NbTarget, options: RouteConflictOptions = {}): RouteConflicts {
+  let conflicts: string[] = [];
+  const operations = planNb(target, (txn) => {
+    conflicts = resolveRouteConflictsIn(txn, options);
+  });
+  return { conflicts, operations };
+}
+
+/** Adds the removal and the blacklist to `txn`; returns the conflicting prefixes. */
+function resolveRouteConflictsIn(txn: Transaction<NbTables>, options: RouteConflictOptions): string[] {
+  const nb = txn.view;
   const routerName = options.router ?? DEFAULT_VPC;
   const router = requireNamed(nb, 'Logical_Router', routerName);
   const local: Cidr[] =
@@ -63,7 +83,7 @@ export function resolveRouteConflicts(nb: NbReplica, options: RouteConflictOptio
     const prefix = parseCidr(route.prefix, 'ip_prefix');
     return local.some((cidr) => cidrsOverlap(cidr, prefix));
   });
-  if (conflicting.length === 0) return { conflicts: [], operations: [] };
+  if (conflicting.length === 0) return [];
   const global = nb.list('NB_Global')[0] as NBGlobal | undefined;
   if (global === undefined) throw new NbGlobalMissingError();
   const current = (global.options['ic-route-blacklist'] ?? '')
@@ -72,32 +92,30 @@ export function resolveRouteConflicts(nb: NbReplica, options: RouteConflictOptio
     .filter((entry) => entry !== '');
   const conflicts = [...new Set(conflicting.map((route) => route.prefix))];
   const blacklist = [...current, ...conflicts.filter((prefix) => !current.includes(prefix))];
-  return {
-    conflicts,
-    operations: [
-      mutateRows(
-        LogicalRouterTable,
-        [whereColumn('_uuid', '==', router._uuid)],
-        [
-          mutateColumn<LogicalRouter, 'static_routes', 'delete'>(
-            'static_routes',
-            'delete',
-            conflicting.map((route) => route.uuid as LogicalRouter['static_routes'][number]),
-          ),
-        ],
-      ),
-      mutateRows(
-        NBGlobalTable,
-        [whereColumn('_uuid', '==', global._uuid)],
-        [
-          mutateColumn<NBGlobal, 'options', 'delete'>('options', 'delete', ['ic-route-blacklist']),
-          mutateColumn<NBGlobal, 'options', 'insert'>('options', 'insert', {
-            'ic-route-blacklist': blacklist.join(','),
-          }),
-        ],
-      ),
-    ],
-  };
+  txn.add([
+    mutateRows(
+      LogicalRouterTable,
+      [whereColumn('_uuid', '==', router._uuid)],
+      [
+        mutateColumn<LogicalRouter, 'static_routes', 'delete'>(
+          'static_routes',
+          'delete',
+          conflicting.map((route) => route.uuid as LogicalRouter['static_routes'][number]),
+        ),
+      ],
+    ),
+    mutateRows(
+      NBGlobalTable,
+      [whereColumn('_uuid', '==', global._uuid)],
+      [
+        mutateColumn<NBGlobal, 'options', 'delete'>('options', 'delete', ['ic-route-blacklist']),
+        mutateColumn<NBGlobal, 'options', 'insert'>('options', 'insert', {
+          'ic-route-blacklist': blacklist.join(','),
+        }),
+      ],
+    ),
+  ]);
+  return conflicts;
 }
 
 /** The match of the allow policy for a prefix: `ip4.dst == 10.17.0.0/24` (host bits cleared). */
@@ -113,13 +131,17 @@ export function icAllowMatch(prefix: string): string {
  * Policies of other priorities or owners are never touched. Kube-OVN writes the prefix as
  * learned; the match here clears host bits, which OVN's expression parser requires.
  */
-export function syncIcAllowPolicies(nb: NbReplica, routerName: string = DEFAULT_VPC): Operation[] {
+export function syncIcAllowPolicies(target: NbTarget, routerName: string = DEFAULT_VPC): Operation[] {
+  return planNb(target, (txn) => syncIcAllowPoliciesIn(txn, routerName));
+}
+
+function syncIcAllowPoliciesIn(txn: Transaction<NbTables>, routerName: string): void {
+  const nb = txn.view;
   const router = requireNamed(nb, 'Logical_Router', routerName);
   const wanted = new Map<string, string>();
   for (const route of learnedRoutes(nb, { router: routerName })) {
     wanted.set(icAllowMatch(route.prefix), route.origin);
   }
-  const ops: Operation[] = [];
   const stale: LogicalRouterPolicy['_uuid'][] = [];
   const kept = new Set<string>();
   for (const uuid of router.policies) {
@@ -134,21 +156,19 @@ export function syncIcAllowPolicies(nb: NbReplica, routerName: string = DEFAULT_
     else stale.push(policy._uuid);
   }
   if (stale.length > 0)
-    ops.push(
+    txn.add(
       mutateRows(
         LogicalRouterTable,
         [whereColumn('_uuid', '==', router._uuid)],
         [mutateColumn<LogicalRouter, 'policies', 'delete'>('policies', 'delete', stale)],
       ),
     );
+  // Each call sees the removal above and the policies added before it.
   for (const [match, origin] of wanted) {
-    ops.push(
-      ...addPolicyRoute(
-        nb,
-        { router: routerName, priority: IC_ALLOW_PRIORITY, match, action: 'allow', externalIds: { origin } },
-        { mayExist: true },
-      ),
+    addPolicyRoute(
+      txn,
+      { router: routerName, priority: IC_ALLOW_PRIORITY, match, action: 'allow', externalIds: { origin } },
+      { mayExist: true },
     );
   }
-  return ops;
 }

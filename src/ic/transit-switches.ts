@@ -4,7 +4,6 @@
  * names them `ts`, `ts1`, `ts2`... and records the subnet it hands addresses out of in
  * `external_ids:subnet`.
  */
-import type { Replica } from '../cache/replica.js';
 import { TransitSwitchTable } from '../generated/ic-nb/index.js';
 import type { Tables as IcNbTables, TransitSwitch } from '../generated/ic-nb/rows.js';
 import { deleteRows, insertRow, updateRows, whereColumn } from '../model/index.js';
@@ -13,9 +12,8 @@ import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../ovn
 import { KUBE_OVN_VENDOR } from '../ovn/ownership.js';
 import type { IfExistsOption, MayExistOption } from '../ovn/routers.js';
 import type { Operation } from '../protocol/operations.js';
-
-/** What the IC helpers read of OVN_IC_Northbound: a replica of the `ovndb/ic-nb` model. */
-export type IcNbReplica = Pick<Replica<IcNbTables>, 'get' | 'list' | 'find' | 'where'>;
+import type { Transaction } from '../txn/transaction.js';
+import { type IcNbTarget, icNbReader, planIcNb } from './ic-targets.js';
 
 /** A transit switch to create. */
 export interface TransitSwitchSpec {
@@ -69,17 +67,17 @@ export function parseTransitSubnet(subnet: string, field = 'subnet'): string[] {
   return blocks.map((block) => block.networkText);
 }
 
-/** The transit switch named `name`, or undefined. */
-export function findTransitSwitch(icNb: IcNbReplica, name: string): TransitSwitch | undefined {
-  return icNb.find('Transit_Switch', 'name', name)[0];
+/** The transit switch named `name` (read from a replica, or a transaction's view), or undefined. */
+export function findTransitSwitch(target: IcNbTarget, name: string): TransitSwitch | undefined {
+  return icNbReader(target).find('Transit_Switch', 'name', name)[0];
 }
 
 /**
  * The transit switch named `name`.
  * @throws {@link ObjectNotFoundError} when IC-NB has none.
  */
-export function requireTransitSwitch(icNb: IcNbReplica, name: string): TransitSwitch {
-  const ts = findTransitSwitch(icNb, name);
+export function requireTransitSwitch(target: IcNbTarget, name: string): TransitSwitch {
+  const ts = findTransitSwitch(target, name);
   if (ts === undefined) throw new ObjectNotFoundError('Transit_Switch', name);
   return ts;
 }
@@ -88,48 +86,62 @@ export function requireTransitSwitch(icNb: IcNbReplica, name: string): TransitSw
  * The operations creating transit switch `spec.name` with `external_ids {subnet, vendor}`
  * (`ovn-ic-nbctl ts-add` plus Kube-OVN's external ids). With `mayExist` an existing switch
  * gets the subnet and vendor of the spec (other keys kept), or nothing when it has them.
+ * Runs on a replica (the operations are returned) or a transaction (they join it, and later
+ * steps of its body find the switch).
  * @throws {@link InvalidSpecError} (`name`, `subnet`), {@link ObjectExistsError}.
  */
 export function addTransitSwitch(
-  icNb: IcNbReplica,
+  target: IcNbTarget,
   spec: TransitSwitchSpec,
   options: MayExistOption = {},
 ): Operation[] {
+  return planIcNb(target, (txn) => addTransitSwitchIn(txn, spec, options));
+}
+
+function addTransitSwitchIn(
+  txn: Transaction<IcNbTables>,
+  spec: TransitSwitchSpec,
+  options: MayExistOption,
+): void {
   if (spec.name.trim() === '' || spec.name !== spec.name.trim()) {
     throw new InvalidSpecError('name', spec.name, 'must be a non-empty name without surrounding spaces');
   }
   const subnet = parseTransitSubnet(spec.subnet).join(',');
   const wanted = { subnet, vendor: spec.vendor ?? KUBE_OVN_VENDOR };
-  const existing = findTransitSwitch(icNb, spec.name);
+  const existing = findTransitSwitch(txn, spec.name);
   if (existing === undefined) {
-    return [insertRow(TransitSwitchTable, { name: spec.name, external_ids: wanted }).operation];
+    txn.add(insertRow(TransitSwitchTable, { name: spec.name, external_ids: wanted }).operation);
+    return;
   }
   if (options.mayExist !== true) throw new ObjectExistsError('Transit_Switch', spec.name);
   if (existing.external_ids.subnet === wanted.subnet && existing.external_ids.vendor === wanted.vendor)
-    return [];
-  return [
+    return;
+  txn.add(
     updateRows(TransitSwitchTable, [whereColumn('_uuid', '==', existing._uuid)], {
       external_ids: { ...existing.external_ids, ...wanted },
     }),
-  ];
+  );
 }
 
 /**
  * The operations deleting transit switch `name` (`ovn-ic-nbctl ts-del`). ovn-ic then removes
- * the NB switch in every AZ, and the IC-SB rows of the switch.
+ * the NB switch in every AZ, and the IC-SB rows of the switch. Runs on a replica or a
+ * transaction, as {@link addTransitSwitch}.
  * @throws {@link ObjectNotFoundError} when it is missing without `ifExists`.
  */
 export function deleteTransitSwitch(
-  icNb: IcNbReplica,
+  target: IcNbTarget,
   name: string,
   options: IfExistsOption = {},
 ): Operation[] {
-  const existing = findTransitSwitch(icNb, name);
-  if (existing === undefined) {
-    if (options.ifExists === true) return [];
-    throw new ObjectNotFoundError('Transit_Switch', name);
-  }
-  return [deleteRows(TransitSwitchTable, [whereColumn('_uuid', '==', existing._uuid)])];
+  return planIcNb(target, (txn) => {
+    const existing = findTransitSwitch(txn, name);
+    if (existing === undefined) {
+      if (options.ifExists === true) return;
+      throw new ObjectNotFoundError('Transit_Switch', name);
+    }
+    txn.add(deleteRows(TransitSwitchTable, [whereColumn('_uuid', '==', existing._uuid)]));
+  });
 }
 
 /** The transit switch's address blocks, from `external_ids:subnet`; empty when it has none. */

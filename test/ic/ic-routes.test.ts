@@ -9,11 +9,13 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { model as icSbModel } from '../../src/generated/ic-sb/index.js';
 import type { Tables as IcSbTables } from '../../src/generated/ic-sb/rows.js';
+import { model as nbModel } from '../../src/generated/nb/index.js';
 import {
   addManualIcRoute,
   advertisedRoutes,
   detectIcPitfalls,
   icAllowMatch,
+  icStatus,
   learnedRouteChanges,
   learnedRoutes,
   planIcSbReset,
@@ -23,7 +25,14 @@ import {
   resolveRouteConflicts,
   syncIcAllowPolicies,
 } from '../../src/ic/index.js';
-import { connect, type OvsdbClient, op, Replica } from '../../src/index.js';
+import {
+  connect,
+  OperationAddedTwiceError,
+  type OvsdbClient,
+  op,
+  Replica,
+  runTransaction,
+} from '../../src/index.js';
 import { InvalidSpecError, ObjectNotFoundError } from '../../src/ovn/index.js';
 import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 import { nbPair } from '../helpers/nb-pair.js';
@@ -150,22 +159,34 @@ describe('OVN-IC routes in the Northbound database: against ovn-nbctl', { timeou
     assert.deepEqual(syncIcAllowPolicies(pair.nb), [], 'in step');
   });
 
-  test('a learned route overlapping a local subnet: removed and blacklisted in one transaction', async () => {
-    const { conflicts, operations } = resolveRouteConflicts(pair.nb);
+  test('a learned route overlapping a local subnet: removed, blacklisted and its allow policy gone, in one transaction', async () => {
     assert.deepEqual(
-      conflicts,
+      resolveRouteConflicts(pair.nb).conflicts,
       ['10.16.5.0/24'],
       'inside 10.16.0.0/16 of ovn-cluster-join; the transit port is left out',
     );
-    await pair.apply(operations);
+    // Planned on the replica, the allow policies cannot see the route go: nothing to change.
+    assert.deepEqual(syncIcAllowPolicies(pair.nb), []);
+    const outcome = await runTransaction(
+      pair.client,
+      nbModel,
+      (txn) => {
+        const resolved = resolveRouteConflicts(txn);
+        assert.throws(() => txn.add(resolved.operations), OperationAddedTwiceError);
+        // Kube-OVN's next step, in the same transaction: it sees the route gone.
+        assert.equal(syncIcAllowPolicies(txn).length, 1);
+        assert.deepEqual(syncIcAllowPolicies(txn), [], 'in step with the transaction');
+        return resolved.conflicts;
+      },
+      { replica: pair.replica },
+    );
+    assert.deepEqual(outcome.value, ['10.16.5.0/24']);
     await pair.nbctl('lr-route-del', 'ovn-cluster', '10.16.5.0/24');
     await pair.nbctl('set', 'NB_Global', '.', 'options:ic-route-blacklist="10.16.5.0/24"');
-    await pair.assertSame();
-    assert.deepEqual(resolveRouteConflicts(pair.nb).operations, []);
-    // Its allow policy is stale now.
-    await pair.apply(syncIcAllowPolicies(pair.nb));
     await pair.nbctl('lr-policy-del', 'ovn-cluster', '29500', 'ip4.dst == 10.16.5.0/24');
     await pair.assertSame();
+    assert.deepEqual(resolveRouteConflicts(pair.nb).operations, []);
+    assert.deepEqual(syncIcAllowPolicies(pair.nb), []);
   });
 
   test('learned route cleanup and the Northbound reset leave nothing of OVN-IC', async () => {
@@ -224,6 +245,16 @@ describe('OVN-IC routes in the Northbound database: against ovn-nbctl', { timeou
       ...learnedRouteArgs('10.20.0.0/24', '169.254.100.31', 'static'),
     ]);
     assert.deepEqual(detectIcPitfalls(pair.nb), [{ kind: 'stale-learned-routes', routes: 1 }]);
+    // The cleanup planned in a transaction: the pitfall is gone from its view.
+    await runTransaction(
+      pair.client,
+      nbModel,
+      (txn) => {
+        assert.equal(planLearnedRouteCleanup(txn).length, 1);
+        assert.deepEqual(detectIcPitfalls(txn), []);
+      },
+      { replica: pair.replica, dryRun: true },
+    );
   });
 });
 
@@ -298,6 +329,30 @@ describe('OVN-IC routes in IC-SB, and the IC-SB reset', { timeout: 20_000 }, () 
       ],
     );
     assert.deepEqual(advertisedRoutes(icSb, { az: 'az2' }).length, 1);
+  });
+
+  test('in a transaction, the reads after the IC-SB reset see the AZ gone; the replica does not', async () => {
+    const outcome = await runTransaction(
+      client,
+      icSbModel,
+      (txn) => {
+        const plan = planIcSbReset(txn, 'az1');
+        assert.deepEqual([plan.zone, plan.gateways, plan.portBindings, plan.routes], [true, 1, 1, 2]);
+        assert.deepEqual(
+          advertisedRoutes(txn).map((r) => r.az),
+          ['az2'],
+        );
+        assert.deepEqual(
+          icStatus(txn).zones.map((zone) => zone.name),
+          ['az2'],
+        );
+        assert.deepEqual(planIcSbReset(txn, 'az1').operations, [], 'planned again: nothing left');
+        return plan.operations;
+      },
+      { replica: icSb, dryRun: true },
+    );
+    assert.deepEqual(outcome.operations, outcome.value);
+    assert.equal(advertisedRoutes(icSb).length, 3, 'nothing was sent');
   });
 
   test("the AZ's rows go in one transaction; the other AZ's stay", async () => {
