@@ -11,7 +11,9 @@ export { connect, NoRemoteReachableError } from './client/connect.js';
 export type { ConnectionState, ConnectionStatus } from './client/connection-state.js';
 export type { OvndbMetrics, ReconnectMetric, TransactionMetric, UpdateMetric } from './client/metrics.js';
 export { type CallOptions, type ClientOptions, defaultClientOptions } from './client/options.js';
+export { SchemaNotFetchedError } from './client/schema-not-fetched-error.js';
 export * from './cluster/index.js';
+export * from './database/index.js';
 export { OvndbError } from './errors.js';
 /** The `_Server` database's row types (a member's `Database` row, its `model` kinds). */
 export type {

@@ -7,9 +7,9 @@
  * routers and routes as the replica holds them, asks ovn-trace where northd's logical flows
  * send a packet from one pod to the other and back, and stops every process it started.
  */
-import { connect, Replica } from 'ovndb';
+import { Session } from 'ovndb';
 import { model } from 'ovndb/nb';
-import { addSwitchPort, applyResources, type NbWriter, waitFor } from 'ovndb/ovn';
+import { addSwitchPort, applyResources, waitFor } from 'ovndb/ovn';
 import { type OvnSandbox, ovnTrace, startOvnSandbox } from 'ovndb/testing';
 
 // Step 1 of the Kube-OVN guide: two VPCs that do not know each other, one subnet in each.
@@ -78,30 +78,29 @@ const pods = [
   { vpc: 'vpc-2', switch: 'net2', name: 'vpc-2-pod', mac: '0a:58:ac:1f:00:02', ips: '172.31.0.2' },
 ] as const;
 
-const NB = 'OVN_Northbound';
-
 async function main(sandbox: OvnSandbox): Promise<void> {
-  const client = await connect(sandbox.nbRemote);
-  const nb = await Replica.start(client, model);
-  const writer: NbWriter = { transact: (ops) => client.transact(NB, ops) };
+  // The Northbound database's handle, typed by the generated model, with a replica of its own.
+  const handle = await Session.open(sandbox.nbRemote, { model });
+  const nb = await handle.replica();
   try {
     console.log('\n# step 1: two VPCs, a subnet in each');
-    const step1 = await applyResources(writer, nb, vpcsAndSubnets);
+    const step1 = await applyResources(handle, vpcsAndSubnets);
     for (const plan of step1.vpcs) for (const change of plan.changes) console.log(`  ${change}`);
     for (const s of step1.subnets)
       console.log(`  create subnet ${s.subnet} on ${s.vpc} (${s.operations} operations)`);
-    for (const pod of pods) {
-      await writer.transact(addSwitchPort(nb, pod));
-      console.log(`  pod ${pod.name} on ${pod.switch}: ${pod.mac} ${pod.ips}`);
-    }
+    // Both pods in one transaction: each helper handed `txn` adds its operations to it.
+    await handle.transaction((txn) => {
+      for (const pod of pods) addSwitchPort(txn, pod);
+    });
+    for (const pod of pods) console.log(`  pod ${pod.name} on ${pod.switch}: ${pod.mac} ${pod.ips}`);
 
     console.log('\n# step 2: vpcPeerings and static routes');
-    const step2 = await applyResources(writer, nb, peering);
+    const step2 = await applyResources(handle, peering);
     for (const plan of step2.vpcs) {
       console.log(`  ${plan.vpc}: one transaction of ${plan.operations.length} operations`);
       for (const change of plan.changes) console.log(`    ${change}`);
     }
-    const again = await applyResources(writer, nb, peering);
+    const again = await applyResources(handle, peering);
     const resent = again.vpcs.reduce((n, plan) => n + plan.operations.length, 0);
     console.log(`  applying step 2 again sends ${resent} operations`);
 
@@ -129,7 +128,7 @@ async function main(sandbox: OvnSandbox): Promise<void> {
       console.log(text.trimEnd().replace(/^/gm, '  '));
     }
 
-    const nbCfg = await waitFor(client, 'sb', { timeoutMs: 10_000 });
+    const nbCfg = await waitFor(handle, 'sb', { timeoutMs: 10_000 });
     console.log(`\n# ovn-northd has processed it all (nb_cfg ${nbCfg}); ovn-trace:`);
     for (const [from, to] of [
       [pods[0], pods[1]],
@@ -150,8 +149,7 @@ async function main(sandbox: OvnSandbox): Promise<void> {
       console.log(`  ${from.name} (${from.ips}) -> ${to.ips}: ${verdict}`);
     }
   } finally {
-    await nb.close();
-    await client.close();
+    await handle.close();
   }
 }
 

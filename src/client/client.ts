@@ -19,11 +19,12 @@ import type {
 import { ZERO_TXN_ID } from '../protocol/updates.js';
 import { checkId, validateOperations } from '../protocol/validation.js';
 import type { RequestOptions, RpcConnection, StartedRequest } from '../rpc/connection.js';
-import { RequestAbortedError, RpcRemoteError } from '../rpc/rpc-errors.js';
+import { ConnectionClosedError, RequestAbortedError, RpcRemoteError } from '../rpc/rpc-errors.js';
 import type { ClientEvents } from './client-events.js';
 import type { ConnectionState } from './connection-state.js';
 import { report, transactionMetric, updateMetric } from './metrics.js';
 import type { CallOptions, ResolvedClientOptions } from './options.js';
+import { SchemaNotFetchedError } from './schema-not-fetched-error.js';
 
 /** Options of {@link OvsdbClient.transact}. */
 export interface TransactOptions extends CallOptions {
@@ -38,7 +39,12 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private readonly schemaRequests = new Map<string, Promise<DatabaseSchema>>();
 
   /** @internal use {@link connect} */
-  constructor(
+  static create(rpc: RpcConnection, remote: string, options: ResolvedClientOptions): OvsdbClient {
+    return new OvsdbClient(rpc, remote, options);
+  }
+
+  // Private, so that the published declarations do not offer a constructor: `create` is stripped from them.
+  private constructor(
     private readonly rpc: RpcConnection,
     readonly remote: string,
     private readonly options: ResolvedClientOptions,
@@ -115,31 +121,34 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     options: TransactOptions = {},
   ): Promise<OperationResult[]> {
     // Written with plain promises rather than async/await: this is the hot path of every write.
-    if (options.validate ?? this.options.validate) {
-      const schema = this.schemas.get(database);
-      if (schema === undefined) {
-        // Fetched once per database; later calls check synchronously.
-        return this.schemaFor(database).then(() => this.transact(database, operations, options));
-      }
-      try {
-        validateOperations(schema, operations);
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    if ((options.validate ?? this.options.validate) && !this.schemas.has(database)) {
+      // Fetched once per database; later calls check synchronously.
+      return this.schemaFor(database).then(() => this.transact(database, operations, options));
     }
-    return this.startTransact(database, operations, options).response as Promise<OperationResult[]>;
+    try {
+      return this.startTransact(database, operations, options).response as Promise<OperationResult[]>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
-   * @internal For the session: sends a `transact` without checking it (the caller has) and
-   * returns the started request, whose `written` flag tells, if the connection drops, whether
-   * the server may have seen it.
+   * @internal Every transaction goes through here, from `transact` and from a session: the one
+   * place operations are checked against the schema (unless `validate` is false; the schema must
+   * have been fetched on this connection, as `transact` and a session's adoption of a member
+   * do). Throws the validation error, before anything is sent. Returns the started request,
+   * whose `written` flag tells, if the connection drops, whether the server may have seen it.
    */
   startTransact(
     database: string,
     operations: readonly Operation[],
-    options: CallOptions = {},
+    options: TransactOptions = {},
   ): StartedRequest {
+    if (options.validate ?? this.options.validate) {
+      const schema = this.schemas.get(database);
+      if (schema === undefined) throw new SchemaNotFetchedError(database);
+      validateOperations(schema, operations);
+    }
     // Results are checked and errors typed as the reply settles the request's own promise:
     // no second promise per transaction on this hot path.
     const accept = (reply: unknown): OperationResult[] => {
@@ -412,6 +421,17 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     this.rpc.close();
     await closed;
     this.setState({ status: 'closed', remote: this.remote });
+  }
+
+  /**
+   * @internal For the session: drops a connection it no longer wants (a member not chosen in
+   * a round, one lost or given up on) at once, without the graceful close's wait for the peer,
+   * which a hung or stalled member never answers: nothing then keeps the process alive for it.
+   * Pending requests reject with `ConnectionClosedError`.
+   */
+  abandon(): void {
+    if (this.currentState.status === 'closed') return;
+    this.rpc.close(new ConnectionClosedError('connection abandoned'));
   }
 
   private dispatch(method: string, params: unknown[]): void {

@@ -5,19 +5,16 @@
  * nothing. It removes only rows it owns (`external_ids:vendor`), never rows other tools wrote
  * and never routes OVN-IC learned.
  *
- * A router created by the plan does not exist yet when the other helpers read the replica,
- * so the planner gives it a client-chosen UUID and lets them read through a view that shows
- * it (the operations that follow refer to it by that UUID, which the insert makes true inside
- * the transaction).
+ * The plan is a transaction body: each helper it calls reads the replica as the earlier steps
+ * left it (a router created by the plan has its ports and routes added in the same body).
  */
-import { randomUUID } from 'node:crypto';
-import type { LogicalRouter, Tables as NbTables } from '../generated/nb/rows.js';
+import type { Tables as NbTables } from '../generated/nb/rows.js';
 import type { Operation } from '../protocol/operations.js';
-import type { OperationResult } from '../protocol/results.js';
+import type { Transaction } from '../txn/transaction.js';
 import { parseCidr } from './addresses.js';
-import { findNamed, type NbReplica } from './nb-lookup.js';
+import { findNamed, type NbHandle, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError } from './ovn-errors.js';
-import { isIcLearned, KUBE_OVN_VENDOR, ownedBy } from './ownership.js';
+import { isIcLearned, ownedBy } from './ownership.js';
 import { peeringPortNames, peerVpc, unpeerVpc } from './peering.js';
 import { addPolicyRoute, deletePolicyRoute } from './policy-routes.js';
 import { createRouter } from './routers.js';
@@ -31,15 +28,18 @@ import {
 } from './static-routes.js';
 import { parseResources, parseVpc, type VpcResource } from './vpc-spec.js';
 
-/** Something that runs one transaction on OVN_Northbound: a `Session`, or a client bound to the database. */
-export interface NbWriter {
-  transact(operations: readonly Operation[]): Promise<OperationResult[]>;
-}
-
-/** Options of {@link planVpc} and {@link applyVpc}. */
+/** Options of {@link applyVpc}. */
 export interface ApplyVpcOptions {
   /** Plan only: return the operations without sending them. @default false */
   dryRun?: boolean;
+  /** Aborts the reconcile (before the commit, or while it is on the wire). */
+  signal?: AbortSignal;
+  /**
+   * Commit only while this lock is held (an `assert` goes with the transaction; without the
+   * lock nothing is sent and the call rejects with `LockNotHeldError`): a controller that
+   * lost its leadership cannot write.
+   */
+  lock?: string;
 }
 
 /** What a plan does. */
@@ -53,74 +53,46 @@ export interface VpcPlan {
   readonly applied: boolean;
 }
 
-/** Reads through to the replica, plus one router the plan is about to create. */
-function withPlannedRouter(nb: NbReplica, router: LogicalRouter): NbReplica {
-  const isRouters = (table: string) => table === 'Logical_Router';
-  return {
-    get: ((table: string, uuid: string) =>
-      isRouters(table) && uuid === router._uuid ? router : nb.get(table as never, uuid)) as NbReplica['get'],
-    list: ((table: string) =>
-      isRouters(table)
-        ? [...nb.list('Logical_Router'), router]
-        : nb.list(table as never)) as NbReplica['list'],
-    rows: ((table: string) =>
-      isRouters(table)
-        ? [...nb.list('Logical_Router'), router][Symbol.iterator]()
-        : nb.rows(table as never)) as NbReplica['rows'],
-    count: ((table: string) => nb.count(table as never) + (isRouters(table) ? 1 : 0)) as NbReplica['count'],
-    where: ((table: string, predicate: (row: unknown) => boolean) => {
-      const rows = nb.where(table as never, predicate as never) as unknown[];
-      return isRouters(table) && predicate(router) ? [...rows, router] : rows;
-    }) as NbReplica['where'],
-    find: nb.find.bind(nb),
-    findOne: nb.findOne.bind(nb),
-    indexes: nb.indexes.bind(nb),
-    has: nb.has.bind(nb),
-  };
-}
-
 /**
  * Plans the reconcile of `spec` (a Vpc resource, its YAML or JSON text, or a parsed
- * {@link VpcResource}) against the replica. Throws a typed error, before planning anything,
- * on bad input.
+ * {@link VpcResource}) on `target`: a replica (the operations are returned) or a transaction
+ * in progress (they join it, and later steps of the same body see them). Throws a typed error,
+ * before planning anything, on bad input.
  */
-export function planVpc(nb: NbReplica, spec: VpcResource | string | object): Omit<VpcPlan, 'applied'> {
+export function planVpc(target: NbTarget, spec: VpcResource | string | object): Omit<VpcPlan, 'applied'> {
   const vpc = toVpc(spec);
-  const operations: Operation[] = [];
   const changes: string[] = [];
-  let view = nb;
-  let router = findNamed(nb, 'Logical_Router', vpc.name);
+  const operations = planNb(target, (txn) => planVpcIn(txn, vpc, changes));
+  return { vpc: vpc.name, operations, changes };
+}
+
+function planVpcIn(txn: Transaction<NbTables>, vpc: VpcResource, changes: string[]): void {
+  const view = txn.view;
   const routerSpec = {
     name: vpc.name,
     hasPeerings: vpc.vpcPeerings.length > 0,
     enableExternal: vpc.enableExternal,
   };
-  if (router === undefined) {
-    const uuid = randomUUID();
-    const [insert] = createRouter(nb, routerSpec);
-    operations.push({ ...(insert as Extract<Operation, { op: 'insert' }>), uuid });
-    const planned = plannedRouter(uuid, insert as Extract<Operation, { op: 'insert' }>);
-    view = withPlannedRouter(nb, planned);
-    router = planned;
+  if (findNamed(txn, 'Logical_Router', vpc.name) === undefined) {
+    createRouter(txn, routerSpec);
     changes.push(`create router ${vpc.name}`);
-  } else {
-    const update = createRouter(nb, routerSpec, { mayExist: true });
-    if (update.length > 0) changes.push(`update options of router ${vpc.name}`);
-    operations.push(...update);
+  } else if (createRouter(txn, routerSpec, { mayExist: true }).length > 0) {
+    changes.push(`update options of router ${vpc.name}`);
   }
+  // The router before its ports and routes change: what the spec is compared with.
+  const router = requireNamed(txn, 'Logical_Router', vpc.name);
 
   // Peerings: every spec peering present (idempotent); owned peering ports the spec no longer lists, gone.
   const wantedPorts = new Set<string>();
   for (const peering of vpc.vpcPeerings) {
     wantedPorts.add(peeringPortNames(vpc.name, peering.remoteVpc).local);
-    const ops = peerVpc(view, {
+    const ops = peerVpc(txn, {
       vpc: vpc.name,
       remoteVpc: peering.remoteVpc,
       localConnectIP: peering.localConnectIP,
     });
     if (ops.length > 0)
       changes.push(`peer ${vpc.name} with ${peering.remoteVpc} (${peering.localConnectIP})`);
-    operations.push(...ops);
   }
   for (const uuid of router.ports) {
     const port = view.get('Logical_Router_Port', uuid);
@@ -129,7 +101,7 @@ export function planVpc(nb: NbReplica, spec: VpcResource | string | object): Omi
     const prefix = `${vpc.name}-`;
     if (!port.name.startsWith(prefix)) continue;
     const remoteVpc = port.name.slice(prefix.length);
-    operations.push(...unpeerVpc(view, { vpc: vpc.name, remoteVpc }, { ifExists: true }));
+    unpeerVpc(txn, { vpc: vpc.name, remoteVpc }, { ifExists: true });
     changes.push(`unpeer ${vpc.name} from ${remoteVpc}`);
   }
 
@@ -154,7 +126,7 @@ export function planVpc(nb: NbReplica, spec: VpcResource | string | object): Omi
   });
   for (const group of groups.values()) {
     const ops = addStaticRoute(
-      view,
+      txn,
       {
         router: vpc.name,
         cidr: group.cidr,
@@ -168,7 +140,6 @@ export function planVpc(nb: NbReplica, spec: VpcResource | string | object): Omi
       changes.push(
         `route ${group.policy} ${group.cidr} via ${group.hops.join(',')}${group.routeTable ? ` table ${group.routeTable}` : ''}`,
       );
-    operations.push(...ops);
   }
   const seenRoutes = new Set<string>();
   for (const uuid of router.static_routes) {
@@ -179,12 +150,10 @@ export function planVpc(nb: NbReplica, spec: VpcResource | string | object): Omi
     const key = `${row.route_table}|${policy}|${storedPrefixKey(row.ip_prefix)}`;
     if (groups.has(key) || seenRoutes.has(key)) continue;
     seenRoutes.add(key);
-    operations.push(
-      ...deleteStaticRoute(
-        view,
-        { router: vpc.name, cidr, policy, routeTable: row.route_table },
-        { ifExists: true },
-      ),
+    deleteStaticRoute(
+      txn,
+      { router: vpc.name, cidr, policy, routeTable: row.route_table },
+      { ifExists: true },
     );
     changes.push(
       `remove route ${policy} ${row.ip_prefix}${row.route_table ? ` table ${row.route_table}` : ''}`,
@@ -196,7 +165,7 @@ export function planVpc(nb: NbReplica, spec: VpcResource | string | object): Omi
   vpc.policyRoutes.forEach((policy, index) => {
     wantedPolicies.add(`${policy.priority}|${policy.match}`);
     const ops = addPolicyRoute(
-      view,
+      txn,
       {
         router: vpc.name,
         priority: policy.priority,
@@ -207,43 +176,52 @@ export function planVpc(nb: NbReplica, spec: VpcResource | string | object): Omi
       { mayExist: true, index },
     );
     if (ops.length > 0) changes.push(`policy ${policy.priority} ${policy.match} ${policy.action}`);
-    operations.push(...ops);
   });
   for (const uuid of router.policies) {
     const row = view.get('Logical_Router_Policy', uuid);
     if (row === undefined || !ownedBy(row) || wantedPolicies.has(`${row.priority}|${row.match}`)) continue;
-    operations.push(
-      ...deletePolicyRoute(
-        view,
-        { router: vpc.name, priority: row.priority, match: row.match },
-        { ifExists: true },
-      ),
+    deletePolicyRoute(
+      txn,
+      { router: vpc.name, priority: row.priority, match: row.match },
+      { ifExists: true },
     );
     changes.push(`remove policy ${row.priority} ${row.match}`);
   }
-  return { vpc: vpc.name, operations, changes };
 }
 
 /**
- * Reconciles the database with `spec` in one transaction and resolves with the plan. Applying
- * the same spec again sends nothing (`applied: false`). With `dryRun`, only plans.
+ * Reconciles the Northbound database with `spec` in one transaction on `nb` (a session or a
+ * connection's database handle, reading its replica) and resolves with the plan. Applying the
+ * same spec again sends nothing (`applied: false`). With `dryRun`, only plans. The reconcile
+ * is declarative: when the commit's reply is lost in a failover, or another writer changed a
+ * row it read, it is planned again on fresh rows, so it is never applied twice.
  *
  * @example
- * ```ts
- * const nb = await Replica.start(client, model);
- * await applyVpc({ transact: (ops) => client.transact('OVN_Northbound', ops) }, nb, yamlText);
+ * ```ts fragment
+ * const plan = await applyVpc(nb, yamlText);
+ * console.log(plan.changes);
  * ```
  */
 export async function applyVpc(
-  writer: NbWriter,
-  nb: NbReplica,
+  nb: NbHandle,
   spec: VpcResource | string | object,
   options: ApplyVpcOptions = {},
 ): Promise<VpcPlan> {
-  const plan = planVpc(nb, spec);
-  if (options.dryRun === true || plan.operations.length === 0) return { ...plan, applied: false };
-  await writer.transact(plan.operations);
-  return { ...plan, applied: true };
+  const vpc = toVpc(spec);
+  let changes: string[] = [];
+  const outcome = await nb.transaction(
+    (txn) => {
+      changes = [];
+      planVpcIn(txn, vpc, changes);
+    },
+    {
+      idempotent: true,
+      ...(options.dryRun === true ? { dryRun: true } : {}),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.lock === undefined ? {} : { lock: options.lock }),
+    },
+  );
+  return { vpc: vpc.name, operations: [...outcome.operations], changes, applied: outcome.sent };
 }
 
 function toVpc(spec: VpcResource | string | object): VpcResource {
@@ -257,23 +235,4 @@ function toVpc(spec: VpcResource | string | object): VpcResource {
     return spec as VpcResource;
   }
   return parseVpc(spec);
-}
-
-function plannedRouter(uuid: string, insert: Extract<Operation, { op: 'insert' }>): LogicalRouter {
-  const row = insert.row as Record<string, unknown>;
-  const map = (value: unknown): Record<string, string> =>
-    Array.isArray(value) && value[0] === 'map' ? Object.fromEntries(value[1] as Array<[string, string]>) : {};
-  return {
-    _uuid: uuid as LogicalRouter['_uuid'],
-    _version: uuid as LogicalRouter['_version'],
-    name: String(row.name),
-    options: map(row.options),
-    external_ids: map(row.external_ids ?? ['map', [['vendor', KUBE_OVN_VENDOR]]]),
-    ports: [],
-    static_routes: [],
-    policies: [],
-    nat: [],
-    load_balancer: [],
-    load_balancer_group: [],
-  } satisfies LogicalRouter as NbTables['Logical_Router'];
 }

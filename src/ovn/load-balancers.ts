@@ -16,7 +16,7 @@ import type { NamedRef } from '../model/write-markers.js';
 import type { Operation } from '../protocol/operations.js';
 import { type IpFamily, parseIp } from './addresses.js';
 import { requireNatGateway } from './nat.js';
-import { findNamed, type NbReplica, requireNamed } from './nb-lookup.js';
+import { findNamed, type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 import type { IfExistsOption, MayExistOption } from './routers.js';
@@ -198,6 +198,14 @@ type LbRef = Uuid<'Load_Balancer'> | NamedRef<'Load_Balancer'>;
  *   router; {@link ObjectExistsError} for a VIP that exists without `mayExist`.
  */
 export function addLoadBalancer(
+  target: NbTarget,
+  spec: LoadBalancerSpec,
+  options: MayExistOption = {},
+): Operation[] {
+  return planNb(target, (txn) => txn.add(addLoadBalancerOps(txn.view, spec, options)));
+}
+
+function addLoadBalancerOps(
   nb: NbReplica,
   spec: LoadBalancerSpec,
   options: MayExistOption = {},
@@ -355,6 +363,14 @@ function selectedProtocols(value: readonly LbProtocol[] | undefined): LbProtocol
  * @throws {@link ObjectNotFoundError} when no row exists and `ifExists` is not set.
  */
 export function deleteLoadBalancer(
+  target: NbTarget,
+  selector: LoadBalancerSelector,
+  options: IfExistsOption = {},
+): Operation[] {
+  return planNb(target, (txn) => txn.add(deleteLoadBalancerOps(txn.view, selector, options)));
+}
+
+function deleteLoadBalancerOps(
   nb: NbReplica,
   selector: LoadBalancerSelector,
   options: IfExistsOption = {},
@@ -375,7 +391,15 @@ export function deleteLoadBalancer(
  * @throws {@link InvalidSpecError} for a bad VIP or protocol; {@link ObjectNotFoundError} when
  *   no balancer holds the VIP and `ifExists` is not set.
  */
-export function removeVip(nb: NbReplica, selector: LbVipSelector, options: IfExistsOption = {}): Operation[] {
+export function removeVip(
+  target: NbTarget,
+  selector: LbVipSelector,
+  options: IfExistsOption = {},
+): Operation[] {
+  return planNb(target, (txn) => txn.add(removeVipOps(txn.view, selector, options)));
+}
+
+function removeVipOps(nb: NbReplica, selector: LbVipSelector, options: IfExistsOption = {}): Operation[] {
   const name = requireName(selector.name, 'name');
   const key = parseEndpoint(selector.vip, 'vip').text;
   const protocols =
@@ -404,10 +428,14 @@ export function removeVip(nb: NbReplica, selector: LbVipSelector, options: IfExi
  *   {@link ObjectExistsError} when the forward exists and `mayExist` is not set.
  */
 export function addPortForward(
-  nb: NbReplica,
+  target: NbTarget,
   spec: PortForwardSpec,
   options: MayExistOption = {},
 ): Operation[] {
+  return planNb(target, (txn) => txn.add(addPortForwardOps(txn.view, spec, options)));
+}
+
+function addPortForwardOps(nb: NbReplica, spec: PortForwardSpec, options: MayExistOption = {}): Operation[] {
   const protocol = requireProtocol(spec.protocol, 'protocol');
   const external = parseIp(spec.externalIp, 'externalIp');
   const internal = parseIp(spec.internalIp, 'internalIp');
@@ -441,6 +469,14 @@ export function addPortForward(
  * @throws {@link ObjectNotFoundError} when it does not exist and `ifExists` is not set.
  */
 export function deletePortForward(
+  target: NbTarget,
+  spec: Pick<PortForwardSpec, 'router' | 'externalIp' | 'externalPort' | 'protocol'>,
+  options: IfExistsOption = {},
+): Operation[] {
+  return planNb(target, (txn) => txn.add(deletePortForwardOps(txn.view, spec, options)));
+}
+
+function deletePortForwardOps(
   nb: NbReplica,
   spec: Pick<PortForwardSpec, 'router' | 'externalIp' | 'externalPort' | 'protocol'>,
   options: IfExistsOption = {},

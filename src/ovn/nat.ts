@@ -28,7 +28,7 @@ import { insertRow, mutateRows, updateRows } from '../model/typed-ops.js';
 import { CLEAR, type NamedRef } from '../model/write-markers.js';
 import type { Operation } from '../protocol/operations.js';
 import { type IpAddress, parseCidr, parseIp, parseMac } from './addresses.js';
-import { findNamed, type NbReplica, requireNamed } from './nb-lookup.js';
+import { findNamed, type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 import type { IfExistsOption, MayExistOption } from './routers.js';
@@ -185,7 +185,11 @@ function parseFamilyIp(value: string, field: string, family?: 4 | 6): IpAddress 
  *   gateway port; {@link NoGatewayError} when the router has no gateway;
  *   {@link ObjectExistsError} when the rule exists and `mayExist` is not set.
  */
-export function addNat(nb: NbReplica, spec: NatSpec, options: MayExistOption = {}): Operation[] {
+export function addNat(target: NbTarget, spec: NatSpec, options: MayExistOption = {}): Operation[] {
+  return planNb(target, (txn) => txn.add(addNatOps(txn.view, spec, options)));
+}
+
+function addNatOps(nb: NbReplica, spec: NatSpec, options: MayExistOption = {}): Operation[] {
   const type = requireType(spec.type);
   const external = parseFamilyIp(spec.externalIp, 'externalIp');
   const logical =
@@ -301,7 +305,15 @@ export function addNat(nb: NbReplica, spec: NatSpec, options: MayExistOption = {
  * @throws {@link InvalidSpecError} for a bad type or address; {@link ObjectNotFoundError} for a
  *   missing router, or a missing rule without `ifExists`.
  */
-export function deleteNat(nb: NbReplica, selector: NatSelector, options: IfExistsOption = {}): Operation[] {
+export function deleteNat(
+  target: NbTarget,
+  selector: NatSelector,
+  options: IfExistsOption = {},
+): Operation[] {
+  return planNb(target, (txn) => txn.add(deleteNatOps(txn.view, selector, options)));
+}
+
+function deleteNatOps(nb: NbReplica, selector: NatSelector, options: IfExistsOption = {}): Operation[] {
   const type = requireType(selector.type);
   const key =
     type === 'snat' && typeof selector.ip === 'string' && selector.ip.includes('/')
@@ -336,7 +348,11 @@ export function deleteNat(nb: NbReplica, selector: NatSelector, options: IfExist
  * @throws {@link InvalidSpecError} for an empty or repeated chassis list, or more than 100
  *   chassis; {@link ObjectNotFoundError} for a missing port.
  */
-export function setGatewayChassis(nb: NbReplica, spec: GatewayChassisSpec): Operation[] {
+export function setGatewayChassis(target: NbTarget, spec: GatewayChassisSpec): Operation[] {
+  return planNb(target, (txn) => txn.add(setGatewayChassisOps(txn.view, spec)));
+}
+
+function setGatewayChassisOps(nb: NbReplica, spec: GatewayChassisSpec): Operation[] {
   const names = Array.isArray(spec.chassis) ? spec.chassis : [];
   if (names.length === 0) throw new InvalidSpecError('chassis', spec.chassis, 'no chassis given');
   if (names.length > 100)

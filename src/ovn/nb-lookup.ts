@@ -1,20 +1,44 @@
 /**
- * Finding NB rows by name in a replica (the cache every helper reads), with the checks
- * ovn-nbctl makes: a name two rows share is an error, not a guess.
+ * What the OVN helpers read and where their operations go, and finding NB rows by name, with
+ * the checks ovn-nbctl makes: a name two rows share is an error, not a guess.
  */
-import type { Replica } from '../cache/replica.js';
+import type { DatabaseHandle } from '../database/database-handle.js';
+import { model as nbModel } from '../generated/nb/model.js';
 import type { Tables as NbTables } from '../generated/nb/rows.js';
+import type { Operation } from '../protocol/operations.js';
+import { type PlanTarget, planOn, type ReplicaReader, readerOf } from '../txn/plan.js';
+import type { Transaction } from '../txn/transaction.js';
 import { DuplicateNameError, ObjectNotFoundError } from './ovn-errors.js';
 
 /**
  * What the helpers read of the OVN Northbound database: a `Replica` of the generated
- * `ovndb/nb` model fits as it is. Only reads, so a planner can also pass a view that overlays
- * rows a transaction is about to create.
+ * `ovndb/nb` model fits as it is, and so does a transaction's view.
  */
-export type NbReplica = Pick<
-  Replica<NbTables>,
-  'get' | 'list' | 'rows' | 'count' | 'where' | 'find' | 'findOne' | 'indexes' | 'has'
->;
+export type NbReplica = ReplicaReader<NbTables>;
+
+/**
+ * What an OVN helper runs on: a replica of the Northbound database (the helper returns the
+ * operations for you to send) or a transaction in progress on it (the helper adds its
+ * operations to the transaction and sees what was written before it in the same body; it
+ * returns them too, already added).
+ */
+export type NbTarget = PlanTarget<NbTables>;
+
+/**
+ * An open OVN Northbound database with its model: a `Session` opened with the `ovndb/nb`
+ * model, or `database(client, model)`. What `applyVpc` and `applyResources` write through.
+ */
+export type NbHandle = DatabaseHandle<NbTables>;
+
+/** Runs helper body `body` on `target` (see {@link NbTarget}) and returns the operations it added. */
+export function planNb(target: NbTarget, body: (txn: Transaction<NbTables>) => void): Operation[] {
+  return planOn(target, nbModel, body);
+}
+
+/** What `target` reads: a transaction's view, or the replica itself. */
+export function nbReader(target: NbTarget): NbReplica {
+  return readerOf(target);
+}
 
 /** NB tables whose rows have a `name` column. */
 export type NamedTable = {
@@ -28,12 +52,13 @@ export type NamedTable = {
  * @throws {@link DuplicateNameError} when several rows carry the name.
  */
 export function findNamed<K extends NamedTable>(
-  nb: NbReplica,
+  target: NbTarget,
   table: K,
   name: string,
 ): NbTables[K] | undefined {
+  const nb = nbReader(target);
   const rows: NbTables[K][] = nb.indexes(table).includes('name')
-    ? nb.find(table, 'name', name)
+    ? (nb as ReplicaReader<Record<string, NbTables[K]>>).find(table, 'name', name) // K is generic: looked up untyped
     : nb.where(table, (row) => (row as { name: string }).name === name);
   if (rows.length > 1) {
     throw new DuplicateNameError(
@@ -49,8 +74,8 @@ export function findNamed<K extends NamedTable>(
  * The row of `table` named `name`.
  * @throws {@link ObjectNotFoundError} when there is none; {@link DuplicateNameError} when several.
  */
-export function requireNamed<K extends NamedTable>(nb: NbReplica, table: K, name: string): NbTables[K] {
-  const row = findNamed(nb, table, name);
+export function requireNamed<K extends NamedTable>(target: NbTarget, table: K, name: string): NbTables[K] {
+  const row = findNamed(target, table, name);
   if (row === undefined) throw new ObjectNotFoundError(table, name);
   return row;
 }

@@ -10,7 +10,7 @@ import { LogicalRouterPortTable, LogicalRouterTable } from '../generated/nb/inde
 import { insertRow, mutateColumn, mutateRows, updateRows, whereColumn } from '../model/index.js';
 import type { Operation } from '../protocol/operations.js';
 import { type Cidr, cidrsOverlap, parseCidr, parseMac, randomMac } from './addresses.js';
-import { findNamed, type NbReplica, requireNamed } from './nb-lookup.js';
+import { findNamed, type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 import { type IfExistsOption, type RouterSubnet, routerSubnets } from './routers.js';
@@ -161,7 +161,11 @@ function requirePortOn(nb: NbReplica, router: LogicalRouter, portName: string): 
  * @throws {@link InvalidSpecError}, {@link ObjectNotFoundError} (a router; the remote one only
  *   with `bothSides`), {@link ObjectExistsError} (a port of that name on another router).
  */
-export function peerVpc(nb: NbReplica, spec: PeeringSpec, options: PeerVpcOptions = {}): Operation[] {
+export function peerVpc(target: NbTarget, spec: PeeringSpec, options: PeerVpcOptions = {}): Operation[] {
+  return planNb(target, (txn) => txn.add(peerVpcOps(txn.view, spec, options)));
+}
+
+function peerVpcOps(nb: NbReplica, spec: PeeringSpec, options: PeerVpcOptions = {}): Operation[] {
   if (spec.remoteVpc === spec.vpc)
     throw new InvalidSpecError(REMOTE_VPC_FIELD, spec.remoteVpc, 'a VPC cannot peer with itself');
   const local = parseConnectIP(spec.localConnectIP, LOCAL_FIELD);
@@ -239,6 +243,14 @@ export function peerVpc(nb: NbReplica, spec: PeeringSpec, options: PeerVpcOption
  * @throws {@link ObjectNotFoundError} for a missing router or port, without `ifExists`.
  */
 export function unpeerVpc(
+  target: NbTarget,
+  spec: Pick<PeeringSpec, 'vpc' | 'remoteVpc'>,
+  options: IfExistsOption & { readonly bothSides?: boolean } = {},
+): Operation[] {
+  return planNb(target, (txn) => txn.add(unpeerVpcOps(txn.view, spec, options)));
+}
+
+function unpeerVpcOps(
   nb: NbReplica,
   spec: Pick<PeeringSpec, 'vpc' | 'remoteVpc'>,
   options: IfExistsOption & { readonly bothSides?: boolean } = {},

@@ -10,7 +10,7 @@ import { mutateColumn, whereColumn } from '../model/typed-clauses.js';
 import { insertRow, mutateRows, updateRows } from '../model/typed-ops.js';
 import type { Operation } from '../protocol/operations.js';
 import { parseIp } from './addresses.js';
-import { type NbReplica, requireNamed } from './nb-lookup.js';
+import { type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 import { nextUuidName } from './uuid-names.js';
@@ -135,6 +135,14 @@ function policiesOf(
  *   router; {@link ObjectExistsError} when the (priority, match) exists and `mayExist` is not set.
  */
 export function addPolicyRoute(
+  target: NbTarget,
+  spec: PolicyRouteSpec,
+  options: AddPolicyRouteOptions = {},
+): Operation[] {
+  return planNb(target, (txn) => txn.add(addPolicyRouteOps(txn.view, spec, options)));
+}
+
+function addPolicyRouteOps(
   nb: NbReplica,
   spec: PolicyRouteSpec,
   options: AddPolicyRouteOptions = {},
@@ -220,6 +228,14 @@ export function addPolicyRoute(
  *   missing router, or no matching policy without `ifExists`.
  */
 export function deletePolicyRoute(
+  target: NbTarget,
+  selector: PolicyRouteSelector,
+  options: DeletePolicyRouteOptions = {},
+): Operation[] {
+  return planNb(target, (txn) => txn.add(deletePolicyRouteOps(txn.view, selector, options)));
+}
+
+function deletePolicyRouteOps(
   nb: NbReplica,
   selector: PolicyRouteSelector,
   options: DeletePolicyRouteOptions = {},

@@ -8,7 +8,7 @@ import { LogicalRouterTable } from '../generated/nb/index.js';
 import { deleteRows, insertRow, updateRows, whereColumn } from '../model/index.js';
 import type { Operation } from '../protocol/operations.js';
 import { type Cidr, parseCidr } from './addresses.js';
-import { findNamed, type NbReplica } from './nb-lookup.js';
+import { findNamed, type NbTarget, nbReader, planNb } from './nb-lookup.js';
 import { ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 
@@ -67,27 +67,30 @@ function sameMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string,
  * @throws {@link ObjectExistsError} when it exists without `mayExist`;
  *   `DuplicateNameError` when several routers carry the name.
  */
-export function createRouter(nb: NbReplica, spec: RouterSpec, options: MayExistOption = {}): Operation[] {
-  const wantedOptions = { ...kubeOvnRouterOptions(spec), ...spec.options };
-  const wantedIds = { vendor: KUBE_OVN_VENDOR, ...spec.externalIds };
-  const existing = findNamed(nb, 'Logical_Router', spec.name);
-  if (existing !== undefined) {
-    if (options.mayExist !== true) throw new ObjectExistsError('Logical_Router', spec.name);
-    const changeOptions = !sameMap(existing.options, wantedOptions);
-    const changeIds = !sameMap(existing.external_ids, { ...existing.external_ids, ...wantedIds });
-    if (!changeOptions && !changeIds) return [];
-    return [
-      updateRows(LogicalRouterTable, [whereColumn('_uuid', '==', existing._uuid)], {
-        ...(changeOptions ? { options: wantedOptions } : {}),
-        // Keys other tools added stay: only ours are laid over.
-        ...(changeIds ? { external_ids: { ...existing.external_ids, ...wantedIds } } : {}),
-      }),
-    ];
-  }
-  return [
-    insertRow(LogicalRouterTable, { name: spec.name, options: wantedOptions, external_ids: wantedIds })
-      .operation,
-  ];
+export function createRouter(target: NbTarget, spec: RouterSpec, options: MayExistOption = {}): Operation[] {
+  return planNb(target, (txn) => {
+    const wantedOptions = { ...kubeOvnRouterOptions(spec), ...spec.options };
+    const wantedIds = { vendor: KUBE_OVN_VENDOR, ...spec.externalIds };
+    const existing = findNamed(txn, 'Logical_Router', spec.name);
+    if (existing !== undefined) {
+      if (options.mayExist !== true) throw new ObjectExistsError('Logical_Router', spec.name);
+      const changeOptions = !sameMap(existing.options, wantedOptions);
+      const changeIds = !sameMap(existing.external_ids, { ...existing.external_ids, ...wantedIds });
+      if (!changeOptions && !changeIds) return;
+      txn.add(
+        updateRows(LogicalRouterTable, [whereColumn('_uuid', '==', existing._uuid)], {
+          ...(changeOptions ? { options: wantedOptions } : {}),
+          // Keys other tools added stay: only ours are laid over.
+          ...(changeIds ? { external_ids: { ...existing.external_ids, ...wantedIds } } : {}),
+        }),
+      );
+      return;
+    }
+    txn.add(
+      insertRow(LogicalRouterTable, { name: spec.name, options: wantedOptions, external_ids: wantedIds })
+        .operation,
+    );
+  });
 }
 
 /**
@@ -95,13 +98,15 @@ export function createRouter(nb: NbReplica, spec: RouterSpec, options: MayExistO
  * with it (they are not root rows). Peers' ports are left dangling, as Kube-OVN leaves them.
  * @throws {@link ObjectNotFoundError} when it is missing without `ifExists`.
  */
-export function deleteRouter(nb: NbReplica, name: string, options: IfExistsOption = {}): Operation[] {
-  const existing = findNamed(nb, 'Logical_Router', name);
-  if (existing === undefined) {
-    if (options.ifExists === true) return [];
-    throw new ObjectNotFoundError('Logical_Router', name);
-  }
-  return [deleteRows(LogicalRouterTable, [whereColumn('_uuid', '==', existing._uuid)])];
+export function deleteRouter(target: NbTarget, name: string, options: IfExistsOption = {}): Operation[] {
+  return planNb(target, (txn) => {
+    const existing = findNamed(txn, 'Logical_Router', name);
+    if (existing === undefined) {
+      if (options.ifExists === true) return;
+      throw new ObjectNotFoundError('Logical_Router', name);
+    }
+    txn.add(deleteRows(LogicalRouterTable, [whereColumn('_uuid', '==', existing._uuid)]));
+  });
 }
 
 /** One subnet of a router, as its port's network says. */
@@ -116,7 +121,8 @@ export interface RouterSubnet {
  * (ports with a `peer`). Networks OVN would not accept are skipped, not thrown: they are
  * someone else's data.
  */
-export function routerSubnets(nb: NbReplica, routerName: string, exceptPort?: string): RouterSubnet[] {
+export function routerSubnets(target: NbTarget, routerName: string, exceptPort?: string): RouterSubnet[] {
+  const nb = nbReader(target);
   const router = findNamed(nb, 'Logical_Router', routerName);
   if (router === undefined) return [];
   const subnets: RouterSubnet[] = [];

@@ -16,7 +16,7 @@ import type { Uuid } from '../model/uuid.js';
 import type { NamedRef } from '../model/write-markers.js';
 import type { Operation } from '../protocol/operations.js';
 import { type Cidr, cidrContains, type IpFamily, parseCidr, parseIp } from './addresses.js';
-import { type NbReplica, requireNamed } from './nb-lookup.js';
+import { type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { isIcLearned, KUBE_OVN_VENDOR, ownedBy } from './ownership.js';
 import { nextUuidName } from './uuid-names.js';
@@ -241,6 +241,14 @@ function removalOps(
  *   {@link ObjectExistsError} when routes of the identity exist and `mayExist` is not set.
  */
 export function addStaticRoute(
+  target: NbTarget,
+  spec: StaticRouteSpec,
+  options: AddStaticRouteOptions = {},
+): Operation[] {
+  return planNb(target, (txn) => txn.add(addStaticRouteOps(txn.view, spec, options)));
+}
+
+function addStaticRouteOps(
   nb: NbReplica,
   spec: StaticRouteSpec,
   options: AddStaticRouteOptions = {},
@@ -370,6 +378,14 @@ export function addStaticRoute(
  *   {@link ObjectNotFoundError} for a missing router, or no matching route without `ifExists`.
  */
 export function deleteStaticRoute(
+  target: NbTarget,
+  selector: StaticRouteSelector,
+  options: DeleteStaticRouteOptions = {},
+): Operation[] {
+  return planNb(target, (txn) => txn.add(deleteStaticRouteOps(txn.view, selector, options)));
+}
+
+function deleteStaticRouteOps(
   nb: NbReplica,
   selector: StaticRouteSelector,
   options: DeleteStaticRouteOptions = {},

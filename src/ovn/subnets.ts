@@ -22,7 +22,7 @@ import {
   parseMac,
   randomMac,
 } from './addresses.js';
-import { findNamed, type NbReplica, requireNamed } from './nb-lookup.js';
+import { findNamed, type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 import { type IfExistsOption, type MayExistOption, routerSubnets } from './routers.js';
@@ -179,7 +179,11 @@ function sameMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string,
  * @throws {@link InvalidSpecError} (`spec.cidrBlock`, `spec.gateway`, `spec.excludeIps[i]`,
  *   `mac`), {@link ObjectNotFoundError} when the router is missing, {@link ObjectExistsError}.
  */
-export function addSubnet(nb: NbReplica, spec: SubnetSpec, options: MayExistOption = {}): Operation[] {
+export function addSubnet(target: NbTarget, spec: SubnetSpec, options: MayExistOption = {}): Operation[] {
+  return planNb(target, (txn) => txn.add(addSubnetOps(txn.view, spec, options)));
+}
+
+function addSubnetOps(nb: NbReplica, spec: SubnetSpec, options: MayExistOption = {}): Operation[] {
   const blocks = parseCidrBlock(spec.cidrBlock);
   const gateways = subnetGateways(blocks, spec.gateway);
   const excludeIps = excludeIpsOption(blocks, spec.excludeIps ?? []);
@@ -295,7 +299,11 @@ export function addSubnet(nb: NbReplica, spec: SubnetSpec, options: MayExistOpti
  * the router ports its router-type switch ports are joined to.
  * @throws {@link ObjectNotFoundError} when the switch is missing without `ifExists`.
  */
-export function deleteSubnet(nb: NbReplica, name: string, options: IfExistsOption = {}): Operation[] {
+export function deleteSubnet(target: NbTarget, name: string, options: IfExistsOption = {}): Operation[] {
+  return planNb(target, (txn) => txn.add(deleteSubnetOps(txn.view, name, options)));
+}
+
+function deleteSubnetOps(nb: NbReplica, name: string, options: IfExistsOption = {}): Operation[] {
   const ls = findNamed(nb, 'Logical_Switch', name);
   if (ls === undefined) {
     if (options.ifExists === true) return [];
@@ -330,10 +338,14 @@ export function deleteSubnet(nb: NbReplica, name: string, options: IfExistsOptio
  *   {@link ObjectExistsError}.
  */
 export function addSwitchPort(
-  nb: NbReplica,
+  target: NbTarget,
   spec: SwitchPortSpec,
   options: MayExistOption = {},
 ): Operation[] {
+  return planNb(target, (txn) => txn.add(addSwitchPortOps(txn.view, spec, options)));
+}
+
+function addSwitchPortOps(nb: NbReplica, spec: SwitchPortSpec, options: MayExistOption = {}): Operation[] {
   const mac = parseMac(spec.mac, 'mac');
   const list = typeof spec.ips === 'string' ? spec.ips.split(',') : [...spec.ips];
   if (list.length === 0) throw new InvalidSpecError('ips', spec.ips, 'at least one IP');

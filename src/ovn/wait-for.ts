@@ -1,23 +1,24 @@
 /**
- * `waitFor('sb' | 'hv')`: ovn-nbctl's `--wait`. The client raises `NB_Global.nb_cfg`; ovn-northd
+ * `waitFor('sb' | 'hv')`: ovn-nbctl's `--wait`. The handle raises `NB_Global.nb_cfg`; ovn-northd
  * copies the value to `sb_cfg` once the southbound database reflects every NB change up to
  * it, and to `hv_cfg` once every chassis (`Chassis_Private.nb_cfg`) has caught up too. The
- * wait watches `NB_Global` through a monitor: no polling.
+ * wait watches `NB_Global` in the handle's replica: no polling.
  */
-import { Replica } from '../cache/replica.js';
-import type { OvsdbClient } from '../client/client.js';
+
 import { OvndbError } from '../errors.js';
-import { model as nbModel } from '../generated/nb/model.js';
-import type { NBGlobal, Tables as NbTables } from '../generated/nb/rows.js';
+import type { NBGlobal } from '../generated/nb/rows.js';
+import { WaitAbortedError } from '../session/session-errors.js';
+import { anySignal } from '../session/wait-bound.js';
+import type { NbHandle } from './nb-lookup.js';
 
 /** What to wait for: northd's southbound (`sb`) or every hypervisor (`hv`). */
 export type WaitTarget = 'sb' | 'hv';
 
 /** Options of {@link waitFor}. */
 export interface WaitForOptions {
-  /** Give up after this many ms. @default 30000 */
+  /** Give up after this many ms, counted from the call (the raise included). @default 30000 */
   timeoutMs?: number;
-  /** Aborts the wait. */
+  /** Aborts the wait at any step: it rejects at once with `WaitAbortedError`, its monitor canceled. */
   signal?: AbortSignal;
 }
 
@@ -31,7 +32,9 @@ export class WaitForTimeoutError extends OvndbError {
   ) {
     super(
       'OVNDB_WAIT_TIMEOUT',
-      `${target}_cfg is ${reached}, still below nb_cfg ${nbCfg} after ${timeoutMs} ms` +
+      (nbCfg < 0
+        ? `nb_cfg was not raised within ${timeoutMs} ms`
+        : `${target}_cfg is ${reached}, still below nb_cfg ${nbCfg} after ${timeoutMs} ms`) +
         (target === 'hv'
           ? ' (a chassis has not caught up, or no ovn-controller runs)'
           : ' (is ovn-northd running?)'),
@@ -47,61 +50,97 @@ export class NbGlobalMissingError extends OvndbError {
   }
 }
 
-const NB = 'OVN_Northbound';
-
 /**
- * Raises `NB_Global.nb_cfg` by one and resolves with the new value once `sb_cfg` (or `hv_cfg`)
- * reaches it: every NB change committed before the call is then in the southbound database
- * (or installed on every chassis).
- * @throws {@link WaitForTimeoutError}, {@link NbGlobalMissingError}
+ * Raises `NB_Global.nb_cfg` by one through `nb` (a session or a connection's database handle)
+ * and resolves with the new value once `sb_cfg` (or `hv_cfg`) reaches it: every NB change
+ * committed before the call is then in the southbound database (or installed on every
+ * chassis). It watches the handle's replica (started on first use, as `nb.replica()` starts
+ * it). The timeout and the signal bound every step: the replica's start, the raise and the
+ * wait. Raising twice is harmless (the wait is for the higher value), so on a session a raise
+ * whose reply was lost is sent again.
+ * @throws {@link WaitForTimeoutError}, {@link NbGlobalMissingError}, `WaitAbortedError`
  */
 export async function waitFor(
-  client: OvsdbClient,
+  nb: NbHandle,
   target: WaitTarget,
   options: WaitForOptions = {},
 ): Promise<number> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  options.signal?.throwIfAborted();
-  // Watch first, so that northd's answer cannot slip in between the raise and the watch.
-  const watch = await Replica.start<NbTables>(client, nbModel, {
-    tables: { NB_Global: { columns: ['nb_cfg', 'sb_cfg', 'hv_cfg'] } },
-  });
+  const what = `${target}_cfg of ${nb.database} to reach the raised nb_cfg`;
+  if (options.signal?.aborted) throw new WaitAbortedError(what, options.signal.reason);
+  // One signal for every step: the caller's, and the deadline's.
+  const stop = anySignal([options.signal]);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop.abort();
+  }, timeoutMs);
+  let watch: Awaited<ReturnType<NbHandle['replica']>> | undefined;
+  let nbCfg = -1;
+  const reached = (row: NBGlobal | undefined): number =>
+    row === undefined ? -1 : target === 'sb' ? row.sb_cfg : row.hv_cfg;
+  const current = (): NBGlobal | undefined => watch?.list('NB_Global')[0];
   try {
-    const results = await client.transact(NB, [
-      { op: 'mutate', table: 'NB_Global', where: [], mutations: [['nb_cfg', '+=', 1]] },
-      { op: 'select', table: 'NB_Global', where: [], columns: ['nb_cfg'] },
-    ]);
-    const rows = (results[1] as { rows: Array<{ nb_cfg: number }> }).rows;
-    if (rows.length === 0) throw new NbGlobalMissingError();
-    const nbCfg = Math.max(...rows.map((row) => row.nb_cfg));
-    const reached = (row: NBGlobal | undefined): number =>
-      row === undefined ? -1 : target === 'sb' ? row.sb_cfg : row.hv_cfg;
-    const current = (): NBGlobal | undefined => watch.list('NB_Global')[0];
-    if (reached(current()) >= nbCfg) return nbCfg;
+    // Watch first, so that northd's answer cannot slip in between the raise and the watch.
+    const replica = await raceAbort(nb.replica(), stop.signal);
+    watch = replica;
+    const results = await nb.transact(
+      [
+        { op: 'mutate', table: 'NB_Global', where: [], mutations: [['nb_cfg', '+=', 1]] },
+        { op: 'select', table: 'NB_Global', where: [], columns: ['nb_cfg'] },
+      ],
+      { signal: stop.signal, idempotent: true },
+    );
+    const rows = (results[1] as { rows?: Array<{ nb_cfg: number }> }).rows ?? [];
+    if (rows.length === 0 && current() === undefined) throw new NbGlobalMissingError();
+    // A resent raise whose first reply was lost has no rows to report: the replica has the value.
+    const raised = rows.length > 0 ? Math.max(...rows.map((row) => row.nb_cfg)) : (current()?.nb_cfg ?? 0);
+    nbCfg = raised;
+    if (reached(current()) >= raised) return raised;
     await new Promise<void>((resolve, reject) => {
-      const finish = (error?: Error): void => {
-        clearTimeout(timer);
-        watch.off('batch', onBatch);
-        watch.off('closed', onClosed);
-        options.signal?.removeEventListener('abort', onAbort);
+      const finish = (error?: unknown): void => {
+        replica.off('batch', onBatch);
+        replica.off('closed', onClosed);
+        stop.signal.removeEventListener('abort', onAbort);
         if (error) reject(error);
         else resolve();
       };
       const onBatch = (): void => {
-        if (reached(current()) >= nbCfg) finish();
+        if (reached(current()) >= raised) finish();
       };
       const onClosed = (error?: Error): void => finish(error ?? new Error('the NB_Global watch closed'));
-      const onAbort = (): void => finish(options.signal?.reason as Error);
-      const timer = setTimeout(
-        () => finish(new WaitForTimeoutError(target, nbCfg, reached(current()), timeoutMs)),
-        timeoutMs,
-      );
-      watch.on('batch', onBatch);
-      watch.on('closed', onClosed);
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const onAbort = (): void => finish(stop.signal.reason ?? new Error('aborted'));
+      replica.on('batch', onBatch);
+      replica.on('closed', onClosed);
+      stop.signal.addEventListener('abort', onAbort, { once: true });
+      if (stop.signal.aborted) onAbort();
     });
-    return nbCfg;
+    return raised;
+  } catch (error) {
+    if (timedOut) throw new WaitForTimeoutError(target, nbCfg, reached(current()), timeoutMs);
+    if (options.signal?.aborted) throw new WaitAbortedError(what, options.signal.reason);
+    throw error;
   } finally {
-    await watch.close();
+    clearTimeout(timer);
+    stop.dispose();
   }
+}
+
+/** `promise`, or a rejection as soon as `signal` fires (what it started goes on, but nobody waits). */
+function raceAbort<V>(promise: Promise<V>, signal: AbortSignal): Promise<V> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<V>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -1,18 +1,26 @@
 /** The options, states and events of a `Session`. */
-import type { TransactOptions } from '../client/client.js';
+import type { ReplicaOptions, ReplicaTablesOption } from '../cache/replica-options.js';
 import type { ClientOptions } from '../client/options.js';
 import type { EndpointListOptions } from '../cluster/endpoints.js';
 import type { MemberStatus } from '../cluster/member-status.js';
 import type { ServerDatabaseStatus } from '../cluster/server-database-watch.js';
+import type { DatabaseModel } from '../model/descriptor.js';
+import type { HandleTransactOptions } from '../txn/transaction-target.js';
 import type { MemberWanted } from './member-round.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import type { FailoverBudgetExceededError } from './session-errors.js';
 import type { WriteMark, WriteOutcome } from './write-outcome.js';
 
 /** Options of `Session.open`. */
-export interface SessionOptions {
-  /** The database, e.g. `OVN_Northbound`. */
-  database: string;
+export interface SessionOptions<T extends object = Record<string, unknown>> {
+  /** The database, e.g. `OVN_Northbound`. @default the model's database, when a model is given */
+  database?: string;
+  /**
+   * The database's model (the generated `ovndb/nb`, `ovndb/sb`, ... `model`): the session is then
+   * a typed handle of it, with optimistic transactions (`transaction`) and a replica of its own
+   * (`replica()`). One of `database` and `model` is required.
+   */
+  model?: DatabaseModel<T>;
   /**
    * `leader`: use only the raft leader (or a standalone server): writes are decided there and
    * outcomes of lost replies can be settled. `readable`: any connected, up-to-date member or
@@ -22,6 +30,21 @@ export interface SessionOptions {
   member?: MemberWanted;
   /** Reconnect timing and the failover budget. */
   reconnect?: ReconnectPolicy;
+  /**
+   * Stops `Session.open`: it rejects at once with `WaitAbortedError` (what it waited for, what
+   * each member answered so far), after aborting the connection attempts in flight. Only the
+   * opening: firing it later does not close the session.
+   */
+  signal?: AbortSignal;
+  /**
+   * How long `Session.open` looks for a suitable member before it rejects with
+   * `SessionWaitTimeoutError`. The open has its own limit, apart from
+   * `reconnect.failoverBudgetMs` (which bounds each failover once the session has been
+   * ready); a budget smaller than this still ends the open first, with
+   * `FailoverBudgetExceededError`. 0: no limit of its own.
+   * @default 30000 ({@link DEFAULT_OPEN_TIMEOUT_MS})
+   */
+  openTimeoutMs?: number;
   /** Options of each connection (TLS, probe interval, ...); `connectTimeoutMs` comes from `reconnect`. */
   client?: ClientOptions;
   /** How the endpoints are ordered (shuffled by default). */
@@ -35,16 +58,30 @@ export interface SessionOptions {
   random?: () => number;
 }
 
-/** Options of `Session.transact`. */
-export interface SessionTransactOptions extends TransactOptions {
+/** The default of {@link SessionOptions.openTimeoutMs}: about six election timeouts of a default raft cluster, and several rounds. */
+export const DEFAULT_OPEN_TIMEOUT_MS = 30_000;
+
+/** The default of {@link SessionReplicaOptions.stallTimeoutMs}. */
+export const DEFAULT_REPLICA_STALL_MS = 30_000;
+
+/** Options of `Session.replica`: the replica's own, and how long its creation may stall. */
+export interface SessionReplicaOptions<
+  T extends object,
+  Tables extends ReplicaTablesOption<T> = ReplicaTablesOption<T>,
+> extends ReplicaOptions<T, Tables> {
   /**
-   * The transaction may be applied twice without harm, so it is sent again when its reply was
-   * lost and its outcome cannot be settled otherwise. @default false
+   * Gives up (`SessionWaitTimeoutError`) when creating the replica makes no progress for this
+   * long: waiting for a member to be in use, then the initial contents, where every byte
+   * received from the member and every slice of rows applied counts as progress. A big
+   * database takes as long as it takes while it keeps arriving. 0: no limit. `signal` stops
+   * the creation at any point (`WaitAbortedError`).
+   * @default 30000 ({@link DEFAULT_REPLICA_STALL_MS})
    */
-  idempotent?: boolean;
-  /** Make the transaction fail (`not owner`) unless the session holds this lock: an `assert` is added. */
-  lock?: string;
+  stallTimeoutMs?: number;
 }
+
+/** Options of `Session.transact`. */
+export type SessionTransactOptions = HandleTransactOptions;
 
 /** Where a session stands. */
 export type SessionState =

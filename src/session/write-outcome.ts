@@ -11,7 +11,7 @@
  * committed (its reply was lost). Guard passed: this attempt commits and the first one never
  * will (it would now fail the prerequisite check, and the UUID would be a duplicate anyway).
  */
-import { randomUUID } from 'node:crypto';
+import { hasChosenUuid, withChosenUuid } from '../model/chosen-uuid.js';
 import type { Operation, WaitOperation } from '../protocol/operations.js';
 import type { OperationResult } from '../protocol/results.js';
 
@@ -37,18 +37,23 @@ export function prepareOperations(
   const out: Operation[] = new Array(operations.length);
   for (let i = 0; i < operations.length; i++) {
     const op = operations[i] as Operation;
-    out[i] = assign && op.op === 'insert' && op.uuid === undefined ? { ...op, uuid: randomUUID() } : op;
+    out[i] = assign && op.op === 'insert' && op.uuid === undefined ? withChosenUuid(op) : op;
   }
   if (lock !== undefined) out.push({ op: 'assert', lock });
   return out;
 }
 
-/** The UUIDs {@link prepareOperations} chose (not those the caller gave). */
+/**
+ * The UUIDs ovndb chose for this transaction alone: those {@link prepareOperations} assigned,
+ * and those a transaction or planner chose for its inserts (`hasChosenUuid`); not those the
+ * caller gave.
+ */
 export function assignedUuids(given: readonly Operation[], prepared: readonly Operation[]): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i < given.length; i++) {
     const op = prepared[i] as Operation;
-    if (op !== given[i] && op.op === 'insert' && op.uuid !== undefined) out.add(op.uuid);
+    if (op.op !== 'insert' || op.uuid === undefined) continue;
+    if (op !== given[i] || hasChosenUuid(op)) out.add(op.uuid);
   }
   return out;
 }

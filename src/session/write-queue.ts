@@ -172,16 +172,25 @@ export class WriteQueue {
       entry.reject(new LockNotHeldError(lock, member.remote));
       return;
     }
-    const call: { timeoutMs?: number; signal?: AbortSignal } = {};
+    const call: { timeoutMs?: number; signal?: AbortSignal; validate?: boolean } = {};
     if (entry.options.timeoutMs !== undefined) call.timeoutMs = entry.options.timeoutMs;
     if (entry.options.signal !== undefined) call.signal = entry.options.signal;
+    if (entry.options.validate !== undefined) call.validate = entry.options.validate;
     const guard = entry.guard;
     const database = this.host.database;
-    // A guarded resend is read raw: its first result is the guard's, not the caller's.
-    const request =
-      guard === undefined
-        ? member.client.startTransact(database, entry.operations, call)
-        : member.client.startTransactRaw(database, [markGuard(guard), ...entry.operations], call);
+    let request: StartedRequest;
+    try {
+      // A guarded resend is read raw: its first result is the guard's, not the caller's (and it
+      // was checked when first sent).
+      request =
+        guard === undefined
+          ? member.client.startTransact(database, entry.operations, call)
+          : member.client.startTransactRaw(database, [markGuard(guard), ...entry.operations], call);
+    } catch (error) {
+      // Refused before sending (bad input): this transaction fails, the queue goes on.
+      entry.reject(error);
+      return;
+    }
     entry.request = request;
     entry.endpoint = member.remote;
     this.sent.add(entry);

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { type BackoffOptions, defaultBackoff, type ResolvedBackoff, retryDelayMs } from './backoff.js';
+export { type PlanTarget, planOn, type ReplicaReader, readerOf } from './plan.js';
 export type { VerifiedRow } from './read-set.js';
 export {
   clientRowSource,
@@ -14,11 +15,13 @@ export {
 } from './row-source.js';
 export {
   defaultRunTransactionOptions,
+  type HandleTransactionOptions,
   type RetryInfo,
   type RunTransactionOptions,
   runTransaction,
   type TransactionOutcome,
 } from './run-transaction.js';
+export { replicaRowSource, snapshotRowSource } from './snapshot-row-source.js';
 export {
   type ReadOptions,
   type RowTarget,
@@ -26,4 +29,13 @@ export {
   type TxnInsertOptions,
   type VerifiableColumn,
 } from './transaction.js';
-export { TransactionAbortedError, TransactionConflictError, TransactionFinishedError } from './txn-errors.js';
+export type { HandleTransactOptions, TransactionTarget } from './transaction-target.js';
+export { type SnapshotReader, TransactionView } from './transaction-view.js';
+export {
+  ModelRequiredError,
+  OperationAddedTwiceError,
+  ReplicaRequiredError,
+  TransactionAbortedError,
+  TransactionConflictError,
+  TransactionFinishedError,
+} from './txn-errors.js';

@@ -1,35 +1,55 @@
 /**
- * The rows a transaction read, as first seen, and the verify `wait`s that prove at commit that
- * they have not changed since. One entry per row: a row read again keeps its first value (if
- * it changed in between, the verify fails and the attempt is retried, as it should), and
- * later reads only widen the set of verified columns.
+ * What a transaction read, as first seen, and the verify `wait`s that prove at commit that it
+ * has not changed since. Two kinds of reads:
+ *
+ * - a row: the columns read of it are compared by value (a row read again keeps its first
+ *   value, and later reads only widen the columns); a row read with no column, that it still
+ *   exists; a row read as absent, that it still does not;
+ * - an index look-up through the transaction's view: the set of rows the key selects is
+ *   compared, so a row that starts (or stops) matching is a conflict too.
+ *
+ * Values, not `_version`: ovsdb-server generates a row's `_version` on each member of a raft
+ * cluster by itself, so a version read on one member means nothing on the next one after a
+ * failover.
  */
 import type { DatabaseModel } from '../model/descriptor.js';
 import { waitRows } from '../model/typed-ops.js';
 import { CLEAR } from '../model/write-markers.js';
+import type { Condition } from '../protocol/conditions.js';
 import type { WaitOperation } from '../protocol/operations.js';
 import { TimedOutError } from '../protocol/server-errors.js';
 import { descriptorOf } from './descriptor-of.js';
 import { uuidCondition } from './row-source.js';
 
-/** The table and row a verify `wait` is about. */
+/** The table and row (or index look-up) a verify `wait` is about. */
 export interface VerifiedRow {
   /** Table name. */
   readonly table: string;
-  /** Row UUID. */
+  /** Row UUID; empty for an index look-up. */
   readonly uuid: string;
+  /** For an index look-up: the index and key, e.g. `name == "r1"`. */
+  readonly lookup?: string;
 }
 
-interface ReadEntry extends VerifiedRow {
+interface ColumnsEntry {
+  readonly table: string;
+  readonly uuid: string;
   /** The row as first read, or undefined when it was read as absent. */
   readonly row: Readonly<Record<string, unknown>> | undefined;
-  /** Columns to verify; unused for an absent row. */
   readonly columns: Set<string>;
 }
 
-/** The verify `wait`s of a transaction, in order, with the row each one is about. */
+interface LookupEntry {
+  readonly table: string;
+  readonly where: Condition[];
+  /** The rows the look-up found, in any order. */
+  readonly uuids: readonly string[];
+  readonly text: string;
+}
+
+/** The verify waits of a transaction, in order, with what each one is about. */
 export interface VerifyPlan {
-  /** One `wait` per row read, each with `timeout: 0`: to run before the body's operations. */
+  /** One `wait` per read, each with `timeout: 0`: to run before the body's operations. */
   readonly operations: WaitOperation[];
   /** `rows[i]` is what `operations[i]` verifies. */
   readonly rows: VerifiedRow[];
@@ -37,21 +57,32 @@ export interface VerifyPlan {
 
 /** Records reads for one attempt of a transaction. */
 export class ReadSet {
-  private readonly entries = new Map<string, ReadEntry>();
+  private readonly columns = new Map<string, ColumnsEntry>();
+  private readonly lookups = new Map<string, LookupEntry>();
+  /** False once a read came from a source that is not one consistent snapshot (a server `select`). */
+  private snapshotOnly = true;
 
   constructor(private readonly model: DatabaseModel<Record<string, unknown>>) {}
 
   /**
    * Records that `uuid` of `table` was read as `row` (undefined: absent), verifying `columns`
-   * (all declared columns when undefined).
+   * (all declared columns when undefined). `snapshot` tells whether the read came from a
+   * replica, which is one consistent snapshot.
    */
-  record(table: string, uuid: string, row: unknown, columns?: ReadonlyArray<string>): void {
+  record(
+    table: string,
+    uuid: string,
+    row: unknown,
+    columns: ReadonlyArray<string> | undefined,
+    snapshot: boolean,
+  ): void {
     const descriptor = descriptorOf(this.model, table);
-    const key = `${table}\u0000${uuid}`;
-    const entry = this.entries.get(key);
+    if (!snapshot) this.snapshotOnly = false;
+    const key = keyOf(table, uuid);
+    const entry = this.columns.get(key);
     const wanted = columns ?? descriptor.columnNames;
     if (entry === undefined) {
-      this.entries.set(key, {
+      this.columns.set(key, {
         table,
         uuid,
         row: row as Readonly<Record<string, unknown>> | undefined,
@@ -62,18 +93,61 @@ export class ReadSet {
     }
   }
 
-  /** The verify waits for every row recorded. */
+  /**
+   * Records that row `uuid` of `table` was read (from a replica) as `row` (undefined: absent),
+   * with `column` read of it when given: at commit it must still exist (or not), with that
+   * column's value as read.
+   */
+  recordRead(
+    table: string,
+    uuid: string,
+    row: Readonly<Record<string, unknown>> | undefined,
+    column?: string,
+  ): void {
+    const key = keyOf(table, uuid);
+    const entry = this.columns.get(key);
+    if (entry === undefined) {
+      this.columns.set(key, { table, uuid, row, columns: new Set(column === undefined ? [] : [column]) });
+    } else if (column !== undefined) {
+      entry.columns.add(column);
+    }
+  }
+
+  /** Records that look-up `where` (described by `text`) on `table` found the rows `uuids`. */
+  recordLookup(table: string, where: Condition[], uuids: readonly string[], text: string): void {
+    const key = `${table}\u0000${JSON.stringify(where)}`;
+    if (!this.lookups.has(key)) this.lookups.set(key, { table, where, uuids, text });
+  }
+
+  /** True when every read so far came from one consistent snapshot (a replica). */
+  get snapshot(): boolean {
+    return this.snapshotOnly;
+  }
+
+  /** The verify waits for every read recorded. */
   plan(): VerifyPlan {
     const operations: WaitOperation[] = [];
     const rows: VerifiedRow[] = [];
-    for (const entry of this.entries.values()) {
-      operations.push(this.waitFor(entry));
+    for (const entry of this.columns.values()) {
+      operations.push(this.columnsWait(entry));
       rows.push({ table: entry.table, uuid: entry.uuid });
+    }
+    for (const entry of this.lookups.values()) {
+      operations.push({
+        op: 'wait',
+        table: entry.table,
+        where: entry.where,
+        columns: ['_uuid'],
+        until: '==',
+        rows: entry.uuids.map((uuid) => ({ _uuid: ['uuid', uuid] })),
+        timeout: 0,
+      });
+      rows.push({ table: entry.table, uuid: '', lookup: entry.text });
     }
     return { operations, rows };
   }
 
-  private waitFor(entry: ReadEntry): WaitOperation {
+  private columnsWait(entry: ColumnsEntry): WaitOperation {
     const descriptor = descriptorOf(this.model, entry.table);
     const where = [uuidCondition(entry.uuid)];
     // Absent: no row may match `_uuid == uuid`.
@@ -89,9 +163,13 @@ export class ReadSet {
   }
 }
 
+function keyOf(table: string, uuid: string): string {
+  return `${table}\u0000${uuid}`;
+}
+
 /**
- * The row whose verify failed, when `error` is the server saying that wait number `index` of
- * `plan` (a `wait` with `timeout: 0` that did not hold) timed out; undefined for any other error.
+ * What wait number `index` of `plan` verified, when `error` is the server saying that wait (a
+ * `wait` with `timeout: 0` that did not hold) timed out; undefined for any other error.
  */
 export function conflictOf(plan: VerifyPlan, error: unknown): VerifiedRow | undefined {
   if (!(error instanceof TimedOutError) || error.operationIndex === undefined) return undefined;

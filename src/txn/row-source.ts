@@ -11,6 +11,7 @@ import { selectRows } from '../model/typed-ops.js';
 import type { Uuid } from '../model/uuid.js';
 import type { SelectResult } from '../protocol/results.js';
 import { descriptorOf } from './descriptor-of.js';
+import { clientTarget, isClient, type TransactionTarget } from './transaction-target.js';
 
 /** A value now, or later. */
 export type MaybePromise<V> = V | Promise<V>;
@@ -30,6 +31,12 @@ export interface ReadContext {
  * decodes them (`decodeRow`): an empty optional column is absent.
  */
 export interface RowSource<T extends object> {
+  /**
+   * True when every read comes from one consistent snapshot (a replica applies each server
+   * transaction at once): a body that only reads from it needs no commit to prove its reads
+   * consistent. @default false
+   */
+  readonly snapshot?: boolean;
   /** The row of `table` with UUID `uuid`, or undefined when there is none. */
   get<K extends TableNameOf<T>>(
     table: K,
@@ -51,13 +58,15 @@ export function uuidCondition<Row>(uuid: unknown): TypedCondition<Row> {
 
 /**
  * A {@link RowSource} that reads from the server: each read is one `transact` with one
- * `select`, decoded with the model's descriptors. Every read sees the latest committed state,
+ * `select`, decoded with the model's descriptors, through a client or any database handle (a
+ * session resends a read whose reply was lost). Every read sees the latest committed state,
  * so a retried transaction always starts from fresh rows.
  */
 export function clientRowSource<T extends object>(
-  client: OvsdbClient,
+  target: OvsdbClient | TransactionTarget,
   model: DatabaseModel<T>,
 ): RowSource<T> {
+  const database = isClient(target) ? clientTarget(target, model.name) : target;
   async function select<K extends TableNameOf<T>>(
     table: K,
     where: ReadonlyArray<TypedCondition<T[K]>>,
@@ -65,7 +74,7 @@ export function clientRowSource<T extends object>(
   ): Promise<T[K][]> {
     const descriptor = descriptorOf(model, table);
     const options = context?.signal === undefined ? {} : { signal: context.signal };
-    const [result] = await client.transact(model.name, [selectRows(descriptor, where)], options);
+    const [result] = await database.transact([selectRows(descriptor, where)], options);
     const rows = (result as SelectResult).rows;
     const n = rows.length;
     const out = new Array<T[K]>(n);

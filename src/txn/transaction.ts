@@ -1,11 +1,18 @@
 /**
  * One attempt of an optimistic transaction: typed reads that are recorded for verification,
- * and typed writes collected, in order, as wire operations. Nothing is sent from here; the
- * runner (run-transaction.ts) commits what an attempt collected, or throws it away and starts
- * a fresh attempt.
+ * and typed writes collected, in order, as wire operations. Every read sees the writes made
+ * earlier in the same attempt (write-overlay.ts), and code that plans against a replica (the
+ * OVN helpers) can plan against the attempt's {@link Transaction.view} and add what it plans
+ * with {@link Transaction.add}. Nothing is sent from here; the runner (run-transaction.ts)
+ * commits what an attempt collected, or throws it away and starts a fresh attempt.
  */
 import type { DatabaseModel } from '../model/descriptor.js';
-import type { ColumnOf, TypedCondition, TypedMutation } from '../model/typed-clauses.js';
+import {
+  type ColumnOf,
+  encodeConditions,
+  type TypedCondition,
+  type TypedMutation,
+} from '../model/typed-clauses.js';
 import { deleteRows, insertRow, mutateRows, updateRows, waitRows } from '../model/typed-ops.js';
 import type { Uuid } from '../model/uuid.js';
 import { NamedRef, type RowWrite } from '../model/write-markers.js';
@@ -13,8 +20,11 @@ import type { UuidString } from '../protocol/notation.js';
 import { type Operation, op } from '../protocol/operations.js';
 import { descriptorOf } from './descriptor-of.js';
 import { ReadSet, type VerifyPlan } from './read-set.js';
+import { rowCondition, rowMatches } from './row-match.js';
 import { type RowSource, type TableNameOf, uuidCondition } from './row-source.js';
-import { TransactionFinishedError } from './txn-errors.js';
+import { type SnapshotReader, TransactionView } from './transaction-view.js';
+import { OperationAddedTwiceError, ReplicaRequiredError, TransactionFinishedError } from './txn-errors.js';
+import { WriteOverlay } from './write-overlay.js';
 
 /** A column that a verify may compare: a declared column (`_uuid` and `_version` are not). */
 export type VerifiableColumn<Row> = Exclude<ColumnOf<Row>, '_uuid' | '_version'>;
@@ -46,29 +56,128 @@ export interface TxnInsertOptions {
  */
 export type RowTarget<K extends string, Row> = Uuid<K> | NamedRef<K> | ReadonlyArray<TypedCondition<Row>>;
 
+/** How an attempt is set up by its runner. */
+export interface AttemptSetup {
+  /** The replica the attempt's {@link Transaction.view} reads, if any. */
+  readonly snapshot?: SnapshotReader | undefined;
+  /** Record reads for verification at commit. @default true */
+  readonly verify?: boolean | undefined;
+}
+
+/** What an attempt leaves for its commit. */
+export interface FinishedAttempt {
+  /** The body's operations, in order (inserts carry their client-chosen UUIDs). */
+  readonly operations: Operation[];
+  /** The verify waits to put before them. */
+  readonly verify: VerifyPlan;
+  /** True when every read came from one replica: a read-only attempt then needs no commit. */
+  readonly snapshot: boolean;
+}
+
 /**
  * One attempt of a transaction over the database with tables map `T`, handed to the body of
- * `runTransaction`. Reads are recorded and verified at commit; writes are typed by the model
- * and built with the typed operation builders (src/model/typed-ops.ts), so a wrong column or
- * value fails here, naming table and column. Valid only while its body runs.
+ * `runTransaction` (or of a handle's `transaction`). Reads are recorded and verified at
+ * commit; writes are typed by the model and built with the typed operation builders
+ * (src/model/typed-ops.ts), so a wrong column or value fails here, naming table and column.
+ * Reads see the writes made before them in the same attempt. Valid only while its body runs.
  */
 export class Transaction<T extends object> {
   /** Which attempt this is, from 1: a retry gets a new Transaction with a higher number. */
   readonly attempt: number;
+  /** The database's model. */
+  readonly model: DatabaseModel<T>;
   private readonly operations: Operation[] = [];
+  private readonly added = new WeakSet<Operation>();
   private readonly reads: ReadSet;
+  private readonly overlay: WriteOverlay;
+  private readonly snapshot: SnapshotReader | undefined;
+  private readonly record: boolean;
+  private planView: TransactionView<T> | undefined;
   private finished = false;
   private generatedNames = 0;
 
   /** @internal made by `runTransaction` */
-  constructor(
-    private readonly model: DatabaseModel<T>,
+  static create<T extends object>(
+    model: DatabaseModel<T>,
+    source: RowSource<T>,
+    attempt: number,
+    signal?: AbortSignal,
+    setup: AttemptSetup = {},
+  ): Transaction<T> {
+    return new Transaction(model, source, attempt, signal, setup);
+  }
+
+  // Private, so that the published declarations do not offer a constructor: `create` is stripped from them.
+  private constructor(
+    model: DatabaseModel<T>,
     private readonly source: RowSource<T>,
     attempt: number,
-    private readonly signal?: AbortSignal,
+    private readonly signal: AbortSignal | undefined,
+    setup: AttemptSetup,
   ) {
+    this.model = model;
     this.attempt = attempt;
     this.reads = new ReadSet(model as DatabaseModel<Record<string, unknown>>);
+    this.overlay = new WriteOverlay(model as unknown as DatabaseModel<Record<string, unknown>>);
+    this.snapshot = setup.snapshot;
+    this.record = setup.verify ?? true;
+  }
+
+  /**
+   * The replica underneath, as this attempt leaves it: the read methods of a `Replica`
+   * (`get`, `find`, `where`, ...), seeing every write made so far in the attempt. The OVN
+   * helpers plan against it when handed the transaction. What is read through it is verified at
+   * commit: each row read (that it exists, and the columns read of it, by value), and for an
+   * index look-up the set of rows its key selects.
+   * @throws {@link ReplicaRequiredError} when the transaction reads from the server, not a replica.
+   */
+  get view(): TransactionView<T> {
+    this.checkOpen('view');
+    if (this.snapshot === undefined) throw new ReplicaRequiredError(this.model.name);
+    this.planView ??= TransactionView.create<T>(
+      this.model,
+      this.snapshot,
+      this.overlay,
+      this.record ? this.reads : undefined,
+    );
+    return this.planView;
+  }
+
+  /**
+   * Adds wire operations (from `op.*`, the typed builders, or a planner) to the transaction,
+   * in order; later reads see their effect. An `insert` without a UUID is given one. The same
+   * operation object added twice throws {@link OperationAddedTwiceError}: an OVN helper handed
+   * the transaction has already added what it returns.
+   */
+  add(operations: Operation | readonly Operation[]): void {
+    this.checkOpen('add');
+    const list = Array.isArray(operations) ? (operations as readonly Operation[]) : [operations as Operation];
+    for (const operation of list) {
+      if (this.added.has(operation)) throw new OperationAddedTwiceError(operation.op, this.attempt);
+      this.push(operation);
+    }
+  }
+
+  /** The UUID the row inserted as `ref` will have (chosen by the client), or undefined for a ref of another transaction. */
+  uuidOf<K extends string>(ref: NamedRef<K>): Uuid<K> | undefined {
+    return this.overlay.uuidOfName(ref.name) as Uuid<K> | undefined;
+  }
+
+  /** @internal How many operations the attempt holds: a mark for {@link operationsSince}. */
+  planMark(): number {
+    return this.operations.length;
+  }
+
+  /** @internal The operations added since `mark`, as they will be sent. */
+  operationsSince(mark: number): Operation[] {
+    return this.operations.slice(mark);
+  }
+
+  private push(operation: Operation): void {
+    const sent = this.overlay.add(operation);
+    this.added.add(operation);
+    this.added.add(sent);
+    this.operations.push(sent);
   }
 
   /**
@@ -82,9 +191,12 @@ export class Transaction<T extends object> {
     options?: ReadOptions<T[NoInfer<K>]>,
   ): Promise<T[K] | undefined> {
     this.checkOpen('get');
+    if (this.overlay.inserted(table, uuid))
+      return this.overlay.row(table, uuid, undefined) as T[K] | undefined;
     const row = await this.source.get(table, uuid, this.readContext());
-    if (!this.finished && options?.verify !== false) this.reads.record(table, uuid, row, options?.verify);
-    return row;
+    if (!this.finished && this.record && options?.verify !== false)
+      this.reads.record(table, uuid, row, options?.verify, this.source.snapshot === true);
+    return this.overlay.row(table, uuid, row as Record<string, unknown> | undefined) as T[K] | undefined;
   }
 
   /**
@@ -99,10 +211,39 @@ export class Transaction<T extends object> {
   ): Promise<ReadonlyArray<T[K]>> {
     this.checkOpen('select');
     const rows = await this.source.select(table, where, this.readContext());
-    if (!this.finished && options?.verify !== false) {
-      for (const row of rows) this.reads.record(table, uuidOf(row), row, options?.verify);
+    if (!this.finished && this.record && options?.verify !== false) {
+      for (const row of rows)
+        this.reads.record(table, uuidOf(row), row, options?.verify, this.source.snapshot === true);
     }
-    return rows;
+    if (!this.overlay.wrote(table)) return rows;
+    return this.ownWritesApplied(table, where, rows);
+  }
+
+  /** `rows` (read underneath with `where`) as this attempt's writes leave them, and rows they made match. */
+  private async ownWritesApplied<K extends TableNameOf<T>>(
+    table: K,
+    where: ReadonlyArray<TypedCondition<T[NoInfer<K>]>>,
+    rows: ReadonlyArray<T[K]>,
+  ): Promise<ReadonlyArray<T[K]>> {
+    const descriptor = descriptorOf(this.model, table);
+    const condition = rowCondition(descriptor, encodeConditions(descriptor, where));
+    const base = new Map<string, Record<string, unknown>>();
+    for (const row of rows) base.set(uuidOf(row), row as Record<string, unknown>);
+    // Rows written by UUID may now match although they did not underneath.
+    for (const uuid of this.overlay.touched(table) ?? []) {
+      if (base.has(uuid)) continue;
+      const row = await this.source.get(table, uuid as Uuid<K>, this.readContext());
+      if (row !== undefined) base.set(uuid, row as Record<string, unknown>);
+    }
+    const out: T[K][] = [];
+    for (const [uuid, row] of base) {
+      const current = this.overlay.row(table, uuid, row);
+      if (current !== undefined && rowMatches(descriptor, current, condition)) out.push(current as T[K]);
+    }
+    for (const row of this.overlay.insertedRows(table)) {
+      if (rowMatches(descriptor, row, condition)) out.push(row as T[K]);
+    }
+    return out;
   }
 
   /**
@@ -116,7 +257,7 @@ export class Transaction<T extends object> {
   ): void {
     this.checkOpen('verify');
     descriptorOf(this.model, table);
-    this.reads.record(table, uuidOf(row), row, columns);
+    this.reads.record(table, uuidOf(row), row, columns, true);
   }
 
   /**
@@ -134,7 +275,7 @@ export class Transaction<T extends object> {
       uuidName,
       ...(options.uuid === undefined ? {} : { uuid: options.uuid }),
     });
-    this.operations.push(built.operation);
+    this.push(built.operation);
     return built.ref;
   }
 
@@ -145,7 +286,7 @@ export class Transaction<T extends object> {
     row: RowWrite<T[NoInfer<K>]>,
   ): void {
     this.checkOpen('update');
-    this.operations.push(updateRows(descriptorOf(this.model, table), conditionsOf(target), row));
+    this.push(updateRows(descriptorOf(this.model, table), conditionsOf(target), row));
   }
 
   /** Applies `mutations`, in order, to the target rows. */
@@ -155,13 +296,13 @@ export class Transaction<T extends object> {
     mutations: ReadonlyArray<TypedMutation<T[NoInfer<K>]>>,
   ): void {
     this.checkOpen('mutate');
-    this.operations.push(mutateRows(descriptorOf(this.model, table), conditionsOf(target), mutations));
+    this.push(mutateRows(descriptorOf(this.model, table), conditionsOf(target), mutations));
   }
 
   /** Deletes the target rows. */
   delete<K extends TableNameOf<T>>(table: K, target: RowTarget<NoInfer<K>, T[NoInfer<K>]>): void {
     this.checkOpen('delete');
-    this.operations.push(deleteRows(descriptorOf(this.model, table), conditionsOf(target)));
+    this.push(deleteRows(descriptorOf(this.model, table), conditionsOf(target)));
   }
 
   /**
@@ -177,28 +318,32 @@ export class Transaction<T extends object> {
     timeout?: number,
   ): void {
     this.checkOpen('wait');
-    this.operations.push(waitRows(descriptorOf(this.model, table), where, columns, until, rows, timeout));
+    this.push(waitRows(descriptorOf(this.model, table), where, columns, until, rows, timeout));
   }
 
   /** Writes `text` to the database log with the transaction. */
   comment(text: string): void {
     this.checkOpen('comment');
-    this.operations.push(op.comment(text));
+    this.push(op.comment(text));
   }
 
   /** Makes the commit fail with `NotOwnerError` unless this session holds `lock`. */
   assert(lock: string): void {
     this.checkOpen('assert');
-    this.operations.push(op.assert(lock));
+    this.push(op.assert(lock));
   }
 
   /**
    * @internal Ends the attempt: later calls throw `TransactionFinishedError`. Returns the
-   * body's operations and the verify waits to put before them.
+   * body's operations, the verify waits to put before them, and what settles a lost reply.
    */
-  finish(): { operations: Operation[]; verify: VerifyPlan } {
+  finish(): FinishedAttempt {
     this.finished = true;
-    return { operations: this.operations, verify: this.reads.plan() };
+    return {
+      operations: this.operations,
+      verify: this.reads.plan(),
+      snapshot: this.reads.snapshot,
+    };
   }
 
   private checkOpen(method: string): void {

@@ -47,6 +47,17 @@ const expectations: Record<string, RegExp[]> = {
     /again: 0 operations/,
     /session closed/,
   ],
+  // Two controller processes, leader election by lock, a raft leader kill, a tampering, a controller kill.
+  'reconcile-loop.ts': [
+    /^controller A: leading$/m,
+    /^vpc-a has its route$/m,
+    /^raft leader \(member \d\) killed$/m,
+    /^the desired change landed on the new raft leader$/m,
+    /^the leading controller put it back$/m,
+    /^controller B: leading$/m,
+    /^controller B took the lock and applied the change$/m,
+    /^stopped$/m,
+  ],
   'typed-transactions.ts': [
     /replica sees vpc-demo with 2 routes right after the commit/,
     /optimistic transaction: 3 routes after 1 attempt/,
@@ -58,7 +69,7 @@ const expectations: Record<string, RegExp[]> = {
   ],
 };
 
-describe('docs/examples', { timeout: 120_000 }, () => {
+describe('docs/examples', { timeout: 400_000 }, () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.ts'));
 
   test('every example has expectations', () => {
@@ -69,11 +80,13 @@ describe('docs/examples', { timeout: 120_000 }, () => {
   });
 
   for (const file of files) {
-    test(file, { timeout: 60_000 }, async () => {
+    // The bound of a run: the controller story kills a raft leader and a controller process.
+    const timeoutMs = file === 'reconcile-loop.ts' ? 150_000 : 50_000;
+    test(file, { timeout: timeoutMs + 10_000 }, async () => {
       const { stdout } = await run(
         process.execPath,
         ['--conditions=ovndb-source', '--import', 'tsx', `${DIR}/${file}`],
-        { timeout: 50_000 },
+        { timeout: timeoutMs },
       );
       for (const pattern of expectations[file] ?? []) assert.match(stdout, pattern);
     });

@@ -9,12 +9,11 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { model as nbModel } from '../../src/generated/nb/index.js';
 import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
-import { connect, type OvsdbClient, Replica } from '../../src/index.js';
-import { applyResources, InvalidSpecError, type NbWriter } from '../../src/ovn/index.js';
+import { type ClientDatabase, connect, database, type OvsdbClient, type Replica } from '../../src/index.js';
+import { applyResources, InvalidSpecError } from '../../src/ovn/index.js';
 import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 
 const run = promisify(execFile);
-const NB = 'OVN_Northbound';
 
 const step1 = `
 kind: Vpc
@@ -54,31 +53,28 @@ spec:
 describe('applyResources', { timeout: 30_000 }, () => {
   let server: RunningServer;
   let client: OvsdbClient;
+  let writer: ClientDatabase<NbTables>;
   let nb: Replica<NbTables>;
   let transactions = 0;
-  const writer: NbWriter = {
-    transact: (ops) => {
-      transactions++;
-      return client.transact(NB, ops);
-    },
-  };
   const nbctl = async (...args: string[]) =>
     (await run('ovn-nbctl', [`--db=${server.unix}`, ...args])).stdout;
 
   before(async () => {
     server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-    client = await connect(server.unix);
-    nb = await Replica.start(client, nbModel);
+    // Every transaction the handle sends is counted (the replica sends none).
+    client = await connect(server.unix, { metrics: { transaction: () => transactions++ } });
+    writer = database(client, nbModel);
+    nb = await writer.replica();
   });
   after(async () => {
-    await nb?.close();
+    await writer?.close();
     await client?.close();
     await server?.stop();
   });
 
   test('malformed input anywhere writes nothing, not even the resources before it', async () => {
     const bad = `${step1}---\nkind: Subnet\nmetadata: { name: net3 }\nspec: { vpc: vpc-1, cidrBlock: 10.300.0.0/16 }\n`;
-    await assert.rejects(applyResources(writer, nb, bad), (error: unknown) => {
+    await assert.rejects(applyResources(writer, bad), (error: unknown) => {
       assert.ok(error instanceof InvalidSpecError);
       assert.equal(error.field, 'spec.cidrBlock');
       assert.equal(error.value, '10.300.0.0/16');
@@ -88,8 +84,8 @@ describe('applyResources', { timeout: 30_000 }, () => {
     assert.equal(nb.count('Logical_Router'), 0);
   });
 
-  test('a dry run plans every resource it can and sends nothing', async () => {
-    const planned = await applyResources(writer, nb, step1, { dryRun: true });
+  test('a dry run plans every resource, in order, and sends nothing', async () => {
+    const planned = await applyResources(writer, step1, { dryRun: true });
     assert.equal(transactions, 0);
     assert.equal(nb.count('Logical_Router'), 0);
     assert.deepEqual(
@@ -99,9 +95,9 @@ describe('applyResources', { timeout: 30_000 }, () => {
         ['vpc-2', false, true],
       ],
     );
-    // Their routers exist only in the plans, so the subnets wait for them.
+    // Their routers exist only in the plans, and the subnets are planned on them.
     assert.deepEqual(
-      planned.subnets.map((s) => [s.subnet, s.applied, s.waitsForVpc]),
+      planned.subnets.map((s) => [s.subnet, s.applied, s.operations > 0]),
       [
         ['net1', false, true],
         ['net2', false, true],
@@ -110,7 +106,7 @@ describe('applyResources', { timeout: 30_000 }, () => {
   });
 
   test('step 1: each VPC and each subnet in its own transaction; Pods are skipped', async () => {
-    const applied = await applyResources(writer, nb, step1);
+    const applied = await applyResources(writer, step1);
     assert.deepEqual(
       applied.vpcs.map((p) => [p.vpc, p.applied]),
       [
@@ -139,7 +135,7 @@ describe('applyResources', { timeout: 30_000 }, () => {
 
   test('step 2: the peering; applying both steps again sends nothing', async () => {
     transactions = 0;
-    const applied = await applyResources(writer, nb, step2);
+    const applied = await applyResources(writer, step2);
     assert.equal(transactions, 2);
     assert.ok(applied.vpcs.every((p) => p.applied));
     assert.match(await nbctl('lr-route-list', 'vpc-1'), /172\.31\.0\.0\/16\s+169\.254\.0\.2 dst-ip/);
@@ -147,25 +143,25 @@ describe('applyResources', { timeout: 30_000 }, () => {
 
     transactions = 0;
     const subnets = step1.split('---').filter((doc) => doc.includes('kind: Subnet'));
-    const again = await applyResources(writer, nb, [...subnets, step2].join('---'));
+    const again = await applyResources(writer, [...subnets, step2].join('---'));
     assert.equal(transactions, 0);
     assert.ok(again.vpcs.every((p) => !p.applied && p.operations.length === 0));
     assert.ok(again.subnets.every((s) => !s.applied && s.operations === 0));
 
     // A dry run of a subnet change on an existing router plans it and still sends nothing.
     const widened = subnets[0]!.replace('10.0.0.0/16', '10.0.0.0/15');
-    const plan = await applyResources(writer, nb, widened, { dryRun: true });
+    const plan = await applyResources(writer, widened, { dryRun: true });
     assert.equal(transactions, 0);
     assert.deepEqual(
-      plan.subnets.map((s) => [s.subnet, s.applied, s.operations > 0, s.waitsForVpc]),
-      [['net1', false, true, undefined]],
+      plan.subnets.map((s) => [s.subnet, s.applied, s.operations > 0]),
+      [['net1', false, true]],
     );
     assert.match(await nbctl('get', 'Logical_Router_Port', 'vpc-1-net1', 'networks'), /10\.0\.0\.1\/16/);
   });
 
   test('one input naming a VPC twice is refused before anything is sent', async () => {
     transactions = 0;
-    await assert.rejects(applyResources(writer, nb, `${step1}---\n${step2}`), (error: unknown) => {
+    await assert.rejects(applyResources(writer, `${step1}---\n${step2}`), (error: unknown) => {
       assert.ok(error instanceof InvalidSpecError);
       assert.equal(error.field, 'metadata.name');
       assert.equal(error.value, 'vpc-1');
@@ -185,7 +181,7 @@ kind: Subnet
 metadata: { name: net3 }
 spec: { vpc: vpc-1, cidrBlock: 10.0.128.0/17 }
 `;
-    await assert.rejects(applyResources(writer, nb, overlapping), (error: unknown) => {
+    await assert.rejects(applyResources(writer, overlapping), (error: unknown) => {
       assert.ok(error instanceof InvalidSpecError);
       assert.equal(error.field, 'spec.cidrBlock');
       assert.equal(error.value, '10.0.128.0/17');

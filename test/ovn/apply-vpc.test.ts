@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { model as nbModel } from '../../src/generated/nb/index.js';
 import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
-import { connect, type OvsdbClient, Replica } from '../../src/index.js';
-import { applyVpc, type NbWriter, planVpc } from '../../src/ovn/apply-vpc.js';
+import { type ClientDatabase, connect, database, type OvsdbClient, type Replica } from '../../src/index.js';
+import { applyVpc, planVpc } from '../../src/ovn/apply-vpc.js';
 import { InvalidSpecError } from '../../src/ovn/ovn-errors.js';
 import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 import { diffDumps, dumpDatabase } from '../../src/testing/nb-dump-diff.js';
@@ -46,31 +46,27 @@ describe('applyVpc: the seed peering, declaratively', { timeout: 30_000 }, () =>
   let server: RunningServer;
   let client: OvsdbClient;
   let nb: Replica<NbTables>;
-  let writer: NbWriter;
+  let writer: ClientDatabase<NbTables>;
   let transactions = 0;
   const nbctl = async (...args: string[]) =>
     (await run('ovn-nbctl', [`--db=${server.unix}`, ...args])).stdout;
 
   before(async () => {
     server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-    client = await connect(server.unix);
-    nb = await Replica.start(client, nbModel);
-    writer = {
-      transact: (ops) => {
-        transactions++;
-        return client.transact(NB, ops);
-      },
-    };
+    // Every transaction the handle sends is counted (the replica sends none).
+    client = await connect(server.unix, { metrics: { transaction: () => transactions++ } });
+    writer = database(client, nbModel);
+    nb = await writer.replica();
   });
   after(async () => {
-    await nb?.close();
+    await writer?.close();
     await client?.close();
     await server?.stop();
   });
 
   test('two VPCs from nothing: one transaction each, as ovn-nbctl reads them', async () => {
-    const first = await applyVpc(writer, nb, vpc1());
-    const second = await applyVpc(writer, nb, vpc2);
+    const first = await applyVpc(writer, vpc1());
+    const second = await applyVpc(writer, vpc2);
     assert.deepEqual([first.applied, second.applied, transactions], [true, true, 2]);
     assert.ok(first.changes.includes('create router vpc-1'));
     assert.match(await nbctl('lr-route-list', 'vpc-1'), /172\.31\.0\.0\/16\s+169\.254\.0\.2 dst-ip/);
@@ -89,7 +85,7 @@ describe('applyVpc: the seed peering, declaratively', { timeout: 30_000 }, () =>
 
   test('the same spec again sends nothing', async () => {
     const before = transactions;
-    const again = await applyVpc(writer, nb, vpc1());
+    const again = await applyVpc(writer, vpc1());
     assert.deepEqual([again.applied, again.operations, again.changes, transactions], [false, [], [], before]);
   });
 
@@ -114,7 +110,6 @@ describe('applyVpc: the seed peering, declaratively', { timeout: 30_000 }, () =>
     const dump = await dumpDatabase(client, NB);
     const dry = await applyVpc(
       writer,
-      nb,
       vpc1(
         '  policyRoutes:\n    - priority: 10\n      match: ip4.src==10.0.1.0/24\n      action: drop\n',
       ).replace(/ {2}staticRoutes:[\s\S]*?policyDst\n/, ''),
@@ -128,7 +123,6 @@ describe('applyVpc: the seed peering, declaratively', { timeout: 30_000 }, () =>
     ]);
     const applied = await applyVpc(
       writer,
-      nb,
       vpc1(
         '  policyRoutes:\n    - priority: 10\n      match: ip4.src==10.0.1.0/24\n      action: drop\n',
       ).replace(/ {2}staticRoutes:[\s\S]*?policyDst\n/, ''),
@@ -144,7 +138,7 @@ describe('applyVpc: the seed peering, declaratively', { timeout: 30_000 }, () =>
   test('bad input: a typed error naming the field, nothing planned or written', async () => {
     const dump = await dumpDatabase(client, NB);
     await assert.rejects(
-      applyVpc(writer, nb, vpc1().replace('169.254.0.2\n', 'fd00::2\n')),
+      applyVpc(writer, vpc1().replace('169.254.0.2\n', 'fd00::2\n')),
       (error: unknown) =>
         error instanceof InvalidSpecError && error.field === 'spec.staticRoutes[0].nextHopIP',
     );

@@ -5,18 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { model as nbModel } from '../../src/generated/nb/index.js';
+import { database } from '../../src/index.js';
 import {
   addPolicyRoute,
   addSubnet,
   addSwitchPort,
   applyVpc,
   deletePolicyRoute,
-  type NbWriter,
+  type NbHandle,
 } from '../../src/ovn/index.js';
 import { ovnTrace } from '../../src/testing/index.js';
 import { nbSandbox } from '../helpers/nb-sandbox.js';
-
-const NB = 'OVN_Northbound';
 
 const vpc = (name: string, remote: string, connectIP: string, route?: { cidr: string; via: string }) => ({
   kind: 'Vpc',
@@ -30,19 +30,17 @@ const vpc = (name: string, remote: string, connectIP: string, route?: { cidr: st
 
 describe('the seed peering, traced through ovn-northd', { timeout: 60_000 }, () => {
   const env = nbSandbox();
-  let writer: NbWriter;
+  let writer: NbHandle;
   let microflow: string;
 
   before(async () => {
-    writer = { transact: (ops) => env.client.transact(NB, ops) };
+    writer = database(env.client, nbModel);
     await applyVpc(
       writer,
-      env.nb,
       vpc('vpc-1', 'vpc-2', '169.254.0.1/30', { cidr: '172.31.0.0/16', via: '169.254.0.2' }),
     );
     await applyVpc(
       writer,
-      env.nb,
       vpc('vpc-2', 'vpc-1', '169.254.0.2/30', { cidr: '10.0.0.0/16', via: '169.254.0.1' }),
     );
     await writer.transact(addSubnet(env.nb, { name: 'net1', vpc: 'vpc-1', cidrBlock: '10.0.0.0/16' }));
@@ -70,14 +68,13 @@ describe('the seed peering, traced through ovn-northd', { timeout: 60_000 }, () 
   });
 
   test('negative twin: without VPC-1 static route the router drops it', async () => {
-    await applyVpc(writer, env.nb, vpc('vpc-1', 'vpc-2', '169.254.0.1/30'));
+    await applyVpc(writer, vpc('vpc-1', 'vpc-2', '169.254.0.1/30'));
     const trace = await ovnTrace(env.sandbox, 'net1', microflow);
     assert.equal(trace.verdict.kind, 'drop', trace.text);
     assert.equal(trace.verdict.kind === 'drop' ? trace.verdict.stage : undefined, 'lr_in_ip_routing');
     // And back: the route restored, the packet goes through again.
     await applyVpc(
       writer,
-      env.nb,
       vpc('vpc-1', 'vpc-2', '169.254.0.1/30', { cidr: '172.31.0.0/16', via: '169.254.0.2' }),
     );
     const again = await ovnTrace(env.sandbox, 'net1', microflow);

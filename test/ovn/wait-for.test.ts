@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { model as nbModel } from '../../src/generated/nb/index.js';
+import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
 import { model as sbModel } from '../../src/generated/sb/index.js';
-import { connect, type OvsdbClient, Replica } from '../../src/index.js';
+import { type ClientDatabase, connect, database, type OvsdbClient, Replica } from '../../src/index.js';
 import { DuplicateNameError } from '../../src/ovn/ovn-errors.js';
 import { chassisByHostname, gatewayChassisOf } from '../../src/ovn/sb-reads.js';
 import { NbGlobalMissingError, WaitForTimeoutError, waitFor } from '../../src/ovn/wait-for.js';
@@ -11,16 +13,19 @@ const SB = 'OVN_Southbound';
 
 describe('waitFor and southbound reads, with ovn-northd', { timeout: 60_000 }, () => {
   let sandbox: OvnSandbox;
-  let nb: OvsdbClient;
+  let nbClient: OvsdbClient;
+  let nb: ClientDatabase<NbTables>;
   let sb: OvsdbClient;
 
   before(async () => {
     sandbox = await startOvnSandbox();
-    nb = await connect(sandbox.nbRemote);
+    nbClient = await connect(sandbox.nbRemote);
+    nb = database(nbClient, nbModel);
     sb = await connect(sandbox.sbRemote);
   });
   after(async () => {
     await nb?.close();
+    await nbClient?.close();
     await sb?.close();
     await sandbox?.stop();
   });
@@ -90,7 +95,10 @@ describe('waitFor and southbound reads, with ovn-northd', { timeout: 60_000 }, (
     const client = await connect(bare.nbRemote);
     try {
       await bare.nbctl('destroy', 'NB_Global', '.');
-      await assert.rejects(waitFor(client, 'sb', { timeoutMs: 500 }), NbGlobalMissingError);
+      await assert.rejects(
+        waitFor(database(client, nbModel), 'sb', { timeoutMs: 500 }),
+        NbGlobalMissingError,
+      );
     } finally {
       await client.close();
       await bare.stop();

@@ -1,0 +1,56 @@
+/**
+ * Planners: functions that read a replica and build the operations of a change (the OVN
+ * helpers are planners). One planner runs on either of two targets:
+ *
+ * - a transaction in progress: it reads the transaction's view (the replica as the
+ *   transaction leaves it, so it sees what was planned before it in the same body, and what it
+ *   reads is verified at commit) and adds its operations to the transaction;
+ * - a replica (or any read-only view of one): it plans on a transaction of its own that is
+ *   never sent, and returns the operations for the caller to send.
+ *
+ * Either way the planner returns the operations it planned. Planners that call other planners
+ * hand them the transaction, so a whole plan sees its own earlier steps.
+ */
+import type { Replica } from '../cache/replica.js';
+import type { DatabaseModel } from '../model/descriptor.js';
+import type { Operation } from '../protocol/operations.js';
+import { snapshotRowSource } from './snapshot-row-source.js';
+import { Transaction } from './transaction.js';
+import type { SnapshotReader } from './transaction-view.js';
+
+/** The read methods of a replica that planners use: a `Replica` fits, and so does a transaction's view. */
+export type ReplicaReader<T extends object> = Pick<
+  Replica<T>,
+  'get' | 'list' | 'rows' | 'count' | 'where' | 'find' | 'findOne' | 'indexes' | 'has'
+>;
+
+/** What a planner runs on: a replica (the operations are returned) or a transaction (they join it). */
+export type PlanTarget<T extends object> = ReplicaReader<T> | Transaction<T>;
+
+/**
+ * Runs planner body `body` on `target` (see the module comment) and returns the operations it
+ * added. With a replica, `model` describes its database.
+ */
+export function planOn<T extends object>(
+  target: PlanTarget<T>,
+  model: DatabaseModel<T>,
+  body: (txn: Transaction<T>) => void,
+): Operation[] {
+  if (target instanceof Transaction) {
+    const mark = target.planMark();
+    body(target);
+    return target.operationsSince(mark);
+  }
+  const reader = target as unknown as SnapshotReader;
+  const txn = Transaction.create(model, snapshotRowSource(reader, model), 1, undefined, {
+    snapshot: reader,
+    verify: false,
+  });
+  body(txn);
+  return txn.finish().operations;
+}
+
+/** What `target` reads: the transaction's view, or the replica itself. */
+export function readerOf<T extends object>(target: PlanTarget<T>): ReplicaReader<T> {
+  return target instanceof Transaction ? (target.view as unknown as ReplicaReader<T>) : target;
+}
