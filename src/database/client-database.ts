@@ -11,7 +11,7 @@ import type { OperationResult } from '../protocol/results.js';
 import { LockNotHeldError, SessionWaitTimeoutError, WaitAbortedError } from '../session/session-errors.js';
 import {
   type HandleTransactionOptions,
-  runTransaction,
+  runOnHandle,
   type TransactionOutcome,
 } from '../txn/run-transaction.js';
 import type { Transaction } from '../txn/transaction.js';
@@ -102,10 +102,7 @@ export class ClientDatabase<T extends object = Record<string, unknown>> implemen
     body: (txn: Transaction<T>) => R | Promise<R>,
     options: HandleTransactionOptions<T> = {},
   ): Promise<TransactionOutcome<R>> {
-    const model = this.requireModel();
-    const { reads, ...run } = options;
-    if (reads === 'server') return runTransaction(this, model, body, run);
-    return runTransaction(this, model, body, { ...run, replica: await this.replica() });
+    return runOnHandle(this, this.requireModel(), () => this.replica(), body, options);
   }
 
   /** The handle's replica of its model's database: started on the first call, the same one after. */

@@ -21,21 +21,15 @@ import type { NamedRef } from '../model/write-markers.js';
 import { parseCidr, parseMac, randomMac } from '../ovn/addresses.js';
 import { setGatewayChassis } from '../ovn/nat.js';
 import { findNamed, type NbReplica, type NbTarget, planNb, requireNamed } from '../ovn/nb-lookup.js';
-import {
-  DuplicateNameError,
-  InvalidSpecError,
-  ObjectExistsError,
-  ObjectNotFoundError,
-} from '../ovn/ovn-errors.js';
+import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../ovn/ovn-errors.js';
 import { KUBE_OVN_VENDOR } from '../ovn/ownership.js';
+import { chassisByHostname, type SbTarget } from '../ovn/sb-reads.js';
 import { nextUuidName } from '../ovn/uuid-names.js';
 import { DEFAULT_VPC } from '../ovn/vpc-spec.js';
 import type { Operation } from '../protocol/operations.js';
 import { WaitAbortedError } from '../session/session-errors.js';
-import { readerOf } from '../txn/plan.js';
 import type { Transaction } from '../txn/transaction.js';
 import { routersOnTransitSwitches } from './ic-pitfalls.js';
-import type { SbTarget } from './ic-targets.js';
 import { addressesInUse, pickFreeAddress } from './transit-address.js';
 import { parseTransitSubnet } from './transit-switches.js';
 
@@ -260,17 +254,8 @@ function checkedNetworks(networks: string, blocks: readonly string[]): string[] 
  *   DuplicateNameError when several do.
  */
 export function gatewayChassisNames(target: SbTarget, gwNodes: readonly string[]): string[] {
-  const sb = readerOf(target);
   return gwNodes.map((hostname) => {
-    // chassisByHostname's look-up (src/ovn/sb-reads.ts), which takes a whole Replica.
-    const rows = sb.where('Chassis', (row) => row.hostname === hostname);
-    if (rows.length > 1)
-      throw new DuplicateNameError(
-        'Chassis',
-        hostname,
-        rows.map((row) => row._uuid),
-      );
-    const chassis = rows[0];
+    const chassis = chassisByHostname(target, hostname);
     if (chassis === undefined) throw new ObjectNotFoundError('Chassis', hostname);
     return chassis.name;
   });

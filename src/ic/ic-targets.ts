@@ -9,7 +9,6 @@ import { model as icNbModel } from '../generated/ic-nb/model.js';
 import type { Tables as IcNbTables } from '../generated/ic-nb/rows.js';
 import { model as icSbModel } from '../generated/ic-sb/model.js';
 import type { Tables as IcSbTables } from '../generated/ic-sb/rows.js';
-import type { Tables as SbTables } from '../generated/sb/rows.js';
 import type { Operation } from '../protocol/operations.js';
 import { type PlanTarget, planOn, type ReplicaReader, readerOf } from '../txn/plan.js';
 import type { Transaction } from '../txn/transaction.js';
@@ -32,11 +31,8 @@ export type IcSbReplica = ReplicaReader<IcSbTables>;
 /** What an IC-SB helper runs on: a replica of OVN_IC_Southbound, or a transaction in progress on it. */
 export type IcSbTarget = PlanTarget<IcSbTables>;
 
-/**
- * What the IC helpers read of the AZ's OVN_Southbound (chassis): a `Replica` of the `ovndb/sb`
- * model, or a transaction in progress on it.
- */
-export type SbTarget = PlanTarget<SbTables>;
+/** What the IC helpers read of the AZ's OVN_Southbound (chassis): {@link SbTarget} of the OVN helpers. */
+export type { SbTarget } from '../ovn/sb-reads.js';
 
 /** Runs helper body `body` on `target` (see {@link IcNbTarget}) and returns the operations it added. */
 export function planIcNb(target: IcNbTarget, body: (txn: Transaction<IcNbTables>) => void): Operation[] {

@@ -8,7 +8,7 @@
 import { OvndbError } from '../errors.js';
 import type { NBGlobal } from '../generated/nb/rows.js';
 import { WaitAbortedError } from '../session/session-errors.js';
-import { anySignal } from '../session/wait-bound.js';
+import { anySignal, raceSignal } from '../session/wait-bound.js';
 import type { NbHandle } from './nb-lookup.js';
 
 /** What to wait for: northd's southbound (`sb`) or every hypervisor (`hv`). */
@@ -82,7 +82,7 @@ export async function waitFor(
   const current = (): NBGlobal | undefined => watch?.list('NB_Global')[0];
   try {
     // Watch first, so that northd's answer cannot slip in between the raise and the watch.
-    const replica = await raceAbort(nb.replica(), stop.signal);
+    const replica = await raceSignal(nb.replica(), stop.signal);
     watch = replica;
     const results = await nb.transact(
       [
@@ -124,23 +124,4 @@ export async function waitFor(
     clearTimeout(timer);
     stop.dispose();
   }
-}
-
-/** `promise`, or a rejection as soon as `signal` fires (what it started goes on, but nobody waits). */
-function raceAbort<V>(promise: Promise<V>, signal: AbortSignal): Promise<V> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<V>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

@@ -21,7 +21,7 @@ import { UnknownMethodError } from '../protocol/server-errors.js';
 import { ConnectionClosedError } from '../rpc/rpc-errors.js';
 import {
   type HandleTransactionOptions,
-  runTransaction,
+  runOnHandle,
   type TransactionOutcome,
 } from '../txn/run-transaction.js';
 import type { Transaction } from '../txn/transaction.js';
@@ -570,11 +570,9 @@ export class Session<T extends object = Record<string, unknown>> extends EventEm
     body: (txn: Transaction<T>) => R | Promise<R>,
     options: HandleTransactionOptions<T> = {},
   ): Promise<TransactionOutcome<R>> {
-    const model = this.requireModel();
-    const { reads, ...run } = options;
-    if (reads === 'server') return runTransaction(this, model, body, run);
-    const replica = await this.sharedReplica(run.signal === undefined ? {} : { signal: run.signal });
-    return runTransaction(this, model, body, { ...run, replica });
+    const replicaOf = (signal: AbortSignal | undefined) =>
+      this.sharedReplica(signal === undefined ? {} : { signal });
+    return runOnHandle(this, this.requireModel(), replicaOf, body, options);
   }
 
   /** Starts a replica of `model` that follows the session across reconnects. */

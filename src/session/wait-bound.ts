@@ -98,22 +98,8 @@ export class WaitBound {
       promise.catch(() => undefined);
       return Promise.reject(this.failure);
     }
-    return new Promise<T>((resolve, reject) => {
-      const signal = this.controller.signal;
-      const onAbort = (): void => {
-        if (this.failure !== undefined) reject(this.failure);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      promise.then(
-        (value) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(this.failure ?? error);
-        },
-      );
+    return raceSignal(promise, this.controller.signal, () => this.failure).catch((error: unknown) => {
+      throw this.failure ?? error;
     });
   }
 
@@ -204,4 +190,34 @@ export function anySignal(signals: ReadonlyArray<AbortSignal | undefined>): {
       for (const unlink of unlinks.splice(0)) unlink();
     },
   };
+}
+
+/**
+ * `promise`, or a rejection with `failureOf()` as soon as `signal` fires (when it returns
+ * something: a signal fired without a failure of the waiter's own leaves the race to
+ * `promise`). What `promise` stands for goes on; only the wait ends.
+ */
+export function raceSignal<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  failureOf: () => unknown = () => signal.reason,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      const failure = failureOf();
+      if (failure !== undefined) reject(failure);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

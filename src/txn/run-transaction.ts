@@ -232,3 +232,19 @@ function outcome<R>(
     uuidOf: <K extends string>(ref: NamedRef<K>) => inserted[ref.name] as Uuid<K> | undefined,
   };
 }
+
+/**
+ * A database handle's `transaction`: {@link runTransaction} on `target`, reading the handle's
+ * replica (`replicaOf`, started on first use) unless `options.reads` is `'server'`.
+ */
+export async function runOnHandle<T extends object, R>(
+  target: TransactionTarget,
+  model: DatabaseModel<T>,
+  replicaOf: (signal: AbortSignal | undefined) => Promise<Replica<T>>,
+  body: (txn: Transaction<T>) => R | Promise<R>,
+  options: HandleTransactionOptions<T>,
+): Promise<TransactionOutcome<R>> {
+  const { reads, ...run } = options;
+  if (reads === 'server') return runTransaction(target, model, body, run);
+  return runTransaction(target, model, body, { ...run, replica: await replicaOf(run.signal) });
+}

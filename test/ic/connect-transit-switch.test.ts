@@ -25,6 +25,7 @@ import { connect, type OvsdbClient, Replica, ReplicaWaitTimeoutError } from '../
 import { InvalidSpecError, ObjectNotFoundError } from '../../src/ovn/index.js';
 import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 import { nbPair } from '../helpers/nb-pair.js';
+import { joinTransitSwitchWithNbctl } from '../helpers/transit-join-nbctl.js';
 
 const run = promisify(execFile);
 
@@ -112,65 +113,7 @@ describe('connectTransitSwitch: against ovn-nbctl', { timeout: 30_000 }, () => {
     const lrp = pair.nb.findOne('Logical_Router_Port', 'name', 'az1-ts');
     // The first draw (.31) is the remote AZ's port: the second one is taken.
     assert.deepEqual(lrp?.networks, ['169.254.100.45/24']);
-    await pair.nbctl(
-      'lrp-add',
-      'ovn-cluster',
-      'az1-ts',
-      spec.mac,
-      '169.254.100.45/24',
-      '--',
-      'set',
-      'Logical_Router_Port',
-      'az1-ts',
-      'external_ids:lr=ovn-cluster',
-      'external_ids:vendor=kube-ovn',
-      '--',
-      'lsp-add',
-      'ts',
-      'ts-az1',
-      '--',
-      'lsp-set-type',
-      'ts-az1',
-      'router',
-      '--',
-      'lsp-set-addresses',
-      'ts-az1',
-      'router',
-      '--',
-      'lsp-set-options',
-      'ts-az1',
-      'router-port=az1-ts',
-      '--',
-      'set',
-      'Logical_Switch_Port',
-      'ts-az1',
-      'external_ids:ls=ts',
-      'external_ids:vendor=kube-ovn',
-    );
-    await pair.nbctl('lrp-set-gateway-chassis', 'az1-ts', 'gw-b', '100');
-    await pair.nbctl('lrp-set-gateway-chassis', 'az1-ts', 'gw-a', '99');
-    // ovn-nbctl cannot address a Gateway_Chassis by name: its external ids go in directly.
-    await pair.theirClient.transact(
-      'OVN_Northbound',
-      ['az1-ts-gw-a', 'az1-ts-gw-b'].map((name) => ({
-        op: 'mutate' as const,
-        table: 'Gateway_Chassis',
-        where: [['name', '==', name] as const],
-        mutations: [
-          [
-            'external_ids',
-            'insert',
-            [
-              'map',
-              [
-                ['vendor', 'kube-ovn'],
-                ['lrp', 'az1-ts'],
-              ],
-            ],
-          ] as const,
-        ],
-      })),
-    );
+    await joinTransitSwitchWithNbctl(pair, spec.mac, '169.254.100.45/24', ['gw-b', 'gw-a']);
     await pair.assertSame();
   });
 

@@ -46,6 +46,7 @@ import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/t
 import { diffDumps, dumpDatabase } from '../../src/testing/nb-dump-diff.js';
 import { dbPair } from '../helpers/db-pair.js';
 import { nbPair } from '../helpers/nb-pair.js';
+import { joinTransitSwitchWithNbctl } from '../helpers/transit-join-nbctl.js';
 
 const run = promisify(execFile);
 
@@ -172,65 +173,7 @@ describe('connectTransitSwitch and setGatewayChassis in one transaction', { time
     await separate.send(connectTransitSwitch(separate.replica, spec));
     await separate.send(setGatewayChassis(separate.replica, gateways));
 
-    await pair.nbctl(
-      'lrp-add',
-      'ovn-cluster',
-      'az1-ts',
-      '00:00:00:50:ac:8c',
-      '169.254.100.45/24',
-      '--',
-      'set',
-      'Logical_Router_Port',
-      'az1-ts',
-      'external_ids:lr=ovn-cluster',
-      'external_ids:vendor=kube-ovn',
-      '--',
-      'lsp-add',
-      'ts',
-      'ts-az1',
-      '--',
-      'lsp-set-type',
-      'ts-az1',
-      'router',
-      '--',
-      'lsp-set-addresses',
-      'ts-az1',
-      'router',
-      '--',
-      'lsp-set-options',
-      'ts-az1',
-      'router-port=az1-ts',
-      '--',
-      'set',
-      'Logical_Switch_Port',
-      'ts-az1',
-      'external_ids:ls=ts',
-      'external_ids:vendor=kube-ovn',
-    );
-    await pair.nbctl('lrp-set-gateway-chassis', 'az1-ts', 'gw-a', '100');
-    await pair.nbctl('lrp-set-gateway-chassis', 'az1-ts', 'gw-c', '99');
-    // ovn-nbctl cannot address a Gateway_Chassis by name: its external ids go in directly.
-    await pair.theirClient.transact(
-      'OVN_Northbound',
-      ['az1-ts-gw-a', 'az1-ts-gw-c'].map((name) => ({
-        op: 'mutate' as const,
-        table: 'Gateway_Chassis',
-        where: [['name', '==', name] as const],
-        mutations: [
-          [
-            'external_ids',
-            'insert',
-            [
-              'map',
-              [
-                ['vendor', 'kube-ovn'],
-                ['lrp', 'az1-ts'],
-              ],
-            ],
-          ] as const,
-        ],
-      })),
-    );
+    await joinTransitSwitchWithNbctl(pair, '00:00:00:50:ac:8c', '169.254.100.45/24', ['gw-a', 'gw-c']);
     await pair.assertSame();
     assert.deepEqual(
       diffDumps(
