@@ -138,7 +138,9 @@ function place(
       sink?.({ ...change, columns } as RowChange);
       return 1;
     }
-    sink?.(store.put(uuid, image, false));
+    // Put first: `sink?.(store.put(...))` would skip the put itself when nobody listens.
+    const change = store.put(uuid, image, false);
+    sink?.(change);
     return 1;
   }
   const change = store.put(uuid, image, false);

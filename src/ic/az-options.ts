@@ -7,10 +7,11 @@ import { NBGlobalTable } from '../generated/nb/index.js';
 import type { NBGlobal } from '../generated/nb/rows.js';
 import { mutateColumn, mutateRows, updateRows, whereColumn } from '../model/index.js';
 import { parseCidr, parseIp } from '../ovn/addresses.js';
-import { type NbReplica, type NbTarget, planNb } from '../ovn/nb-lookup.js';
+import { type NbHandle, type NbReplica, type NbTarget, planNb } from '../ovn/nb-lookup.js';
 import { InvalidSpecError } from '../ovn/ovn-errors.js';
 import { NbGlobalMissingError } from '../ovn/wait-for.js';
 import type { Operation } from '../protocol/operations.js';
+import type { Planned } from '../txn/plan.js';
 
 /** The NB_Global options of OVN-IC route exchange (23.03). */
 export const IC_ROUTE_OPTIONS = [
@@ -39,7 +40,10 @@ function nbGlobal(nb: NbReplica): NBGlobal {
  * replica (the operation is returned) or a transaction (it joins it).
  * @throws {@link InvalidSpecError} (`az-name`), {@link NbGlobalMissingError}.
  */
-export function setAvailabilityZone(target: NbTarget, azName: string): Operation[] {
+export function setAvailabilityZone<Target extends NbTarget | NbHandle>(
+  target: Target,
+  azName: string,
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(setAvailabilityZoneOps(txn.view, azName)));
 }
 
@@ -143,7 +147,10 @@ export function icRouteOptions(
  * Runs on a replica (the operation is returned) or a transaction (it joins it).
  * @throws {@link InvalidSpecError} (`blacklist[i]`), {@link NbGlobalMissingError}.
  */
-export function setIcRouteOptions(target: NbTarget, settings: IcRouteSettings): Operation[] {
+export function setIcRouteOptions<Target extends NbTarget | NbHandle>(
+  target: Target,
+  settings: IcRouteSettings,
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(setIcRouteOptionsOps(txn.view, settings)));
 }
 

@@ -20,14 +20,21 @@ import { insertRow, mutateColumn, mutateRows, whereColumn } from '../model/index
 import type { NamedRef } from '../model/write-markers.js';
 import { parseCidr, parseMac, randomMac } from '../ovn/addresses.js';
 import { setGatewayChassis } from '../ovn/nat.js';
-import { findNamed, type NbReplica, type NbTarget, planNb, requireNamed } from '../ovn/nb-lookup.js';
+import {
+  findNamed,
+  type NbHandle,
+  type NbReplica,
+  type NbTarget,
+  planNb,
+  requireNamed,
+} from '../ovn/nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../ovn/ovn-errors.js';
 import { KUBE_OVN_VENDOR } from '../ovn/ownership.js';
 import { chassisByHostname, type SbTarget } from '../ovn/sb-reads.js';
 import { nextUuidName } from '../ovn/uuid-names.js';
 import { DEFAULT_VPC } from '../ovn/vpc-spec.js';
-import type { Operation } from '../protocol/operations.js';
 import { WaitAbortedError } from '../session/session-errors.js';
+import type { Planned } from '../txn/plan.js';
 import type { Transaction } from '../txn/transaction.js';
 import { routersOnTransitSwitches } from './ic-pitfalls.js';
 import { addressesInUse, pickFreeAddress } from './transit-address.js';
@@ -108,7 +115,10 @@ export function requireTransitSwitchInNb(target: NbTarget, name: string): Logica
  *   {@link ObjectExistsError} (a port of that name elsewhere),
  *   {@link TransitSubnetExhaustedError}.
  */
-export function connectTransitSwitch(target: NbTarget, spec: TransitConnectionSpec): Operation[] {
+export function connectTransitSwitch<Target extends NbTarget | NbHandle>(
+  target: Target,
+  spec: TransitConnectionSpec,
+): Planned<Target> {
   return planNb(target, (txn) => connectTransitSwitchIn(txn, spec));
 }
 

@@ -5,12 +5,13 @@
  * progress on that database (it adds its operations to the transaction, sees what was written
  * before it in the same body, and returns them too, already added).
  */
+
+import type { DatabaseHandle } from '../database/database-handle.js';
 import { model as icNbModel } from '../generated/ic-nb/model.js';
 import type { Tables as IcNbTables } from '../generated/ic-nb/rows.js';
 import { model as icSbModel } from '../generated/ic-sb/model.js';
 import type { Tables as IcSbTables } from '../generated/ic-sb/rows.js';
-import type { Operation } from '../protocol/operations.js';
-import { type PlanTarget, planOn, type ReplicaReader, readerOf } from '../txn/plan.js';
+import { type Planned, type PlanTarget, planOn, type ReplicaReader, readerOf } from '../txn/plan.js';
 import type { Transaction } from '../txn/transaction.js';
 
 /**
@@ -28,6 +29,12 @@ export type IcNbTarget = PlanTarget<IcNbTables>;
  */
 export type IcSbReplica = ReplicaReader<IcSbTables>;
 
+/** An open OVN_IC_Northbound database with its model (a `Session` opened with the `ovndb/ic-nb` model). */
+export type IcNbHandle = DatabaseHandle<IcNbTables>;
+
+/** An open OVN_IC_Southbound database with its model (a `Session` opened with the `ovndb/ic-sb` model). */
+export type IcSbHandle = DatabaseHandle<IcSbTables>;
+
 /** What an IC-SB helper runs on: a replica of OVN_IC_Southbound, or a transaction in progress on it. */
 export type IcSbTarget = PlanTarget<IcSbTables>;
 
@@ -35,7 +42,10 @@ export type IcSbTarget = PlanTarget<IcSbTables>;
 export type { SbTarget } from '../ovn/sb-reads.js';
 
 /** Runs helper body `body` on `target` (see {@link IcNbTarget}) and returns the operations it added. */
-export function planIcNb(target: IcNbTarget, body: (txn: Transaction<IcNbTables>) => void): Operation[] {
+export function planIcNb<Target extends IcNbTarget | IcNbHandle>(
+  target: Target,
+  body: (txn: Transaction<IcNbTables>) => void,
+): Planned<Target> {
   return planOn(target, icNbModel, body);
 }
 
@@ -45,7 +55,10 @@ export function icNbReader(target: IcNbTarget): IcNbReplica {
 }
 
 /** Runs helper body `body` on `target` (see {@link IcSbTarget}) and returns the operations it added. */
-export function planIcSb(target: IcSbTarget, body: (txn: Transaction<IcSbTables>) => void): Operation[] {
+export function planIcSb<Target extends IcSbTarget | IcSbHandle>(
+  target: Target,
+  body: (txn: Transaction<IcSbTables>) => void,
+): Planned<Target> {
   return planOn(target, icSbModel, body);
 }
 

@@ -5,11 +5,11 @@
  */
 import type { LogicalSwitchPort } from '../generated/nb/rows.js';
 import { parseCidr } from '../ovn/addresses.js';
-import { type NbTarget, nbReader, planNb } from '../ovn/nb-lookup.js';
+import { type NbHandle, type NbTarget, nbReader, planNb } from '../ovn/nb-lookup.js';
 import { InvalidSpecError, ObjectNotFoundError } from '../ovn/ovn-errors.js';
 import { type AddStaticRouteOptions, addStaticRoute } from '../ovn/static-routes.js';
 import { DEFAULT_VPC } from '../ovn/vpc-spec.js';
-import type { Operation } from '../protocol/operations.js';
+import type { Planned } from '../txn/plan.js';
 import { requireTransitSwitchInNb } from './connect-transit-switch.js';
 import { addressesInUse } from './transit-address.js';
 
@@ -74,11 +74,11 @@ export interface ManualIcRouteSpec {
  * @throws {@link ObjectNotFoundError} (switch, or no port of `remoteAz` on it),
  *   {@link InvalidSpecError} (`cidr`, or a remote port without an address of that family).
  */
-export function addManualIcRoute(
-  target: NbTarget,
+export function addManualIcRoute<Target extends NbTarget | NbHandle>(
+  target: Target,
   spec: ManualIcRouteSpec,
   options: AddStaticRouteOptions = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => {
     const cidr = parseCidr(spec.cidr, 'cidr');
     const ts = spec.transitSwitch ?? 'ts';

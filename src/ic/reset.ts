@@ -16,9 +16,10 @@ import { LogicalRouterTable, LogicalSwitchTable, NBGlobalTable } from '../genera
 import type { LogicalRouter, LogicalRouterPort } from '../generated/nb/rows.js';
 import { deleteRows, mutateColumn, mutateRows, updateRows, whereColumn } from '../model/index.js';
 import type { TypedMutation } from '../model/typed-clauses.js';
-import { type NbReplica, type NbTarget, planNb } from '../ovn/nb-lookup.js';
+import { type NbHandle, type NbReplica, type NbTarget, planNb } from '../ovn/nb-lookup.js';
 import { isIcLearned } from '../ovn/ownership.js';
 import type { Operation } from '../protocol/operations.js';
+import type { Planned } from '../txn/plan.js';
 import { IC_ROUTE_OPTIONS } from './az-options.js';
 import { type IcSbReplica, type IcSbTarget, planIcSb } from './ic-targets.js';
 
@@ -181,7 +182,7 @@ function learnedRouteUuids(nb: NbReplica, router: LogicalRouter): LogicalRouter[
  * last transit port is gone, when ovn-ic leaves the routes it learned behind. Runs on a
  * replica (the operations are returned) or a transaction (they join it).
  */
-export function planLearnedRouteCleanup(target: NbTarget): Operation[] {
+export function planLearnedRouteCleanup<Target extends NbTarget | NbHandle>(target: Target): Planned<Target> {
   return planNb(target, (txn) => txn.add(learnedRouteCleanupOps(txn.view)));
 }
 

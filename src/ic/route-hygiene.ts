@@ -13,13 +13,14 @@ import type {
 } from '../generated/nb/rows.js';
 import { mutateColumn, mutateRows, whereColumn } from '../model/index.js';
 import { type Cidr, cidrsOverlap, parseCidr } from '../ovn/addresses.js';
-import { type NbTarget, planNb, requireNamed } from '../ovn/nb-lookup.js';
+import { type NbHandle, type NbTarget, planNb, requireNamed } from '../ovn/nb-lookup.js';
 import { KUBE_OVN_VENDOR } from '../ovn/ownership.js';
 import { addPolicyRoute } from '../ovn/policy-routes.js';
 import { routerSubnets } from '../ovn/routers.js';
 import { DEFAULT_VPC } from '../ovn/vpc-spec.js';
 import { NbGlobalMissingError } from '../ovn/wait-for.js';
 import type { Operation } from '../protocol/operations.js';
+import type { Planned } from '../txn/plan.js';
 import type { Transaction } from '../txn/transaction.js';
 import { learnedRoutes } from './ic-routes.js';
 
@@ -131,7 +132,10 @@ export function icAllowMatch(prefix: string): string {
  * Policies of other priorities or owners are never touched. Kube-OVN writes the prefix as
  * learned; the match here clears host bits, which OVN's expression parser requires.
  */
-export function syncIcAllowPolicies(target: NbTarget, routerName: string = DEFAULT_VPC): Operation[] {
+export function syncIcAllowPolicies<Target extends NbTarget | NbHandle>(
+  target: Target,
+  routerName: string = DEFAULT_VPC,
+): Planned<Target> {
   return planNb(target, (txn) => syncIcAllowPoliciesIn(txn, routerName));
 }
 

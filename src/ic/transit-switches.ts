@@ -11,9 +11,9 @@ import { parseCidr } from '../ovn/addresses.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../ovn/ovn-errors.js';
 import { KUBE_OVN_VENDOR } from '../ovn/ownership.js';
 import type { IfExistsOption, MayExistOption } from '../ovn/routers.js';
-import type { Operation } from '../protocol/operations.js';
+import type { Planned } from '../txn/plan.js';
 import type { Transaction } from '../txn/transaction.js';
-import { type IcNbTarget, icNbReader, planIcNb } from './ic-targets.js';
+import { type IcNbHandle, type IcNbTarget, icNbReader, planIcNb } from './ic-targets.js';
 
 /** A transit switch to create. */
 export interface TransitSwitchSpec {
@@ -90,11 +90,11 @@ export function requireTransitSwitch(target: IcNbTarget, name: string): TransitS
  * steps of its body find the switch).
  * @throws {@link InvalidSpecError} (`name`, `subnet`), {@link ObjectExistsError}.
  */
-export function addTransitSwitch(
-  target: IcNbTarget,
+export function addTransitSwitch<Target extends IcNbTarget | IcNbHandle>(
+  target: Target,
   spec: TransitSwitchSpec,
   options: MayExistOption = {},
-): Operation[] {
+): Planned<Target> {
   return planIcNb(target, (txn) => addTransitSwitchIn(txn, spec, options));
 }
 
@@ -129,11 +129,11 @@ function addTransitSwitchIn(
  * transaction, as {@link addTransitSwitch}.
  * @throws {@link ObjectNotFoundError} when it is missing without `ifExists`.
  */
-export function deleteTransitSwitch(
-  target: IcNbTarget,
+export function deleteTransitSwitch<Target extends IcNbTarget | IcNbHandle>(
+  target: Target,
   name: string,
   options: IfExistsOption = {},
-): Operation[] {
+): Planned<Target> {
   return planIcNb(target, (txn) => {
     const existing = findTransitSwitch(txn, name);
     if (existing === undefined) {

@@ -14,9 +14,17 @@ import { deleteRows, insertRow, mutateRows, updateRows } from '../model/typed-op
 import type { Uuid } from '../model/uuid.js';
 import type { NamedRef } from '../model/write-markers.js';
 import type { Operation } from '../protocol/operations.js';
+import type { Planned } from '../txn/plan.js';
 import { type IpFamily, parseIp } from './addresses.js';
 import { requireNatGateway } from './nat.js';
-import { findNamed, type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
+import {
+  findNamed,
+  type NbHandle,
+  type NbReplica,
+  type NbTarget,
+  planNb,
+  requireNamed,
+} from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 import type { IfExistsOption, MayExistOption } from './routers.js';
@@ -197,11 +205,11 @@ type LbRef = Uuid<'Load_Balancer'> | NamedRef<'Load_Balancer'>;
  *   port range), repeated VIP, or affinity; {@link ObjectNotFoundError} for a missing switch or
  *   router; {@link ObjectExistsError} for a VIP that exists without `mayExist`.
  */
-export function addLoadBalancer(
-  target: NbTarget,
+export function addLoadBalancer<Target extends NbTarget | NbHandle>(
+  target: Target,
   spec: LoadBalancerSpec,
   options: MayExistOption = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(addLoadBalancerOps(txn.view, spec, options)));
 }
 
@@ -362,11 +370,11 @@ function selectedProtocols(value: readonly LbProtocol[] | undefined): LbProtocol
  * and routers refer to balancers weakly, so the server drops those references itself.
  * @throws {@link ObjectNotFoundError} when no row exists and `ifExists` is not set.
  */
-export function deleteLoadBalancer(
-  target: NbTarget,
+export function deleteLoadBalancer<Target extends NbTarget | NbHandle>(
+  target: Target,
   selector: LoadBalancerSelector,
   options: IfExistsOption = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(deleteLoadBalancerOps(txn.view, selector, options)));
 }
 
@@ -391,11 +399,11 @@ function deleteLoadBalancerOps(
  * @throws {@link InvalidSpecError} for a bad VIP or protocol; {@link ObjectNotFoundError} when
  *   no balancer holds the VIP and `ifExists` is not set.
  */
-export function removeVip(
-  target: NbTarget,
+export function removeVip<Target extends NbTarget | NbHandle>(
+  target: Target,
   selector: LbVipSelector,
   options: IfExistsOption = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(removeVipOps(txn.view, selector, options)));
 }
 
@@ -427,11 +435,11 @@ function removeVipOps(nb: NbReplica, selector: LbVipSelector, options: IfExistsO
  *   {@link ObjectNotFoundError} for a missing router; {@link NoGatewayError} without a gateway;
  *   {@link ObjectExistsError} when the forward exists and `mayExist` is not set.
  */
-export function addPortForward(
-  target: NbTarget,
+export function addPortForward<Target extends NbTarget | NbHandle>(
+  target: Target,
   spec: PortForwardSpec,
   options: MayExistOption = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(addPortForwardOps(txn.view, spec, options)));
 }
 
@@ -468,11 +476,11 @@ function addPortForwardOps(nb: NbReplica, spec: PortForwardSpec, options: MayExi
  * Operations deleting the balancer of a port forward.
  * @throws {@link ObjectNotFoundError} when it does not exist and `ifExists` is not set.
  */
-export function deletePortForward(
-  target: NbTarget,
+export function deletePortForward<Target extends NbTarget | NbHandle>(
+  target: Target,
   spec: Pick<PortForwardSpec, 'router' | 'externalIp' | 'externalPort' | 'protocol'>,
   options: IfExistsOption = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(deletePortForwardOps(txn.view, spec, options)));
 }
 

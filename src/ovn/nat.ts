@@ -27,8 +27,16 @@ import { mutateColumn, whereColumn } from '../model/typed-clauses.js';
 import { insertRow, mutateRows, updateRows } from '../model/typed-ops.js';
 import { CLEAR, type NamedRef } from '../model/write-markers.js';
 import type { Operation } from '../protocol/operations.js';
+import type { Planned } from '../txn/plan.js';
 import { type IpAddress, parseCidr, parseIp, parseMac } from './addresses.js';
-import { findNamed, type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
+import {
+  findNamed,
+  type NbHandle,
+  type NbReplica,
+  type NbTarget,
+  planNb,
+  requireNamed,
+} from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 import type { IfExistsOption, MayExistOption } from './routers.js';
@@ -185,7 +193,11 @@ function parseFamilyIp(value: string, field: string, family?: 4 | 6): IpAddress 
  *   gateway port; {@link NoGatewayError} when the router has no gateway;
  *   {@link ObjectExistsError} when the rule exists and `mayExist` is not set.
  */
-export function addNat(target: NbTarget, spec: NatSpec, options: MayExistOption = {}): Operation[] {
+export function addNat<Target extends NbTarget | NbHandle>(
+  target: Target,
+  spec: NatSpec,
+  options: MayExistOption = {},
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(addNatOps(txn.view, spec, options)));
 }
 
@@ -305,11 +317,11 @@ function addNatOps(nb: NbReplica, spec: NatSpec, options: MayExistOption = {}): 
  * @throws {@link InvalidSpecError} for a bad type or address; {@link ObjectNotFoundError} for a
  *   missing router, or a missing rule without `ifExists`.
  */
-export function deleteNat(
-  target: NbTarget,
+export function deleteNat<Target extends NbTarget | NbHandle>(
+  target: Target,
   selector: NatSelector,
   options: IfExistsOption = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(deleteNatOps(txn.view, selector, options)));
 }
 
@@ -348,7 +360,10 @@ function deleteNatOps(nb: NbReplica, selector: NatSelector, options: IfExistsOpt
  * @throws {@link InvalidSpecError} for an empty or repeated chassis list, or more than 100
  *   chassis; {@link ObjectNotFoundError} for a missing port.
  */
-export function setGatewayChassis(target: NbTarget, spec: GatewayChassisSpec): Operation[] {
+export function setGatewayChassis<Target extends NbTarget | NbHandle>(
+  target: Target,
+  spec: GatewayChassisSpec,
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(setGatewayChassisOps(txn.view, spec)));
 }
 

@@ -5,8 +5,7 @@
 import type { DatabaseHandle } from '../database/database-handle.js';
 import { model as nbModel } from '../generated/nb/model.js';
 import type { Tables as NbTables } from '../generated/nb/rows.js';
-import type { Operation } from '../protocol/operations.js';
-import { type PlanTarget, planOn, type ReplicaReader, readerOf } from '../txn/plan.js';
+import { type Planned, type PlanTarget, planOn, type ReplicaReader, readerOf } from '../txn/plan.js';
 import type { Transaction } from '../txn/transaction.js';
 import { DuplicateNameError, ObjectNotFoundError } from './ovn-errors.js';
 
@@ -20,7 +19,8 @@ export type NbReplica = ReplicaReader<NbTables>;
  * What an OVN helper runs on: a replica of the Northbound database (the helper returns the
  * operations for you to send) or a transaction in progress on it (the helper adds its
  * operations to the transaction and sees what was written before it in the same body; it
- * returns them too, already added).
+ * returns them too, already added). The helpers that write also take an {@link NbHandle}: they
+ * then commit their own transaction on it and resolve with its operations.
  */
 export type NbTarget = PlanTarget<NbTables>;
 
@@ -30,8 +30,14 @@ export type NbTarget = PlanTarget<NbTables>;
  */
 export type NbHandle = DatabaseHandle<NbTables>;
 
-/** Runs helper body `body` on `target` (see {@link NbTarget}) and returns the operations it added. */
-export function planNb(target: NbTarget, body: (txn: Transaction<NbTables>) => void): Operation[] {
+/**
+ * Runs helper body `body` on `target` (see {@link NbTarget}) and returns the operations it
+ * added; on a handle, in a transaction of its own, committed (a promise of them).
+ */
+export function planNb<Target extends NbTarget | NbHandle>(
+  target: Target,
+  body: (txn: Transaction<NbTables>) => void,
+): Planned<Target> {
   return planOn(target, nbModel, body);
 }
 

@@ -9,8 +9,16 @@ import type { LogicalRouter } from '../generated/nb/index.js';
 import { LogicalRouterPortTable, LogicalRouterTable } from '../generated/nb/index.js';
 import { insertRow, mutateColumn, mutateRows, updateRows, whereColumn } from '../model/index.js';
 import type { Operation } from '../protocol/operations.js';
+import type { Planned } from '../txn/plan.js';
 import { type Cidr, cidrsOverlap, parseCidr, parseMac, randomMac } from './addresses.js';
-import { findNamed, type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
+import {
+  findNamed,
+  type NbHandle,
+  type NbReplica,
+  type NbTarget,
+  planNb,
+  requireNamed,
+} from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 import { type IfExistsOption, type RouterSubnet, routerSubnets } from './routers.js';
@@ -161,7 +169,11 @@ function requirePortOn(nb: NbReplica, router: LogicalRouter, portName: string): 
  * @throws {@link InvalidSpecError}, {@link ObjectNotFoundError} (a router; the remote one only
  *   with `bothSides`), {@link ObjectExistsError} (a port of that name on another router).
  */
-export function peerVpc(target: NbTarget, spec: PeeringSpec, options: PeerVpcOptions = {}): Operation[] {
+export function peerVpc<Target extends NbTarget | NbHandle>(
+  target: Target,
+  spec: PeeringSpec,
+  options: PeerVpcOptions = {},
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(peerVpcOps(txn.view, spec, options)));
 }
 
@@ -242,11 +254,11 @@ function peerVpcOps(nb: NbReplica, spec: PeeringSpec, options: PeerVpcOptions = 
  * dangling `peer`, as Kube-OVN leaves it until the other Vpc's spec changes.
  * @throws {@link ObjectNotFoundError} for a missing router or port, without `ifExists`.
  */
-export function unpeerVpc(
-  target: NbTarget,
+export function unpeerVpc<Target extends NbTarget | NbHandle>(
+  target: Target,
   spec: Pick<PeeringSpec, 'vpc' | 'remoteVpc'>,
   options: IfExistsOption & { readonly bothSides?: boolean } = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(unpeerVpcOps(txn.view, spec, options)));
 }
 

@@ -9,8 +9,9 @@ import { LogicalRouterPolicyTable, LogicalRouterTable } from '../generated/nb/in
 import { mutateColumn, whereColumn } from '../model/typed-clauses.js';
 import { insertRow, mutateRows, updateRows } from '../model/typed-ops.js';
 import type { Operation } from '../protocol/operations.js';
+import type { Planned } from '../txn/plan.js';
 import { parseIp } from './addresses.js';
-import { type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
+import { type NbHandle, type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 import { nextUuidName } from './uuid-names.js';
@@ -134,11 +135,11 @@ function policiesOf(
  *   without next hop or next hops for another action; {@link ObjectNotFoundError} for a missing
  *   router; {@link ObjectExistsError} when the (priority, match) exists and `mayExist` is not set.
  */
-export function addPolicyRoute(
-  target: NbTarget,
+export function addPolicyRoute<Target extends NbTarget | NbHandle>(
+  target: Target,
   spec: PolicyRouteSpec,
   options: AddPolicyRouteOptions = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(addPolicyRouteOps(txn.view, spec, options)));
 }
 
@@ -227,11 +228,11 @@ function addPolicyRouteOps(
  * @throws {@link InvalidSpecError} for a bad priority or match; {@link ObjectNotFoundError} for a
  *   missing router, or no matching policy without `ifExists`.
  */
-export function deletePolicyRoute(
-  target: NbTarget,
+export function deletePolicyRoute<Target extends NbTarget | NbHandle>(
+  target: Target,
   selector: PolicyRouteSelector,
   options: DeletePolicyRouteOptions = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(deletePolicyRouteOps(txn.view, selector, options)));
 }
 

@@ -6,9 +6,9 @@
 import type { LogicalRouterPort } from '../generated/nb/index.js';
 import { LogicalRouterTable } from '../generated/nb/index.js';
 import { deleteRows, insertRow, updateRows, whereColumn } from '../model/index.js';
-import type { Operation } from '../protocol/operations.js';
+import type { Planned } from '../txn/plan.js';
 import { type Cidr, parseCidr } from './addresses.js';
-import { findNamed, type NbTarget, nbReader, planNb } from './nb-lookup.js';
+import { findNamed, type NbHandle, type NbTarget, nbReader, planNb } from './nb-lookup.js';
 import { ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 
@@ -67,7 +67,11 @@ function sameMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string,
  * @throws {@link ObjectExistsError} when it exists without `mayExist`;
  *   `DuplicateNameError` when several routers carry the name.
  */
-export function createRouter(target: NbTarget, spec: RouterSpec, options: MayExistOption = {}): Operation[] {
+export function createRouter<Target extends NbTarget | NbHandle>(
+  target: Target,
+  spec: RouterSpec,
+  options: MayExistOption = {},
+): Planned<Target> {
   return planNb(target, (txn) => {
     const wantedOptions = { ...kubeOvnRouterOptions(spec), ...spec.options };
     const wantedIds = { vendor: KUBE_OVN_VENDOR, ...spec.externalIds };
@@ -98,7 +102,11 @@ export function createRouter(target: NbTarget, spec: RouterSpec, options: MayExi
  * with it (they are not root rows). Peers' ports are left dangling, as Kube-OVN leaves them.
  * @throws {@link ObjectNotFoundError} when it is missing without `ifExists`.
  */
-export function deleteRouter(target: NbTarget, name: string, options: IfExistsOption = {}): Operation[] {
+export function deleteRouter<Target extends NbTarget | NbHandle>(
+  target: Target,
+  name: string,
+  options: IfExistsOption = {},
+): Planned<Target> {
   return planNb(target, (txn) => {
     const existing = findNamed(txn, 'Logical_Router', name);
     if (existing === undefined) {

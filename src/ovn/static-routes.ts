@@ -15,8 +15,9 @@ import { deleteRows, insertRow, mutateRows, updateRows } from '../model/typed-op
 import type { Uuid } from '../model/uuid.js';
 import type { NamedRef } from '../model/write-markers.js';
 import type { Operation } from '../protocol/operations.js';
+import type { Planned } from '../txn/plan.js';
 import { type Cidr, cidrContains, type IpFamily, parseCidr, parseIp } from './addresses.js';
-import { type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
+import { type NbHandle, type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { isIcLearned, KUBE_OVN_VENDOR, ownedBy } from './ownership.js';
 import { nextUuidName } from './uuid-names.js';
@@ -240,11 +241,11 @@ function removalOps(
  *   {@link ObjectNotFoundError} for a missing router or output port;
  *   {@link ObjectExistsError} when routes of the identity exist and `mayExist` is not set.
  */
-export function addStaticRoute(
-  target: NbTarget,
+export function addStaticRoute<Target extends NbTarget | NbHandle>(
+  target: Target,
   spec: StaticRouteSpec,
   options: AddStaticRouteOptions = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(addStaticRouteOps(txn.view, spec, options)));
 }
 
@@ -377,11 +378,11 @@ function addStaticRouteOps(
  * @throws {@link InvalidSpecError} for a bad cidr, next hop or policy;
  *   {@link ObjectNotFoundError} for a missing router, or no matching route without `ifExists`.
  */
-export function deleteStaticRoute(
-  target: NbTarget,
+export function deleteStaticRoute<Target extends NbTarget | NbHandle>(
+  target: Target,
   selector: StaticRouteSelector,
   options: DeleteStaticRouteOptions = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(deleteStaticRouteOps(txn.view, selector, options)));
 }
 

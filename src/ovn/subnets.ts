@@ -12,6 +12,7 @@ import {
 } from '../generated/nb/index.js';
 import { deleteRows, insertRow, mutateColumn, mutateRows, updateRows, whereColumn } from '../model/index.js';
 import type { Operation } from '../protocol/operations.js';
+import type { Planned } from '../txn/plan.js';
 import {
   type Cidr,
   cidrContains,
@@ -22,7 +23,14 @@ import {
   parseMac,
   randomMac,
 } from './addresses.js';
-import { findNamed, type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
+import {
+  findNamed,
+  type NbHandle,
+  type NbReplica,
+  type NbTarget,
+  planNb,
+  requireNamed,
+} from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
 import { type IfExistsOption, type MayExistOption, routerSubnets } from './routers.js';
@@ -179,7 +187,11 @@ function sameMap(a: Readonly<Record<string, string>>, b: Readonly<Record<string,
  * @throws {@link InvalidSpecError} (`spec.cidrBlock`, `spec.gateway`, `spec.excludeIps[i]`,
  *   `mac`), {@link ObjectNotFoundError} when the router is missing, {@link ObjectExistsError}.
  */
-export function addSubnet(target: NbTarget, spec: SubnetSpec, options: MayExistOption = {}): Operation[] {
+export function addSubnet<Target extends NbTarget | NbHandle>(
+  target: Target,
+  spec: SubnetSpec,
+  options: MayExistOption = {},
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(addSubnetOps(txn.view, spec, options)));
 }
 
@@ -299,7 +311,11 @@ function addSubnetOps(nb: NbReplica, spec: SubnetSpec, options: MayExistOption =
  * the router ports its router-type switch ports are joined to.
  * @throws {@link ObjectNotFoundError} when the switch is missing without `ifExists`.
  */
-export function deleteSubnet(target: NbTarget, name: string, options: IfExistsOption = {}): Operation[] {
+export function deleteSubnet<Target extends NbTarget | NbHandle>(
+  target: Target,
+  name: string,
+  options: IfExistsOption = {},
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(deleteSubnetOps(txn.view, name, options)));
 }
 
@@ -337,11 +353,11 @@ function deleteSubnetOps(nb: NbReplica, name: string, options: IfExistsOption = 
  * @throws {@link InvalidSpecError} (`mac`, `ips`), {@link ObjectNotFoundError} (switch),
  *   {@link ObjectExistsError}.
  */
-export function addSwitchPort(
-  target: NbTarget,
+export function addSwitchPort<Target extends NbTarget | NbHandle>(
+  target: Target,
   spec: SwitchPortSpec,
   options: MayExistOption = {},
-): Operation[] {
+): Planned<Target> {
   return planNb(target, (txn) => txn.add(addSwitchPortOps(txn.view, spec, options)));
 }
 

@@ -21,7 +21,13 @@ import {
   SessionWaitTimeoutError,
   WaitAbortedError,
 } from '../../src/index.js';
-import { addStaticRoute, applyVpc, createRouter, ObjectNotFoundError } from '../../src/ovn/index.js';
+import {
+  addStaticRoute,
+  applyVpc,
+  createRouter,
+  ObjectExistsError,
+  ObjectNotFoundError,
+} from '../../src/ovn/index.js';
 import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 
 const NB = 'OVN_Northbound';
@@ -98,6 +104,22 @@ describe('database handles', { timeout: 60_000 }, () => {
         ),
         ObjectNotFoundError,
       );
+    });
+
+    test(`${kind}: a helper handed the handle commits a transaction of its own`, async () => {
+      const nb = handle();
+      const replica = await nb.replica();
+      const created = await createRouter(nb, { name: `direct-${tag}` });
+      assert.equal(created.length, 1);
+      const routed = await addStaticRoute(nb, {
+        router: `direct-${tag}`,
+        cidr: '10.8.0.0/16',
+        nextHops: '192.0.2.8',
+      });
+      assert.ok(routed.length >= 2, 'the route and its link into the router');
+      const router = replica.where('Logical_Router', (r) => r.name === `direct-${tag}`)[0];
+      assert.equal(router?.static_routes.length, 1);
+      await assert.rejects(createRouter(nb, { name: `direct-${tag}` }), ObjectExistsError);
     });
 
     test(`${kind}: reads from the server when asked`, async () => {

@@ -6,6 +6,7 @@ import {
   type ClientDatabase,
   type DatabaseHandle,
   database,
+  type Operation,
   type OvsdbClient,
   runTransaction,
   type Session,
@@ -26,6 +27,21 @@ export const plain: ClientDatabase<Tables> = database(client, model);
 export const applied = applyVpc(session, 'kind: Vpc\nmetadata: { name: v }\n');
 // @ts-expect-error a session without the model has no typed transactions
 export const wrong = applyVpc(untyped, 'kind: Vpc\nmetadata: { name: v }\n');
+
+// A helper handed a handle commits its own transaction: a promise of its operations; on a
+// replica or inside a transaction it returns them at once.
+export const committed: Promise<Operation[]> = addStaticRoute(session, {
+  router: 'r',
+  cidr: '10.0.0.0/8',
+  nextHops: '192.0.2.1',
+});
+export const planned: Operation[] = addStaticRoute(txn, {
+  router: 'r',
+  cidr: '10.0.0.0/8',
+  nextHops: '192.0.2.1',
+});
+// @ts-expect-error on a handle the operations come once committed, not at once
+export const notAtOnce: Operation[] = createRouter(session, { name: 'r' });
 
 // runTransaction takes a session (or any handle) as well as a client.
 export const onSession = runTransaction(session, model, (t) => t.insert('Logical_Router', { name: 'r' }));
