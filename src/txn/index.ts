@@ -4,7 +4,14 @@
  * @packageDocumentation
  */
 export { type BackoffOptions, defaultBackoff, type ResolvedBackoff, retryDelayMs } from './backoff.js';
-export { type PlanTarget, planOn, type ReplicaReader, readerOf } from './plan.js';
+export {
+  type Planned,
+  type PlanTarget,
+  planOn,
+  type ReplicaReader,
+  readerOf,
+  type TransactionRunner,
+} from './plan.js';
 export type { VerifiedRow } from './read-set.js';
 export {
   clientRowSource,
