@@ -34,10 +34,12 @@ export function addConnectionOptions(command: Command): Command {
 }
 
 /**
- * The client options the flags ask for. `--timeout` is not among them: it bounds the whole
- * command (see command-deadline.ts), not each connection.
+ * The client options the flags ask for. `--timeout` bounds the whole command (see
+ * command-deadline.ts), not each connection: given, it replaces the client's default reply
+ * deadline, so that a call may take as long as the command may.
  */
 export function clientOptionsOf(flags: ConnectionFlags): ClientOptions {
+  const deadline: ClientOptions = flags.timeout === undefined ? {} : { requestTimeoutMs: 0 };
   const tls =
     flags.privateKey || flags.certificate || flags.caCert
       ? {
@@ -46,5 +48,5 @@ export function clientOptionsOf(flags: ConnectionFlags): ClientOptions {
           ...(flags.privateKey ? { keyFile: flags.privateKey } : {}),
         }
       : undefined;
-  return tls ? { tls } : {};
+  return tls ? { ...deadline, tls } : deadline;
 }

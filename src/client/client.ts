@@ -25,6 +25,7 @@ import type { ConnectionState } from './connection-state.js';
 import { report, transactionMetric, updateMetric } from './metrics.js';
 import type { CallOptions, ResolvedClientOptions } from './options.js';
 import { SchemaNotFetchedError } from './schema-not-fetched-error.js';
+import { waitDeadline } from './wait-deadline.js';
 
 /** Options of {@link OvsdbClient.transact}. */
 export interface TransactOptions extends CallOptions {
@@ -159,10 +160,16 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
         results.length === operations.length ? results : results.slice(0, operations.length)
       ) as OperationResult[];
     };
+    const deadline =
+      options.timeoutMs === undefined ? waitDeadline(operations, this.options.requestTimeoutMs) : undefined;
     const started = this.rpc.start(
       'transact',
       [database, ...operations],
-      this.requestOptions(options, database, accept),
+      this.requestOptions(
+        deadline === undefined ? options : { ...options, timeoutMs: deadline },
+        database,
+        accept,
+      ),
     );
     if (this.options.metrics?.transaction !== undefined) this.measure(started, database, operations.length);
     return started;
@@ -214,10 +221,11 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     database?: string,
     accept?: (result: unknown) => unknown,
   ): RequestOptions | undefined {
-    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
-    if (timeoutMs <= 0 && options.signal === undefined && database === undefined) return undefined;
+    // Without a timeout of its own, the connection's default deadline applies (replyTimeoutMs).
+    const timeoutMs = options.timeoutMs;
+    if (timeoutMs === undefined && options.signal === undefined && database === undefined) return undefined;
     const request: RequestOptions = {};
-    if (timeoutMs > 0) request.timeoutMs = timeoutMs;
+    if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
     if (options.signal !== undefined) request.signal = options.signal;
     if (accept !== undefined) request.accept = accept;
     if (database !== undefined) request.mapError = this.transactErrorMapper(database);

@@ -50,6 +50,12 @@ export async function connect(remote: string, options: ClientOptions = {}): Prom
       const rpc = new RpcConnection(transport, {
         maxFrameBytes: resolved.maxFrameBytes,
         maxInFlight: resolved.maxInFlight,
+        replyTimeoutMs: resolved.requestTimeoutMs,
+        ...(resolved.maxParseCostFactor !== undefined
+          ? { maxParseCostFactor: resolved.maxParseCostFactor }
+          : {}),
+        ...(resolved.frameWindowMs !== undefined ? { frameWindowMs: resolved.frameWindowMs } : {}),
+        ...(resolved.minFrameBytes !== undefined ? { minFrameBytes: resolved.minFrameBytes } : {}),
         probeIntervalMs:
           resolved.probeIntervalMs ?? (candidate.kind === 'unix' ? 0 : defaultClientOptions.probeIntervalMs),
         ...(resolved.trace ? { trace: resolved.trace } : {}),

@@ -11,9 +11,13 @@ export interface ClientOptions {
    */
   connectTimeoutMs?: number;
   /**
-   * Milliseconds a request may wait for its reply, unless the call sets its own `timeoutMs`.
-   * 0 means no limit (a `wait` operation may legitimately block for long).
-   * @default 0
+   * Milliseconds a request may wait for its reply, unless the call sets its own `timeoutMs`;
+   * then it fails with RequestTimeoutError (whether a transaction committed is then unknown).
+   * Time in which a frame is arriving does not count, so a big initial dump is bounded by its
+   * progress rather than by this; a `transact` whose `wait` operation has a longer timeout
+   * gets that much more, and one whose `wait` has none waits as long as it asks. 0 means no
+   * limit. See docs/flow-control.md.
+   * @default 60000
    */
   requestTimeoutMs?: number;
   /**
@@ -28,6 +32,14 @@ export interface ClientOptions {
    * @default 268435456 (256 MiB)
    */
   maxFrameBytes?: number;
+  /**
+   * Largest estimated memory the parse of one message may take, as a multiple of its size: a
+   * message over it closes the connection with FrameTooCostlyError instead of exhausting the
+   * heap. With `maxFrameBytes`, this bounds what one message can cost (docs/flow-control.md).
+   * 0: no limit.
+   * @default 32
+   */
+  maxParseCostFactor?: number;
   /**
    * Requests written and not yet answered at most; further requests wait, unwritten, in order.
    * @default 1024
@@ -56,6 +68,16 @@ export interface ClientOptions {
    * @default 5000 for tcp, ssl and ws remotes; 0 for unix sockets (as Open vSwitch does)
    */
   probeIntervalMs?: number;
+  /**
+   * A frame that is arriving must grow by `minFrameBytes` in every window of this many ms, or
+   * the connection fails with SlowFrameError (a peer that trickles a byte a second would
+   * otherwise hold every call forever while keeping the inactivity probe content). 0 disables
+   * the rule.
+   * @default 10000
+   */
+  frameWindowMs?: number;
+  /** See {@link frameWindowMs}. @default 16384 */
+  minFrameBytes?: number;
   /** TLS material for `ssl:` and `wss:` remotes. */
   tls?: TransportOptions['tls'];
   /** Extra options for `ws:`/`wss:` remotes. */
@@ -91,7 +113,7 @@ export type ResolvedClientOptions = Required<
 /** The defaults of {@link ClientOptions}. */
 export const defaultClientOptions = {
   connectTimeoutMs: 10_000,
-  requestTimeoutMs: 0,
+  requestTimeoutMs: 60_000,
   validate: true,
   maxFrameBytes: 256 * 1024 * 1024,
   maxInFlight: 1024,

@@ -83,6 +83,9 @@ function parseAtomShape(
     case 'string':
       if (typeof wire === 'string') {
         if (codePointLength(wire) < 0) syntax('invalid UTF-8 string (lone surrogate)', wire, where);
+        // ovsdb-server's JSON lexer refuses "\u0000" ("null bytes not supported in quoted
+        // strings", json_lex_4hex in Open vSwitch lib/json.c) and drops the whole connection.
+        if (wire.includes('\u0000')) syntax('NUL (U+0000) cannot be stored in an OVSDB string', wire, where);
         return wire;
       }
       break;

@@ -6,10 +6,34 @@
  */
 import { OvndbError } from '../errors.js';
 
-/** The connection is closed (or closed while the request waited); `cause` says why, when known. */
+/**
+ * The oldest request still unanswered when the peer closed the connection. ovsdb-server reads
+ * requests in order and closes the connection, without a reply, on one it cannot parse; the
+ * requests before it are answered first, so this is the one it refused, unless the close had
+ * another cause.
+ */
+export interface UnansweredRequest {
+  readonly id: number;
+  readonly method: string;
+  /** How many requests were unanswered in all. */
+  readonly unanswered: number;
+  /** The start of the request as written (up to 300 characters). */
+  readonly excerpt: string;
+}
+
+/**
+ * The connection is closed (or closed while the request waited); `cause` says why, when known.
+ * When the peer closed it with requests in flight, `oldestUnanswered` names the oldest.
+ */
 export class ConnectionClosedError extends OvndbError {
-  constructor(message = 'connection closed', cause?: unknown) {
-    super('OVNDB_CONNECTION_CLOSED', message, { cause });
+  readonly oldestUnanswered: UnansweredRequest | undefined;
+
+  constructor(message = 'connection closed', cause?: unknown, oldestUnanswered?: UnansweredRequest) {
+    super('OVNDB_CONNECTION_CLOSED', message, {
+      cause,
+      ...(oldestUnanswered === undefined ? {} : { details: { oldestUnanswered } }),
+    });
+    this.oldestUnanswered = oldestUnanswered;
   }
 }
 

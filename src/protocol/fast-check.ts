@@ -12,8 +12,9 @@ import { ID_PATTERN, UUID_PATTERN } from './identifiers.js';
 /** True when a value is certainly valid; false means "not confirmed", never "invalid". */
 export type QuickCheck = (value: unknown) => boolean;
 
-// Any UTF-16 surrogate: pairs are fine but need the full check to tell them from lone ones.
-const SURROGATE_RE = /[\uD800-\uDFFF]/;
+// Any UTF-16 surrogate (pairs are fine but need the full check to tell them from lone ones),
+// and NUL, which the full check refuses.
+const SURROGATE_RE = /[\u0000\uD800-\uDFFF]/;
 
 // Atom tests for operations, where named UUIDs stand for rows inserted in the same transaction.
 const atomTests: Record<AtomicType, QuickCheck> = {

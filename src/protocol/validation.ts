@@ -83,6 +83,7 @@ export function checkId(
 
 function validateOperation(schema: DatabaseSchema, operation: Operation, index: number): void {
   if (operation.op === 'assert') checkId(operation.lock, 'a lock name', { operationIndex: index });
+  if (operation.op === 'comment') checkComment(operation.comment, index);
   if (!('table' in operation)) return;
   const table = schema.tables.get(operation.table);
   if (!table) {
@@ -124,6 +125,11 @@ function validateOperation(schema: DatabaseSchema, operation: Operation, index: 
       for (const row of operation.rows) checkRow(t, row, 'wait');
       return;
   }
+}
+
+/** A comment is a string as any other: no NUL, no lone surrogate (see atom.ts). */
+function checkComment(comment: unknown, index: number): void {
+  checkDatum({ key: { type: 'string' }, min: 1, max: 1 }, comment, { operation: index, column: 'comment' });
 }
 
 /** The operation being checked: its table's name and column rules, and its index. */

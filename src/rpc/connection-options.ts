@@ -19,6 +19,13 @@ export interface RpcConnectionOptions {
    */
   maxFrameBytes?: number;
   /**
+   * Largest estimated memory a frame's parse may take, as a multiple of the frame's size; a
+   * frame over it closes the connection with FrameTooCostlyError before it is parsed. Real
+   * OVSDB replies cost 5 to 15 times their size; a frame of nothing but empty arrays, about 30. Frames under 64 KiB are never refused for it. 0: no limit.
+   * @default 32
+   */
+  maxParseCostFactor?: number;
+  /**
    * Most requests written and unanswered at once. Further requests wait, unwritten, in a
    * local queue until replies come back.
    * @default 1024
@@ -45,11 +52,29 @@ export interface RpcConnectionOptions {
    * @default 2000
    */
   pausedEchoIntervalMs?: number;
+  /**
+   * How long a request without a `timeoutMs` of its own waits for its reply before failing
+   * with RequestTimeoutError; time in which a frame is arriving (it may be the reply) or
+   * reading is paused does not count. 0: forever.
+   * @default 0 (a client made by `connect` passes its `requestTimeoutMs`, 60 s by default)
+   */
+  replyTimeoutMs?: number;
+  /**
+   * A frame that is arriving must grow by `minFrameBytes` in every window of this many ms, or
+   * the connection fails with SlowFrameError. 0 disables the rule.
+   * @default 10000
+   */
+  frameWindowMs?: number;
+  /** See {@link frameWindowMs}. @default 16384 */
+  minFrameBytes?: number;
 }
 
 /** Per-request options. */
 export interface RequestOptions extends ResponseShaping {
-  /** Reject with RequestTimeoutError if no reply arrives within this many ms. @default none */
+  /**
+   * Reject with RequestTimeoutError if no reply arrives within this many ms; 0: no deadline at
+   * all. @default the connection's `replyTimeoutMs`
+   */
   timeoutMs?: number;
   /** Reject with RequestAbortedError when this signal aborts. */
   signal?: AbortSignal;

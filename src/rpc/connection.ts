@@ -13,6 +13,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { JSONRPCServer } from 'json-rpc-2.0';
+import { isLazyReply } from '../protocol/lazy-reply.js';
 import type { Transport } from '../transport/transport.js';
 import {
   classifyMessage,
@@ -35,15 +36,20 @@ import { FrameWriter } from './frame-writer.js';
 import { InactivityProbe } from './inactivity-probe.js';
 import { messageOfSegmentedFrame, messageOfText } from './incoming-frame.js';
 import { type Logger, silentLogger } from './logger.js';
+import { DEFAULT_MAX_PARSE_COST_FACTOR } from './parse-cost.js';
 import { PendingRequest } from './pending-request.js';
 import { ReadPause, type ReadPauseIntervals } from './read-pause.js';
+import { DEFAULT_FRAME_WINDOW_MS, DEFAULT_MIN_FRAME_BYTES, ReplyDeadlines } from './reply-deadlines.js';
+import { lazyReplyShapeProblem, replyShapeProblem } from './reply-shapes.js';
 import {
   BadFrameError,
   ConnectionClosedError,
+  ReplyShapeError,
   RequestAbortedError,
   RequestTimeoutError,
   RpcProtocolError,
   RpcRemoteError,
+  type UnansweredRequest,
 } from './rpc-errors.js';
 import type { SegmentedFrame } from './segmented-frame.js';
 
@@ -80,6 +86,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   private isClosed = false;
   private readonly readPause: ReadPause;
   private readonly probe: InactivityProbe;
+  private readonly deadlines: ReplyDeadlines;
 
   constructor(transport: Transport, options: RpcConnectionOptions = {}) {
     super();
@@ -89,6 +96,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     this.maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
     this.splitter = new JsonFrameSplitter({
       maxFrameBytes: options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      maxParseCostFactor: options.maxParseCostFactor ?? DEFAULT_MAX_PARSE_COST_FACTOR,
       onFrame: (text) => this.onFrame(text),
       onSegmentedFrame: (frame) => this.onSegmentedFrame(frame),
     });
@@ -121,6 +129,21 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
       readingPaused: () => this.readPause.paused,
       fail: (error) => this.fail(error),
     });
+    this.deadlines = new ReplyDeadlines(
+      {
+        replyTimeoutMs: options.replyTimeoutMs ?? 0,
+        frameWindowMs: options.frameWindowMs ?? DEFAULT_FRAME_WINDOW_MS,
+        minFrameBytes: options.minFrameBytes ?? DEFAULT_MIN_FRAME_BYTES,
+      },
+      {
+        pending: () => this.pending.values(),
+        frameBytes: () => this.splitter.bufferedBytes,
+        receivedBytes: () => this.splitter.scannedBytes,
+        readingPaused: () => this.readPause.paused,
+        expire: (entry, error) => this.expire(entry as PendingRequest, error),
+        fail: (error) => this.fail(error),
+      },
+    );
     // Last: the transport may hand over data it held as soon as handlers are installed.
     transport.setHandlers({
       data: (chunk) => this.onData(chunk),
@@ -227,6 +250,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
       return entry;
     }
     const entry = new PendingRequest(id, method, frame, options);
+    entry.params = params.length;
     if (this.isClosed) {
       entry.settled = true;
       entry.reject(new ConnectionClosedError(`${method} not sent: connection closed`));
@@ -244,7 +268,8 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
         entry.onAbort = () => this.expire(entry, new RequestAbortedError(method, signal.reason));
         signal.addEventListener('abort', entry.onAbort, { once: true });
       }
-      if (timeoutMs !== undefined && Number.isFinite(timeoutMs)) {
+      if (timeoutMs !== undefined) entry.ownDeadline = true;
+      if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
         entry.timer = setTimeout(
           () => this.expire(entry, new RequestTimeoutError(method, timeoutMs)),
           timeoutMs,
@@ -292,6 +317,8 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     if (this.isClosed) return;
     const id = ++this.lastId;
     const entry = new PendingRequest(id, 'echo', encodeRequest(id, 'echo', [label]));
+    entry.keepAlive = true;
+    entry.ownDeadline = true;
     entry.response.catch(() => {});
     this.pending.set(id, entry);
     this.admit(entry);
@@ -395,8 +422,21 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     this.pending.delete(entry.id);
     this.release(entry);
     const error = msg.error ?? null;
-    if (error !== null) entry.reject(new RpcRemoteError(entry.method, error));
-    else entry.resolve(msg.result ?? null);
+    if (error !== null) {
+      entry.reject(new RpcRemoteError(entry.method, error));
+    } else {
+      const result = msg.result ?? null;
+      const problem = isLazyReply(result)
+        ? lazyReplyShapeProblem(entry.method, result.root)
+        : replyShapeProblem(entry.method, result, entry.params);
+      if (problem !== undefined) {
+        const shapeError = new ReplyShapeError(entry.method, problem, msg);
+        entry.reject(shapeError);
+        this.fail(shapeError);
+        return;
+      }
+      entry.resolve(result);
+    }
     if (this.queuedCount > 0) this.pump();
   }
 
@@ -425,7 +465,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
         `connection closed in the middle of a frame (${this.splitter.bufferedBytes} bytes received)`,
       );
     }
-    this.shutdown(error, 'none');
+    this.shutdown(error, 'none', true);
   }
 
   /** A protocol or transport fault: close with it. */
@@ -435,15 +475,36 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     this.shutdown(error, 'destroy');
   }
 
-  private shutdown(error: Error | undefined, action: TransportAction): void {
+  /** The oldest request of ours written and unanswered (keep-alive echoes aside), for the close's error. */
+  private oldestUnanswered(): UnansweredRequest | undefined {
+    let oldest: PendingRequest | undefined;
+    let unanswered = 0;
+    for (const entry of this.pending.values()) {
+      if (!entry.written || entry.keepAlive) continue;
+      unanswered++;
+      oldest ??= entry;
+    }
+    if (oldest === undefined) return undefined;
+    const excerpt = oldest.frame.length > 300 ? `${oldest.frame.slice(0, 300)}…` : oldest.frame;
+    return { id: oldest.id, method: oldest.method, unanswered, excerpt };
+  }
+
+  private shutdown(error: Error | undefined, action: TransportAction, byPeer = false): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.readPause.stop();
     this.probe.stop();
+    this.deadlines.stop();
     if (this.pending.size > 0) {
+      const oldest = byPeer ? this.oldestUnanswered() : undefined;
       const closedError = new ConnectionClosedError(
-        error === undefined ? 'connection closed' : `connection closed: ${error.message}`,
+        (error === undefined ? 'connection closed' : `connection closed: ${error.message}`) +
+          (oldest === undefined
+            ? ''
+            : `; the peer closed it with ${oldest.unanswered} request(s) unanswered, the oldest ${oldest.method} ` +
+              `(id ${oldest.id}), which a server closes a connection on when it cannot read it: ${oldest.excerpt}`),
         error,
+        oldest,
       );
       for (const entry of this.pending.values()) {
         entry.release();

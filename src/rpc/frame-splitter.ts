@@ -5,13 +5,19 @@
  */
 
 import { ChunkedBytes } from './chunked-bytes.js';
-import { BadFrameError, FrameTooLargeError } from './rpc-errors.js';
+import { frameParseCost, MIN_COSTED_FRAME_BYTES } from './parse-cost.js';
+import { BadFrameError, FrameTooCostlyError, FrameTooLargeError } from './rpc-errors.js';
 import { SegmentedFrame } from './segmented-frame.js';
 
 /** Options of {@link JsonFrameSplitter}. */
 export interface JsonFrameSplitterOptions {
   /** A frame that grows past this many bytes fails with {@link FrameTooLargeError}. */
   maxFrameBytes: number;
+  /**
+   * A frame whose parse would cost more than this many times its size in memory (see
+   * parse-cost.ts) fails with {@link FrameTooCostlyError}. 0: no limit. @default 0
+   */
+  maxParseCostFactor?: number;
   /** Receives each complete top-level JSON object or array, decoded once from UTF-8. */
   onFrame: (text: string) => void;
   /**
@@ -32,6 +38,7 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
 
 // `fatal` turns invalid UTF-8 into an exception instead of silent U+FFFD replacement;
 // it decodes as fast as Buffer#toString, so validation costs no second pass.
@@ -45,7 +52,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export class JsonFrameSplitter {
   private readonly maxFrameBytes: number;
+  private readonly maxParseCostFactor: number;
   private readonly onFrame: (text: string) => void;
+  /** What the frame in progress holds so far, for its parse cost: objects, arrays, commas. */
+  private objects = 0;
+  private arrays = 0;
+  private commas = 0;
   private depth = 0;
   private inString = false;
   private escaped = false;
@@ -69,6 +81,7 @@ export class JsonFrameSplitter {
 
   constructor(options: JsonFrameSplitterOptions) {
     this.maxFrameBytes = options.maxFrameBytes;
+    this.maxParseCostFactor = options.maxParseCostFactor ?? 0;
     this.onFrame = options.onFrame;
     this.onSegmentedFrame = options.onSegmentedFrame;
     this.segmentDepth = options.onSegmentedFrame === undefined ? -1 : (options.segmentDepth ?? 5);
@@ -96,6 +109,9 @@ export class JsonFrameSplitter {
     let depth = this.depth;
     let inString = this.inString;
     let escaped = this.escaped;
+    let objects = this.objects;
+    let arrays = this.arrays;
+    let commas = this.commas;
     // Where the frame in progress starts in this chunk (0 when it began in an earlier one).
     let start = depth > 0 ? 0 : -1;
     const segmentDepth = this.segmentDepth;
@@ -111,6 +127,9 @@ export class JsonFrameSplitter {
         if (c === OPEN_BRACE || c === OPEN_BRACKET) {
           depth = 1;
           start = i;
+          objects = c === OPEN_BRACE ? 1 : 0;
+          arrays = 1 - objects;
+          commas = 0;
         } else if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
           this.scanned += i + 1;
           this.fail(
@@ -120,13 +139,19 @@ export class JsonFrameSplitter {
           );
         }
       } else if (c === QUOTE) inString = true;
+      else if (c === COMMA) commas++;
       else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (c === OPEN_BRACE) objects++;
+        else arrays++;
         if (++depth >= parentDepth && depth <= segmentDepth)
           this.openSegment(depth, this.partBytes + i - start);
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         if (depth >= parentDepth && depth <= segmentDepth)
           this.closeSegment(depth, this.partBytes + i + 1 - start);
         if (--depth === 0) {
+          this.objects = objects;
+          this.arrays = arrays;
+          this.commas = commas;
           start = this.endFrame(chunk, start, i + 1);
           this.depth = 0;
           this.inString = false;
@@ -138,6 +163,9 @@ export class JsonFrameSplitter {
     this.depth = depth;
     this.inString = inString;
     this.escaped = escaped;
+    this.objects = objects;
+    this.arrays = arrays;
+    this.commas = commas;
     if (start >= 0) {
       this.partBytes += n - start;
       if (this.partBytes > this.maxFrameBytes)
@@ -171,6 +199,12 @@ export class JsonFrameSplitter {
   private endFrame(chunk: Buffer, start: number, end: number): number {
     const size = this.partBytes + end - start;
     if (size > this.maxFrameBytes) this.fail(new FrameTooLargeError(this.maxFrameBytes, size));
+    if (this.maxParseCostFactor > 0 && size >= MIN_COSTED_FRAME_BYTES) {
+      const cost = frameParseCost(size, this.objects, this.arrays, this.commas);
+      if (cost > this.maxParseCostFactor * size) {
+        this.fail(new FrameTooCostlyError(size, cost, this.maxParseCostFactor, this.objects + this.arrays));
+      }
+    }
     const starts = this.segmentStarts;
     if (this.onSegmentedFrame !== undefined && size >= this.segmentMinBytes && starts.length > 0) {
       // Kept as the chunks it arrived in: a big frame is never copied whole again.

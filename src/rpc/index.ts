@@ -17,12 +17,21 @@ export {
   type ReadPauseIntervals,
 } from './read-pause.js';
 export {
+  DEFAULT_FRAME_WINDOW_MS,
+  DEFAULT_MIN_FRAME_BYTES,
+  DEFAULT_REPLY_TIMEOUT_MS,
+} from './reply-deadlines.js';
+export {
   BadFrameError,
   ConnectionClosedError,
+  FrameTooCostlyError,
   FrameTooLargeError,
   InactivityTimeoutError,
+  ReplyShapeError,
   RequestAbortedError,
   RequestTimeoutError,
   RpcProtocolError,
   RpcRemoteError,
+  SlowFrameError,
+  type UnansweredRequest,
 } from './rpc-errors.js';

@@ -31,6 +31,14 @@ export class PendingRequest implements OutboundRequest {
   settled = false;
   /** Holds a pipeline slot (queued in the writer or written). */
   admitted = false;
+  /** An `echo` of our own that only keeps the connection alive. */
+  keepAlive = false;
+  /** It has a deadline of its own, or explicitly none: the connection's default does not apply. */
+  ownDeadline = false;
+  /** When it was issued. */
+  readonly startedAt = Date.now();
+  /** How many params it was sent with (a transact's reply has a result per operation). */
+  params = 0;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   signal: AbortSignal | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;

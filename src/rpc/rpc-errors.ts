@@ -29,13 +29,55 @@ export class FrameTooLargeError extends OvndbError {
 }
 
 /**
+ * A frame under `maxFrameBytes` whose parsed form would need more memory than the allowed
+ * multiple of its size (a reply of millions of empty arrays). Refused before parsing, so that
+ * no frame can exhaust the heap; the connection is closed.
+ */
+export class FrameTooCostlyError extends OvndbError {
+  constructor(
+    /** The frame's size, in bytes. */
+    readonly frameBytes: number,
+    /** The estimated memory its parse would take, in bytes. */
+    readonly estimatedBytes: number,
+    /** The allowed multiple of its size (`maxParseCostFactor`). */
+    readonly maxFactor: number,
+    /** Objects and arrays in it. */
+    readonly containers: number,
+  ) {
+    super(
+      'OVNDB_FRAME_TOO_COSTLY',
+      `incoming JSON frame of ${frameBytes} bytes (${containers} objects and arrays) would take about ` +
+        `${Math.round(estimatedBytes / 1048576)} MiB to parse, over ${maxFactor} times its size`,
+      { details: { frameBytes, estimatedBytes, maxFactor, containers } },
+    );
+  }
+}
+
+/**
  * The peer broke the JSON-RPC 1.0 conversation: a reply to an id we never sent, a message
  * that is neither request, reply nor notification, or a request for a method we do not serve.
  * `details` holds the offending message.
  */
 export class RpcProtocolError extends OvndbError {
-  constructor(message: string, details?: unknown) {
-    super('OVNDB_RPC_PROTOCOL', message, { details });
+  constructor(message: string, details?: unknown, code = 'OVNDB_RPC_PROTOCOL') {
+    super(code, message, { details });
+  }
+}
+
+/**
+ * A reply whose `result` does not have the shape RFC 7047 and ovsdb-server(7) give for its
+ * method (a transact answered with `{}`, list_dbs with an object). The request fails with it
+ * and the connection is closed as broken. `details` holds the reply.
+ */
+export class ReplyShapeError extends RpcProtocolError {
+  constructor(
+    /** The method of the request the reply answered. */
+    readonly method: string,
+    /** What is wrong with it. */
+    readonly reason: string,
+    reply: unknown,
+  ) {
+    super(`the reply to ${method} has the wrong shape: ${reason}`, reply, 'OVNDB_BAD_REPLY');
   }
 }
 
@@ -73,7 +115,11 @@ function remoteErrorString(value: unknown): string {
 
 // Defined below every layer, so that the replica and the session tell a lost connection
 // without importing this one.
-export { ConnectionClosedError, InactivityTimeoutError } from '../protocol/connection-loss.js';
+export {
+  ConnectionClosedError,
+  InactivityTimeoutError,
+  type UnansweredRequest,
+} from '../protocol/connection-loss.js';
 
 /** No reply arrived within the request's `timeoutMs`. Whether the server applied it is unknown. */
 export class RequestTimeoutError extends OvndbError {
@@ -86,6 +132,31 @@ export class RequestTimeoutError extends OvndbError {
     super('OVNDB_TIMEOUT', `${method} got no reply within ${timeoutMs} ms`);
     this.method = method;
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A frame kept arriving too slowly: in one window it grew by fewer bytes than the minimum (a
+ * peer trickling a byte a second keeps the inactivity probe content and would hold every
+ * request forever). The connection was closed.
+ */
+export class SlowFrameError extends OvndbError {
+  constructor(
+    /** Bytes received in the window. */
+    readonly grownBytes: number,
+    /** The window, in ms. */
+    readonly windowMs: number,
+    /** The least a window must bring. */
+    readonly minBytes: number,
+    /** Bytes of the frame received so far. */
+    readonly frameBytes: number,
+  ) {
+    super(
+      'OVNDB_SLOW_FRAME',
+      `a frame arriving from the server grew by ${grownBytes} bytes in ${windowMs} ms (${frameBytes} bytes so far), ` +
+        `below the minimum of ${minBytes} bytes per window`,
+      { details: { grownBytes, windowMs, minBytes, frameBytes } },
+    );
   }
 }
 

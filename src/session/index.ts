@@ -28,6 +28,7 @@ export {
   LockNotHeldError,
   type MemberAttempt,
   MemberUnsuitableError,
+  PoisonWriteError,
   SessionClosedError,
   type SessionPhase,
   SessionWaitTimeoutError,

@@ -71,6 +71,42 @@ export class WriteOutcomeUnknownError extends OvndbError {
   }
 }
 
+/**
+ * The connection closed again and again while one transaction was in flight, the last times
+ * with nothing else in flight: the server refuses that request. ovsdb-server answers a frame it
+ * cannot parse (a NUL in a string, a broken surrogate pair; Open vSwitch lib/json.c) by closing
+ * the connection, before running anything in it, so resending it would only loop. It was not
+ * sent again, and the session goes on with the transactions behind it. `operations` names it.
+ */
+export class PoisonWriteError extends OvndbError {
+  constructor(
+    readonly database: string,
+    readonly endpoint: string,
+    /** How many times the connection closed while it was in flight. */
+    readonly closes: number,
+    /** The operations as sent. */
+    readonly operations: readonly unknown[],
+    cause?: Error,
+  ) {
+    super(
+      'OVNDB_POISON_WRITE',
+      `a transaction on ${database} (${describeOperations(operations)}) was in flight each of the ${closes} times ` +
+        `the connection closed, the last ones alone (last: ${endpoint}): the server refuses it, so it is not sent again`,
+      { details: { database, endpoint, closes, operations }, ...(cause ? { cause } : {}) },
+    );
+  }
+}
+
+/** `insert Logical_Switch, mutate Logical_Router (+2 more)`: what a transaction does, briefly. */
+function describeOperations(operations: readonly unknown[]): string {
+  const named = operations.slice(0, 3).map((op) => {
+    const { op: kind, table } = (op ?? {}) as { op?: unknown; table?: unknown };
+    return typeof table === 'string' ? `${String(kind)} ${table}` : String(kind);
+  });
+  const more = operations.length > 3 ? ` (+${operations.length - 3} more)` : '';
+  return `${named.join(', ')}${more}`;
+}
+
 /** A transaction asked for a lock (`lock` option) that the session does not hold. */
 export class LockNotHeldError extends OvndbError {
   constructor(

@@ -89,6 +89,14 @@ export class Session<T extends object = Record<string, unknown>> extends EventEm
   private readonly replicas = new Set<ResumableReplica>();
   /** When the member in use was lost, for the reconnect metric. */
   private lostAt: number | undefined;
+  /**
+   * When the failover in progress began: the first loss since writes last made progress. A
+   * reconnect does not end it while the writes in flight are unanswered, so a server that
+   * accepts every connection and drops it again cannot keep the budget from running out.
+   */
+  private outageSince: number | undefined;
+  /** Connection rounds run in that failover: each reconnect of it waits longer, as one round more. */
+  private outageRounds = 0;
   private readonly closeController = new AbortController();
   private detachMember: (() => void) | undefined;
   /** What each member answered in the current or last round, for waits that give up. */
@@ -116,6 +124,7 @@ export class Session<T extends object = Record<string, unknown>> extends EventEm
         holds: (lock) => this.locks.holds(lock),
         connectionLost: (member, error) => this.lost(member, error),
         recovered: (write) => this.emit('recovered', write),
+        progressed: () => this.outageEnded(),
       },
       options.assignInsertUuids ?? true,
     );
@@ -285,11 +294,12 @@ export class Session<T extends object = Record<string, unknown>> extends EventEm
    * close, or (opening) when `bound` fires.
    */
   private async establish(reconnecting: boolean, bound?: WaitBound): Promise<void> {
-    const started = Date.now();
+    const started = (reconnecting ? this.outageSince : undefined) ?? Date.now();
     // Opening also follows the caller's signal and timeout; a reconnect only the session's close.
     const signal = bound?.signal ?? this.closeController.signal;
     let attempts: MemberAttempt[] = [];
-    for (let round = 0; ; round++) {
+    for (let round = reconnecting ? this.outageRounds : 0; ; round++) {
+      if (reconnecting) this.outageRounds = round + 1;
       this.checkWaiting(bound);
       const budget = this.policy.failoverBudgetMs;
       const left = budget > 0 ? started + budget - Date.now() : Number.POSITIVE_INFINITY;
@@ -398,6 +408,14 @@ export class Session<T extends object = Record<string, unknown>> extends EventEm
       this.lostAt = undefined;
     }
     this.writes.flush();
+    const { queued, sent, inDoubt } = this.writes.backlog;
+    // Nothing waits for an answer: the failover is over. Otherwise it ends with the first one.
+    if (queued + sent + inDoubt === 0) this.outageEnded();
+  }
+
+  private outageEnded(): void {
+    this.outageSince = undefined;
+    this.outageRounds = 0;
   }
 
   /**
@@ -460,6 +478,7 @@ export class Session<T extends object = Record<string, unknown>> extends EventEm
     this.locks.connectionLost();
     if (!wasReady) return; // a failure during adopt: establish's loop goes on by itself
     this.lostAt = performance.now();
+    this.outageSince ??= Date.now();
     this.setState({ phase: 'reconnecting', lost: member.remote, ...(error ? { error } : {}) });
     this.emit('disconnected', { remote: member.remote, ...(error ? { error } : {}) });
     this.establish(true).catch((failure: Error) => this.shutdown(failure));

@@ -3,6 +3,12 @@
  * Those written whose reply was lost (the connection dropped, or the server answered
  * `canceled`) are never sent blindly: they are settled first, ahead of anything newer (see
  * write-outcome.ts for how).
+ *
+ * A transaction the server refuses to read (ovsdb-server closes the connection on a frame it
+ * cannot parse) would otherwise be resent forever, each time taking the connection and every
+ * write behind it down. So a transaction in flight when {@link ALONE_AFTER_CLOSES} connections
+ * closed goes out alone afterwards, and one in flight alone when {@link POISON_CLOSES_ALONE}
+ * more closed fails with {@link PoisonWriteError}, while the rest of the queue goes on.
  */
 import type { Operation } from '../protocol/operations.js';
 import { findTransactError, type OperationResult } from '../protocol/results.js';
@@ -10,7 +16,12 @@ import { CanceledError, DuplicateUuidError } from '../protocol/server-errors.js'
 import type { StartedRequest } from '../rpc/connection-options.js';
 import { isConnectionLoss } from './connection-loss.js';
 import type { ChosenMember } from './member-round.js';
-import { LockNotHeldError, type SessionPhase, WriteOutcomeUnknownError } from './session-errors.js';
+import {
+  LockNotHeldError,
+  PoisonWriteError,
+  type SessionPhase,
+  WriteOutcomeUnknownError,
+} from './session-errors.js';
 import type { RecoveredWrite, SessionTransactOptions } from './session-types.js';
 import {
   assignedUuids,
@@ -42,7 +53,25 @@ interface WriteEntry {
   request?: StartedRequest;
   /** The member of the current attempt. */
   endpoint?: string;
+  /** How many connections closed while it was in flight. */
+  closes: number;
+  /** How many of them closed while it was in flight alone. */
+  closesAlone: number;
 }
+
+/**
+ * A transaction in flight when this many connections closed is sent alone from then on: the
+ * first close is most often a failover, which every write in flight shares, and settling
+ * those together keeps a failover fast.
+ */
+export const ALONE_AFTER_CLOSES = 2;
+
+/**
+ * A transaction in flight alone when this many connections closed is refused as poison. A
+ * transaction is in flight for milliseconds: two failovers landing on it alone, after two on
+ * it among others, are not a coincidence that happens.
+ */
+export const POISON_CLOSES_ALONE = 2;
 
 /** What the queues need of their session. */
 export interface WriteHost {
@@ -55,6 +84,8 @@ export interface WriteHost {
   /** A send saw the connection go: the session fails over (and calls {@link WriteQueue.connectionLost}). */
   connectionLost(member: ChosenMember, error: Error): void;
   recovered(write: RecoveredWrite): void;
+  /** A write was answered: the session is making progress again after a failover. */
+  progressed(): void;
 }
 
 /** The transactions of one session. */
@@ -65,6 +96,8 @@ export class WriteQueue {
   private readonly sent = new Set<WriteEntry>();
   /** Written, reply lost: settled before anything newer is sent. */
   private inDoubt: WriteEntry[] = [];
+  /** A transaction in flight alone (it was in flight when a connection closed): nothing goes with it. */
+  private alone: WriteEntry | undefined;
   private nextOrder = 0;
 
   constructor(
@@ -89,18 +122,35 @@ export class WriteQueue {
         order: this.nextOrder++,
         resolve,
         reject,
+        closes: 0,
+        closesAlone: 0,
       };
       const member = this.host.readyMember();
-      if (member !== undefined && this.queue.length === 0 && this.inDoubt.length === 0)
+      if (
+        member !== undefined &&
+        this.queue.length === 0 &&
+        this.inDoubt.length === 0 &&
+        this.alone === undefined
+      )
         this.send(member, entry);
       else this.queue.push(entry);
     });
   }
 
-  /** Sends every queued transaction, in order, while a member is ready. */
+  /**
+   * Sends every queued transaction, in order, while a member is ready; one that was in flight
+   * when a connection closed goes alone, once everything before it is answered.
+   */
   flush(): void {
     for (let member = this.host.readyMember(); member !== undefined && this.queue.length > 0; ) {
-      this.send(member, this.queue.shift() as WriteEntry);
+      if (this.alone !== undefined) return;
+      const next = this.queue[0] as WriteEntry;
+      if (next.closes >= ALONE_AFTER_CLOSES) {
+        if (this.sent.size > 0) return;
+        this.alone = next;
+      }
+      this.queue.shift();
+      this.send(member, next);
       member = this.host.readyMember();
     }
   }
@@ -110,13 +160,22 @@ export class WriteQueue {
    * order), written ones are in doubt until {@link settle}.
    */
   connectionLost(): void {
+    let written = 0;
+    for (const entry of this.sent) if (entry.request?.written === true) written++;
+    const alone = written === 1;
     for (const entry of this.sent) {
       const written = entry.request?.written ?? false;
       entry.request = undefined;
-      if (written) this.inDoubt.push(entry);
-      else this.queue.push(entry);
+      if (written) {
+        entry.closes++;
+        if (alone) entry.closesAlone++;
+        this.inDoubt.push(entry);
+      } else {
+        this.queue.push(entry);
+      }
     }
     this.sent.clear();
+    this.alone = undefined;
     this.reorder();
   }
 
@@ -131,7 +190,16 @@ export class WriteQueue {
     for (const entry of this.inDoubt.splice(0)) {
       const mark = writeMark(entry.operations);
       const endpoint = entry.endpoint ?? '';
-      if (mark !== undefined) {
+      if (entry.closesAlone >= POISON_CLOSES_ALONE) {
+        entry.reject(
+          new PoisonWriteError(
+            this.host.database,
+            endpoint,
+            entry.closes,
+            entry.operations.slice(0, entry.count),
+          ),
+        );
+      } else if (mark !== undefined) {
         entry.guard = mark;
         resend.push(entry);
       } else if (isReadOnly(entry.operations) || entry.options.idempotent === true) {
@@ -159,6 +227,7 @@ export class WriteQueue {
     for (const entry of this.queue) entry.reject(entry.guard !== undefined ? unknown(entry) : failure);
     this.inDoubt = [];
     this.sent.clear();
+    this.alone = undefined;
     this.queue.length = 0;
   }
 
@@ -197,10 +266,11 @@ export class WriteQueue {
     request.response.then(
       (reply) => {
         if (entry.request !== request) return;
-        entry.request = undefined;
-        this.sent.delete(entry);
+        this.answered(entry);
         if (guard === undefined) this.succeeded(entry, reply as OperationResult[]);
         else this.guardedReply(entry, guard, reply as unknown[], member.remote);
+        this.host.progressed();
+        this.flush();
       },
       (error: unknown) => {
         if (entry.request !== request) return; // moved aside by connectionLost
@@ -208,11 +278,18 @@ export class WriteQueue {
           this.host.connectionLost(member, error as Error);
           if (entry.request === undefined) return;
         }
-        entry.request = undefined;
-        this.sent.delete(entry);
+        this.answered(entry);
         this.failed(entry, error, member.remote);
+        this.flush();
       },
     );
+  }
+
+  /** The current attempt of `entry` is over: it no longer holds its place in flight. */
+  private answered(entry: WriteEntry): void {
+    entry.request = undefined;
+    this.sent.delete(entry);
+    if (this.alone === entry) this.alone = undefined;
   }
 
   private succeeded(entry: WriteEntry, results: OperationResult[]): void {

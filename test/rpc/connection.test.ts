@@ -401,8 +401,8 @@ describe('RpcConnection on an in-memory transport', { timeout: 20000 }, () => {
       transport.frames().map((f) => f.params),
       [['a'], ['b'], [a.id], ['c']],
     );
-    for (const s of [a, b, c]) transport.receive(JSON.stringify({ id: s.id, result: 'ok', error: null }));
-    assert.deepEqual(await Promise.all([a.response, b.response, c.response]), ['ok', 'ok', 'ok']);
+    for (const s of [a, b, c]) transport.receive(JSON.stringify({ id: s.id, result: ['ok'], error: null }));
+    assert.deepEqual(await Promise.all([a.response, b.response, c.response]), [['ok'], ['ok'], ['ok']]);
     conn.close();
     assert.equal(transport.closedBy, 'close');
   });
