@@ -5,7 +5,7 @@
  */
 
 import { ChunkedBytes } from './chunked-bytes.js';
-import { frameParseCost, MIN_COSTED_FRAME_BYTES } from './parse-cost.js';
+import { frameParseCost, heapHeadroom, MIN_COSTED_FRAME_BYTES } from './parse-cost.js';
 import { BadFrameError, FrameTooCostlyError, FrameTooLargeError } from './rpc-errors.js';
 import { SegmentedFrame } from './segmented-frame.js';
 
@@ -201,8 +201,11 @@ export class JsonFrameSplitter {
     if (size > this.maxFrameBytes) this.fail(new FrameTooLargeError(this.maxFrameBytes, size));
     if (this.maxParseCostFactor > 0 && size >= MIN_COSTED_FRAME_BYTES) {
       const cost = frameParseCost(size, this.objects, this.arrays, this.commas);
-      if (cost > this.maxParseCostFactor * size) {
-        this.fail(new FrameTooCostlyError(size, cost, this.maxParseCostFactor, this.objects + this.arrays));
+      const headroom = heapHeadroom();
+      if (cost > this.maxParseCostFactor * size || cost > headroom) {
+        this.fail(
+          new FrameTooCostlyError(size, cost, this.maxParseCostFactor, this.objects + this.arrays, headroom),
+        );
       }
     }
     const starts = this.segmentStarts;

@@ -12,6 +12,8 @@
  * - 30 bytes per comma, that is per further element or member (a slot, a number or a key).
  */
 
+import { getHeapStatistics } from 'node:v8';
+
 /** Frames smaller than this are never refused for their cost: their memory is small anyway. */
 export const MIN_COSTED_FRAME_BYTES = 64 * 1024;
 
@@ -26,4 +28,14 @@ const PER_COMMA = 30;
 /** Estimated peak memory, in bytes, of parsing a frame of `bytes` bytes with these counts. */
 export function frameParseCost(bytes: number, objects: number, arrays: number, commas: number): number {
   return PER_BYTE * bytes + PER_OBJECT * objects + PER_ARRAY * arrays + PER_COMMA * commas;
+}
+
+/**
+ * Bytes the JavaScript heap can still grow by before V8 aborts the process. A frame whose
+ * parse would need more is refused whatever its factor: an out-of-memory abort cannot be
+ * caught, so no frame may be allowed to cause one.
+ */
+export function heapHeadroom(): number {
+  const { heap_size_limit: limit, used_heap_size: used } = getHeapStatistics();
+  return limit - used;
 }

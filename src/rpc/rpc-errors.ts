@@ -30,8 +30,8 @@ export class FrameTooLargeError extends OvndbError {
 
 /**
  * A frame under `maxFrameBytes` whose parsed form would need more memory than the allowed
- * multiple of its size (a reply of millions of empty arrays). Refused before parsing, so that
- * no frame can exhaust the heap; the connection is closed.
+ * multiple of its size (a reply of millions of empty arrays), or than the JavaScript heap has
+ * left. Refused before parsing, so that no frame can exhaust the heap; the connection is closed.
  */
 export class FrameTooCostlyError extends OvndbError {
   constructor(
@@ -43,12 +43,19 @@ export class FrameTooCostlyError extends OvndbError {
     readonly maxFactor: number,
     /** Objects and arrays in it. */
     readonly containers: number,
+    /** What the JavaScript heap could still grow by when it arrived. */
+    readonly heapHeadroomBytes: number,
   ) {
+    const mib = (bytes: number) => `${Math.round(bytes / 1048576)} MiB`;
+    const over =
+      estimatedBytes > maxFactor * frameBytes
+        ? `over ${maxFactor} times its size`
+        : `more than the heap has left (${mib(heapHeadroomBytes)})`;
     super(
       'OVNDB_FRAME_TOO_COSTLY',
       `incoming JSON frame of ${frameBytes} bytes (${containers} objects and arrays) would take about ` +
-        `${Math.round(estimatedBytes / 1048576)} MiB to parse, over ${maxFactor} times its size`,
-      { details: { frameBytes, estimatedBytes, maxFactor, containers } },
+        `${mib(estimatedBytes)} to parse, ${over}`,
+      { details: { frameBytes, estimatedBytes, maxFactor, containers, heapHeadroomBytes } },
     );
   }
 }

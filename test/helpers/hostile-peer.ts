@@ -24,11 +24,12 @@ export interface HostilePeer {
 }
 
 /**
- * Starts a peer that answers `echo` as a server does and every other request with
- * `answer(method, params, id)`.
+ * Starts a peer that answers `echo` as a server does (unless `echo` is false) and every other
+ * request with `answer(method, params, id)`.
  */
 export async function startHostilePeer(
   answer: (method: string, params: unknown[], id: unknown) => PeerAnswer,
+  options: { echo?: boolean } = {},
 ): Promise<HostilePeer> {
   const dir = await mkdtemp(join(tmpdir(), 'ovndb-hostile-'));
   const path = join(dir, 'peer.sock');
@@ -45,7 +46,7 @@ export async function startHostilePeer(
         const msg = JSON.parse(text) as { id: unknown; method?: string; params?: unknown[] };
         if (msg.method === undefined) return;
         const params = msg.params ?? [];
-        if (msg.method === 'echo') {
+        if (msg.method === 'echo' && options.echo !== false) {
           socket.write(JSON.stringify({ id: msg.id, result: params, error: null }));
           return;
         }
