@@ -3,9 +3,9 @@
  * the interconnection databases: the AZ name, the IC-NB and IC-SB remotes built from the
  * `ic-db-host` list and the ports, the gateway nodes and the auto-route switch.
  */
-import { parseAllDocuments } from 'yaml';
 import { hostListRemotes, InvalidHostListError, OVN_DEFAULT_PORTS } from '../cluster/endpoints.js';
-import { InvalidSpecError } from '../ovn/ovn-errors.js';
+import { InvalidSpecError, type InvalidYamlError } from '../ovn/ovn-errors.js';
+import { readYamlDocuments } from '../ovn/yaml-documents.js';
 
 /** The ConfigMap's `data`, as Kube-OVN reads it (every value a string). */
 export interface IcConfigData {
@@ -55,14 +55,7 @@ function isObject(value: unknown): value is Loose {
 function dataOf(input: string | object): Loose {
   let value: unknown = input;
   if (typeof input === 'string') {
-    const docs = parseAllDocuments(input);
-    const configMaps = docs.map((doc) => {
-      if (doc.errors.length > 0) {
-        throw new InvalidSpecError('yaml', input.slice(0, 80), doc.errors[0]?.message ?? 'not YAML');
-      }
-      return doc.toJS() as unknown;
-    });
-    const found = configMaps.filter((doc) => isObject(doc) && doc.kind === 'ConfigMap');
+    const found = readYamlDocuments(input).filter((doc) => isObject(doc) && doc.kind === 'ConfigMap');
     if (found.length !== 1) {
       throw new InvalidSpecError('kind', 'ConfigMap', `expected one ConfigMap, found ${found.length}`);
     }
@@ -119,7 +112,8 @@ function remotes(hosts: string, database: 'ic-nb' | 'ic-sb', portNumber: number)
  * `"false"`, ports are numbers, and every `ic-db-host` entry must make a remote (an IPv4 or
  * IPv6 address, or a hostname, without a port). With `enable-ic: "true"`, `az-name` and
  * `ic-db-host` are required.
- * @throws {@link InvalidSpecError} naming the key (`data.az-name`) and its value.
+ * @throws {@link InvalidSpecError} naming the key (`data.az-name`) and its value;
+ *   {@link InvalidYamlError} for text that does not parse (syntax, duplicate keys, an alias bomb).
  */
 export function parseIcConfig(input: string | object): IcConfig {
   const data = dataOf(input);

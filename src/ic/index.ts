@@ -6,7 +6,12 @@
  * @packageDocumentation
  */
 // The errors the IC helpers throw, so that `ovndb/ic` alone is enough to catch them.
-export { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../ovn/ovn-errors.js';
+export {
+  InvalidSpecError,
+  InvalidYamlError,
+  ObjectExistsError,
+  ObjectNotFoundError,
+} from '../ovn/ovn-errors.js';
 export { SessionWaitTimeoutError, WaitAbortedError } from '../session/session-errors.js';
 
 export * from './az-options.js';

@@ -130,7 +130,8 @@ export function icAllowMatch(prefix: string): string {
  * per learned prefix (`ip4.dst == <prefix>`, or ip6, with `external_ids {origin, vendor}`),
  * and the 29500 policies of Kube-OVN's IC origins that no learned route backs removed.
  * Policies of other priorities or owners are never touched. Kube-OVN writes the prefix as
- * learned; the match here clears host bits, which OVN's expression parser requires.
+ * learned; the match here clears host bits (OVN's expression parser would mask them off
+ * anyway), so that each prefix has one spelling to compare.
  */
 export function syncIcAllowPolicies<Target extends NbTarget | NbHandle>(
   target: Target,

@@ -3,9 +3,9 @@
  * subnet, at random as Kube-OVN does, so that two AZs connecting at the same moment are
  * unlikely to pick the same one.
  */
-import { Address4, Address6 } from 'ip-address';
 import { OvndbError } from '../errors.js';
-import { type Cidr, parseCidr } from '../ovn/addresses.js';
+import { ADDRESS_WIDTH, ipBits, ipFromBits } from '../ovn/address-bits.js';
+import { type Cidr, parseCidr, parseIp } from '../ovn/addresses.js';
 
 /** Every address of a transit switch subnet is taken. */
 export class TransitSubnetExhaustedError extends OvndbError {
@@ -28,22 +28,21 @@ export function addressesInUse(texts: Iterable<string>): Set<string> {
   for (const text of texts) {
     for (const token of text.split(/\s+/)) {
       const ip = token.split('/')[0] ?? '';
-      if (Address4.isValid(ip)) used.add(new Address4(ip).correctForm());
-      else if (Address6.isValid(ip) && ip.includes(':')) used.add(new Address6(ip).correctForm());
+      if (ip === '') continue;
+      try {
+        used.add(parseIp(ip, 'addresses').text);
+      } catch {
+        // A MAC, "router", "dynamic": not an address, nothing to keep free.
+      }
     }
   }
   return used;
 }
 
 function hostRange(block: Cidr): { first: bigint; count: bigint; text: (n: bigint) => string } {
-  const bits = block.family === 4 ? 32 : 128;
-  const size = 1n << BigInt(bits - block.prefix);
-  const start =
-    block.family === 4
-      ? new Address4(block.networkText).startAddress().bigInt()
-      : new Address6(block.networkText).startAddress().bigInt();
-  const text = (n: bigint) =>
-    block.family === 4 ? Address4.fromBigInt(n).correctForm() : Address6.fromBigInt(n).correctForm();
+  const size = 1n << BigInt(ADDRESS_WIDTH[block.family] - block.prefix);
+  const start = ipBits({ family: block.family, text: block.network });
+  const text = (n: bigint) => ipFromBits(block.family, n).text;
   // IPv4 leaves out the network and broadcast addresses (a /31 or /32 has neither to spare);
   // IPv6 leaves out the subnet-router anycast address (the first).
   if (block.family === 4 && block.prefix <= 30) return { first: start + 1n, count: size - 2n, text };

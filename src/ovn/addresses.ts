@@ -1,5 +1,5 @@
 /**
- * IP addresses, CIDRs and MACs as the OVN helpers take them, parsed with `ip-address`.
+ * IP addresses, CIDRs and MACs as the OVN helpers take them.
  *
  * Normalization rules (what OVN itself keeps, see docs/ovn/addresses.md):
  * - A CIDR's **network** form has the host bits cleared (`10.0.0.5/24` -> `10.0.0.0/24`):
@@ -7,9 +7,12 @@
  * - A CIDR's **address** form keeps the host bits (`169.254.0.1/30`): used for router port
  *   `networks`, where the address is the port's own IP and the prefix its subnet.
  * - IPv6 is written in its compressed, lower-case form (`fd00::1`), as ovn-nbctl writes it.
+ * - Whitespace around a value is dropped (it is never written); anything but canonical text
+ *   inside it is refused: see address-refusals.ts for each refused form and OVN's reason.
  */
 import { randomBytes } from 'node:crypto';
-import { Address4, Address6 } from 'ip-address';
+import { ADDRESS_WIDTH, formatAddress, ipBits, readAddress } from './address-bits.js';
+import { prefixLengthRefusal } from './address-refusals.js';
 import { InvalidSpecError } from './ovn-errors.js';
 
 /** 4 or 6. */
@@ -38,55 +41,41 @@ export interface Cidr {
   readonly hasHostBits: boolean;
 }
 
-function canonical(address: Address4 | Address6): string {
-  return address instanceof Address4 ? address.correctForm() : address.correctForm().toLowerCase();
+function trimmed(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
 }
 
 /**
  * Parses an IPv4 or IPv6 address (no prefix). `field` names the spec field for the error.
- * @throws {@link InvalidSpecError}
+ * @throws {@link InvalidSpecError} for anything but an address in canonical spelling, and for
+ *   IPv4-mapped and IPv4-compatible IPv6 addresses (see address-refusals.ts).
  */
 export function parseIp(value: string, field: string): IpAddress {
-  const text = typeof value === 'string' ? value.trim() : '';
-  if (text !== '' && !text.includes('/')) {
-    if (Address4.isValid(text)) return { family: 4, text: canonical(new Address4(text)) };
-    if (Address6.isValid(text)) return { family: 6, text: canonical(new Address6(text)) };
-  }
-  throw new InvalidSpecError(field, value, 'not an IPv4 or IPv6 address');
+  const text = trimmed(value);
+  if (text.includes('/')) throw new InvalidSpecError(field, value, 'an address, without a prefix length');
+  const { family, bits } = readAddress(text, field, value);
+  return { family, text: formatAddress(family, bits, field) };
 }
 
 /**
  * Parses a CIDR (`10.0.0.0/16`, `fd00::1/64`). A missing prefix length is refused (OVN
  * would read a bare address as a host route, which is never what a spec field means).
- * @throws {@link InvalidSpecError}
+ * @throws {@link InvalidSpecError} for anything but canonical spelling (see
+ *   address-refusals.ts): a prefix length that is empty, signed, has leading zeros or is too
+ *   long for the family, and every address {@link parseIp} refuses.
  */
 export function parseCidr(value: string, field: string): Cidr {
-  const text = typeof value === 'string' ? value.trim() : '';
+  const text = trimmed(value);
   const slash = text.indexOf('/');
   if (slash < 0) throw new InvalidSpecError(field, value, 'a CIDR needs a prefix length (address/len)');
-  const lengthText = text.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(lengthText))
-    throw new InvalidSpecError(field, value, 'the prefix length is not a number');
-  const prefix = Number(lengthText);
-  let parsed: Address4 | Address6;
-  let family: IpFamily;
-  if (Address4.isValid(text.slice(0, slash))) {
-    if (prefix > 32) throw new InvalidSpecError(field, value, 'an IPv4 prefix length is at most 32');
-    parsed = new Address4(text);
-    family = 4;
-  } else if (Address6.isValid(text.slice(0, slash))) {
-    if (prefix > 128) throw new InvalidSpecError(field, value, 'an IPv6 prefix length is at most 128');
-    parsed = new Address6(text);
-    family = 6;
-  } else {
-    throw new InvalidSpecError(field, value, 'not an IPv4 or IPv6 CIDR');
-  }
-  const address = canonical(
-    family === 4
-      ? new Address4(parsed.addressMinusSuffix ?? '')
-      : new Address6(parsed.addressMinusSuffix ?? ''),
-  );
-  const network = canonical(parsed.startAddress());
+  const { family, bits } = readAddress(text.slice(0, slash), field, value);
+  const refused = prefixLengthRefusal(text.slice(slash + 1), family);
+  if (refused !== undefined) throw new InvalidSpecError(field, value, refused);
+  const prefix = Number(text.slice(slash + 1));
+  const hostBits = BigInt(ADDRESS_WIDTH[family] - prefix);
+  const networkBits = (bits >> hostBits) << hostBits;
+  const address = formatAddress(family, bits, field);
+  const network = formatAddress(family, networkBits, field);
   return {
     family,
     prefix,
@@ -94,16 +83,19 @@ export function parseCidr(value: string, field: string): Cidr {
     network,
     addressText: `${address}/${prefix}`,
     networkText: `${network}/${prefix}`,
-    hasHostBits: address !== network,
+    hasHostBits: bits !== networkBits,
   };
 }
 
-/** True when `ip` (of either family) lies inside `cidr`. */
+/**
+ * True when `ip` (of either family) lies inside `cidr`.
+ * @throws {@link InvalidSpecError} when a hand-built argument holds no address of its family.
+ */
 export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
   if (cidr.family !== ip.family) return false;
-  return cidr.family === 4
-    ? new Address4(ip.text).isInSubnet(new Address4(cidr.networkText))
-    : new Address6(ip.text).isInSubnet(new Address6(cidr.networkText));
+  const hostBits = BigInt(ADDRESS_WIDTH[cidr.family] - cidr.prefix);
+  const network = ipBits({ family: cidr.family, text: cidr.network }, 'cidr');
+  return ipBits(ip) >> hostBits === network >> hostBits;
 }
 
 /** True when two CIDRs share at least one address (one contains the other's network). */

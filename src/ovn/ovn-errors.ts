@@ -14,11 +14,59 @@ export class InvalidSpecError extends OvndbError {
     readonly field: string,
     readonly value: unknown,
     readonly reason: string,
+    /** `cause`: what a parser below said (ip-address's `AddressError`), when one said something. */
+    options: { readonly cause?: unknown } = {},
   ) {
-    super('OVNDB_INVALID_SPEC', `${field} = ${JSON.stringify(value)}: ${reason}`, {
+    super('OVNDB_INVALID_SPEC', `${field} = ${valueText(value)}: ${reason}`, {
       details: { field, value, reason },
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
     });
   }
+}
+
+/**
+ * A YAML (or JSON) text the `yaml` package could not turn into plain data: a syntax error, a
+ * duplicate key, an alias to no anchor or inside its own anchor, more alias expansions than
+ * the reader allows (an alias bomb, "billion laughs"). Nothing was written.
+ */
+export class InvalidYamlError extends OvndbError {
+  constructor(
+    /** The document of the text (1 for the first, counting `---` separated documents). */
+    readonly document: number,
+    /** Line (1-based) of the failure, when the parser could place it. */
+    readonly line: number | undefined,
+    /** Column (1-based) of the failure, when the parser could place it. */
+    readonly column: number | undefined,
+    readonly reason: string,
+    /** The `yaml` package's error code (`DUPLICATE_KEY`, `BAD_INDENT`, ...), or ours (`ALIAS_LIMIT`). */
+    readonly yamlCode: string,
+    options: { readonly cause?: unknown } = {},
+  ) {
+    const where = line === undefined ? '' : `, line ${line}, column ${column ?? 1}`;
+    super('OVNDB_INVALID_YAML', `YAML document ${document}${where}: ${reason}`, {
+      details: { document, line, column, reason, yamlCode },
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
+  }
+}
+
+/** At most this many characters of a refused value are quoted in a message. */
+const MAX_VALUE_TEXT = 200;
+
+/**
+ * The value as a message quotes it: JSON, cut short for a one-line message. A value given as
+ * an object may be circular (JSON.stringify throws), and building the message must not be
+ * what fails.
+ */
+function valueText(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return typeof value === 'object' ? '(an unprintable object)' : String(value);
+  return text.length > MAX_VALUE_TEXT ? `${text.slice(0, MAX_VALUE_TEXT)}...` : text;
 }
 
 /**

@@ -3,7 +3,6 @@
  * (router port `<vpc>-<subnet>` with the gateway, switch port `<subnet>-<vpc>` of type
  * router), and fixed-address switch ports such as a NAT gateway's `lanIp`.
  */
-import { Address4, Address6 } from 'ip-address';
 import {
   LogicalRouterPortTable,
   LogicalRouterTable,
@@ -13,6 +12,7 @@ import {
 import { deleteRows, insertRow, mutateColumn, mutateRows, updateRows, whereColumn } from '../model/index.js';
 import type { Operation } from '../protocol/operations.js';
 import type { Planned } from '../txn/plan.js';
+import { ADDRESS_WIDTH, ipBits, ipFromBits } from './address-bits.js';
 import {
   type Cidr,
   cidrContains,
@@ -83,14 +83,11 @@ export function parseCidrBlock(cidrBlock: string, field = 'spec.cidrBlock'): Cid
 }
 
 function offsetAddress(ip: string, family: 4 | 6, offset: bigint): string {
-  if (family === 4) return Address4.fromBigInt(new Address4(ip).bigInt() + offset).correctForm();
-  return Address6.fromBigInt(new Address6(ip).bigInt() + offset)
-    .correctForm()
-    .toLowerCase();
+  return ipFromBits(family, ipBits({ family, text: ip }) + offset).text;
 }
 
 function lastAddress(block: Cidr): string {
-  const bits = BigInt((block.family === 4 ? 32 : 128) - block.prefix);
+  const bits = BigInt(ADDRESS_WIDTH[block.family] - block.prefix);
   return offsetAddress(block.network, block.family, (1n << bits) - 1n);
 }
 
@@ -127,8 +124,8 @@ export function subnetGateways(
 }
 
 function compareIp(a: IpAddress, b: IpAddress): number {
-  const x = a.family === 4 ? new Address4(a.text).bigInt() : new Address6(a.text).bigInt();
-  const y = b.family === 4 ? new Address4(b.text).bigInt() : new Address6(b.text).bigInt();
+  const x = ipBits(a);
+  const y = ipBits(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

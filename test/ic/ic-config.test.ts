@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseIcConfig } from '../../src/ic/index.js';
+import { InvalidYamlError, parseIcConfig } from '../../src/ic/index.js';
 import { InvalidSpecError } from '../../src/ovn/index.js';
 
 const configMap = (data: Record<string, string>) => `
@@ -100,6 +100,9 @@ describe('parseIcConfig', () => {
     refuses({ ...seed, 'enable-ic': 'yes' }, 'data.enable-ic', 'yes');
     refuses({ ...seed, 'auto-route': 'on' }, 'data.auto-route', 'on');
     refuses('kind: Pod\nmetadata: { name: p }\n', 'kind', 'ConfigMap');
-    refuses('kind: ConfigMap\ndata: [1, 2\n', 'yaml', 'kind: ConfigMap\ndata: [1, 2\n');
+    assert.throws(
+      () => parseIcConfig('kind: ConfigMap\ndata: [1, 2\n'),
+      (e: unknown) => e instanceof InvalidYamlError && e.line === 3 && e.yamlCode === 'BAD_INDENT',
+    );
   });
 });

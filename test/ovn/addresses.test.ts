@@ -43,6 +43,88 @@ describe('addresses', () => {
     refused(() => parseCidr(42 as never, 'cidr'), 'cidr', 42);
   });
 
+  test('only canonical spellings pass (test/ovn/address-refusals.test.ts shows what OVN does with the rest)', () => {
+    for (const cidr of [
+      '::ffff:10.0.0.0/104',
+      '::10.0.0.1/128',
+      'fe80::1%eth0/64',
+      '10.0.0.0/024',
+      'fd00::/064',
+      '10.0.0.0/00',
+      '10.0.0.0/+8',
+      '10.0.0.0/-0',
+      '10.0.0.0/',
+      '10.0.0.0/ 8',
+      '10.0.0.0 /8',
+      '010.0.0.0/8',
+      '10.0.0.256/32',
+      '10.0.0/8',
+    ])
+      refused(() => parseCidr(cidr, 'cidr'), 'cidr', cidr);
+    for (const ip of [
+      '::ffff:10.0.0.1',
+      '::FFFF:a00:1',
+      '::10.0.0.1',
+      'fe80::1%eth0',
+      '010.0.0.1',
+      '10.0.0.01',
+      '1.2. 3.4',
+    ])
+      refused(() => parseIp(ip, 'ip'), 'ip', ip);
+    // The unspecified and loopback addresses are not IPv4-compatible ones; other embedded tails are fine.
+    assert.equal(parseCidr('::/0', 'cidr').networkText, '::/0');
+    assert.equal(parseIp('::1', 'ip').text, '::1');
+    assert.equal(parseIp('64:ff9b::10.0.0.1', 'ip').text, '64:ff9b::a00:1');
+    // Surrounding whitespace is dropped, as before: it is never written.
+    assert.equal(parseIp(' 10.0.0.1\n', 'ip').text, '10.0.0.1');
+  });
+
+  test("no input escapes as the address library's own error", () => {
+    // xorshift32: the same strings on every run.
+    let state = 0x9e3779b9;
+    const next = () => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return (state >>> 0) / 2 ** 32;
+    };
+    const alphabet = '0123456789abcdefABCDEF:./%+- 0:.:/1';
+    const texts = [
+      '10.0.0.0/024',
+      '1.2.3.4/08',
+      ':::/64',
+      '1:2:3:4:5:6:7:8:9/64',
+      '1.2.3.4.5/8',
+      '[::1]/128',
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const length = 1 + Math.floor(next() * 24);
+      texts.push(Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
+    }
+    for (const text of texts) {
+      for (const parse of [parseIp, parseCidr]) {
+        let parsed: ReturnType<typeof parseIp> | ReturnType<typeof parseCidr> | undefined;
+        try {
+          parsed = parse(text, 'f');
+        } catch (error) {
+          assert.ok(error instanceof InvalidSpecError, `${JSON.stringify(text)}: ${String(error)}`);
+          continue;
+        }
+        // What passes is canonical: read again, it is the same.
+        const canonical = 'networkText' in parsed ? parsed.addressText : parsed.text;
+        assert.equal(
+          'networkText' in parsed ? parseCidr(canonical, 'f').addressText : parseIp(canonical, 'f').text,
+          canonical,
+        );
+      }
+    }
+    refused(
+      () => cidrContains(parseCidr('10.0.0.0/8', 'a'), { family: 4, text: '10.0.0.0/024' }),
+      'ip',
+      '10.0.0.0/024',
+    );
+  });
+
   test('addresses: both families, canonical text, prefixes refused', () => {
     assert.deepEqual(parseIp('10.0.0.1', 'nextHopIP'), { family: 4, text: '10.0.0.1' });
     assert.deepEqual(parseIp('FD00:0::1', 'nextHopIP'), { family: 6, text: 'fd00::1' });

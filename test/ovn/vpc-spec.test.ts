@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { InvalidSpecError } from '../../src/ovn/ovn-errors.js';
+import { InvalidSpecError, InvalidYamlError } from '../../src/ovn/ovn-errors.js';
 import { parseResources, parseVpc } from '../../src/ovn/vpc-spec.js';
 import { repoRoot } from '../conformance/driver/suites.js';
 
@@ -145,6 +145,10 @@ metadata:
       '10.0.0.0/33',
     );
     refused({ kind: 'Vpc', spec: {} }, 'metadata.name', undefined);
-    assert.throws(() => parseResources('kind: Vpc\n  bad: [indent'), InvalidSpecError);
+    // Text that is not YAML is the other typed error, placed in the text (test/ovn/yaml-refusals.test.ts).
+    assert.throws(
+      () => parseResources('kind: Vpc\n  bad: [indent'),
+      (error: unknown) => error instanceof InvalidYamlError && error.line === 1 && error.column === 7,
+    );
   });
 });

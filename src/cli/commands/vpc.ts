@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { model as nbModel } from '../../generated/nb/model.js';
 import { type AppliedResources, applyResources } from '../../ovn/apply-resources.js';
+import { readYamlDocuments } from '../../ovn/yaml-documents.js';
 import { CommandDeadline } from '../command-deadline.js';
 import { addConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { nbRemote } from '../default-remotes.js';
@@ -58,6 +59,9 @@ export function registerVpcCommands(program: Command): void {
       ),
   ).action(async (file: string, flags: VpcApplyFlags) => {
     const text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+    // Read before connecting: text that is not YAML is the input's fault, and is reported as
+    // such (InvalidYamlError, exit 1) even when no server could be reached.
+    const documents = readYamlDocuments(text);
     const deadline = new CommandDeadline(flags.timeout);
     try {
       await deadline.run(async () => {
@@ -73,7 +77,7 @@ export function registerVpcCommands(program: Command): void {
           // The replica the helpers read, started here so that -t bounds its initial contents too.
           await session.replica(deadline.bound);
           deadline.waitingFor(`the transactions on ${session.remote}`, true);
-          const applied = await applyResources(session, text, { dryRun: flags.dryRun });
+          const applied = await applyResources(session, documents, { dryRun: flags.dryRun });
           process.stdout.write(
             flags.format === 'json'
               ? `${JSON.stringify(applied, null, 2)}\n`
