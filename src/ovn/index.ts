@@ -8,6 +8,7 @@
 export * from './addresses.js';
 export * from './apply-resources.js';
 export * from './apply-vpc.js';
+export * from './expr/index.js';
 export * from './load-balancers.js';
 export * from './nat.js';
 export * from './nb-lookup.js';

@@ -4,16 +4,19 @@
  * A policy's identity is (priority, match) within its router, as in ovn-nbctl. Reroute next
  * hops go to `nexthops` (several = ECMP); the deprecated `nexthop` column is never written.
  */
-import type { LogicalRouterPolicy, LogicalRouterPolicyAction } from '../generated/nb/index.js';
+import { TableNotReplicatedError } from '../cache/replica-events.js';
+import type { AddressSet, LogicalRouterPolicy, LogicalRouterPolicyAction } from '../generated/nb/index.js';
 import { LogicalRouterPolicyTable, LogicalRouterTable } from '../generated/nb/index.js';
 import { mutateColumn, whereColumn } from '../model/typed-clauses.js';
 import { insertRow, mutateRows, updateRows } from '../model/typed-ops.js';
 import type { Operation } from '../protocol/operations.js';
 import type { Planned } from '../txn/plan.js';
 import { parseIp } from './addresses.js';
+import type { MatchOptions } from './expr/index.js';
 import { type NbHandle, type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
+import { checkRouterMatch, ROUTER_MATCH } from './router-match.js';
 import { nextUuidName } from './uuid-names.js';
 
 /** The highest priority OVN accepts for a Logical_Router_Policy. */
@@ -27,7 +30,10 @@ export interface PolicyRouteSpec {
   readonly router: string;
   /** 0..32767; higher is evaluated first. */
   readonly priority: number;
-  /** An OVN match expression (`ip4.src == 10.0.0.0/24`), stored as given. */
+  /**
+   * An OVN match expression (`ip4.src == 10.0.0.0/24`), stored as given; refused when OVN's
+   * parser would refuse it (see docs/ovn-expressions.md).
+   */
   readonly match: string;
   readonly action: LogicalRouterPolicyAction;
   /** Reroute only: one next hop, a comma list or a list (several = ECMP), one family. */
@@ -74,10 +80,39 @@ function checkPriority(value: unknown, field: string): number {
   return value;
 }
 
-function checkMatch(value: unknown, field: string): string {
+/**
+ * What a match on a router's pipeline may refer to: no port group (ovn-northd gives port groups
+ * to switches only, so `@name` never resolves there), and the address sets `nb` holds, their
+ * addresses checked like constants. A set it does not hold is not refused: one created after
+ * the policy makes it work from then on (and a port group's `<name>_ip4` is ovn-northd's).
+ */
+function routerPipeline(nb: NbReplica, match: string): MatchOptions {
+  const options = ROUTER_MATCH;
+  if (!match.includes('$')) return options;
+  let rows: AddressSet[];
+  try {
+    rows = nb.list('Address_Set');
+  } catch (error) {
+    // A replica of some tables only: the sets are then unknown, not missing.
+    if (error instanceof TableNotReplicatedError) return options;
+    throw error;
+  }
+  return { ...options, addressSets: new Map(rows.map((row) => [row.name, row.addresses])) };
+}
+
+function checkNonEmpty(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.trim() === '')
     throw new InvalidSpecError(field, value, 'the match is a non-empty OVN expression');
   return value;
+}
+
+/**
+ * A match to write: one OVN's parser refuses would be copied by ovn-northd into a flow that
+ * ovn-controller never installs, so the policy would silently do nothing.
+ */
+function checkPolicyMatch(nb: NbReplica, value: unknown, field: string): string {
+  const text = checkNonEmpty(value, field);
+  return checkRouterMatch(text, field, routerPipeline(nb, text));
 }
 
 /** Canonical, de-duplicated next hops, all of one family; empty when none are given. */
@@ -131,7 +166,8 @@ function policiesOf(
 
 /**
  * Operations adding a policy route to a router. Reads `nb`, sends nothing.
- * @throws {@link InvalidSpecError} for a bad priority, match, action or next hop, a reroute
+ * @throws {@link InvalidSpecError} for a bad priority, match (one OVN's parser refuses: its
+ *   `cause` is the {@link InvalidMatchError}), action or next hop, a reroute
  *   without next hop or next hops for another action; {@link ObjectNotFoundError} for a missing
  *   router; {@link ObjectExistsError} when the (priority, match) exists and `mayExist` is not set.
  */
@@ -150,7 +186,7 @@ function addPolicyRouteOps(
 ): Operation[] {
   const { index } = options;
   const priority = checkPriority(spec.priority, fieldName(index, 'priority'));
-  const match = checkMatch(spec.match, fieldName(index, 'match'));
+  const match = checkPolicyMatch(nb, spec.match, fieldName(index, 'match'));
   if (!ACTIONS.includes(spec.action))
     throw new InvalidSpecError(
       fieldName(index, 'action'),
@@ -224,8 +260,9 @@ function addPolicyRouteOps(
 }
 
 /**
- * Operations deleting the router's policies of `priority` (and `match`, when given).
- * @throws {@link InvalidSpecError} for a bad priority or match; {@link ObjectNotFoundError} for a
+ * Operations deleting the router's policies of `priority` (and `match`, when given). The match
+ * is compared as text, not parsed, so a policy with a match OVN refuses can be deleted.
+ * @throws {@link InvalidSpecError} for a bad priority or an empty match; {@link ObjectNotFoundError} for a
  *   missing router, or no matching policy without `ifExists`.
  */
 export function deletePolicyRoute<Target extends NbTarget | NbHandle>(
@@ -243,8 +280,9 @@ function deletePolicyRouteOps(
 ): Operation[] {
   const { index } = options;
   const priority = checkPriority(selector.priority, fieldName(index, 'priority'));
+  // Not parsed: a policy written with a bad match (by another tool) must stay deletable.
   const match =
-    selector.match === undefined ? undefined : checkMatch(selector.match, fieldName(index, 'match'));
+    selector.match === undefined ? undefined : checkNonEmpty(selector.match, fieldName(index, 'match'));
   const router = requireNamed(nb, 'Logical_Router', selector.router);
   const rows = policiesOf(nb, router.policies, priority, match);
   if (rows.length === 0) {

@@ -2,11 +2,13 @@
  * The Kube-OVN `Vpc` and `Subnet` resources as the declarative helpers take them: parsed from
  * objects, JSON or YAML (the seeds' examples work as they are, several documents in one
  * text), with field names as the CRDs have them, and checked field by field before anything
- * is planned. Every refusal is an `InvalidSpecError` naming the field path and the value.
+ * is planned. Every refusal is an `InvalidSpecError` naming the field path and the value, or,
+ * for text that is not YAML, an `InvalidYamlError` naming the document, line and column.
  */
-import { parseAllDocuments } from 'yaml';
 import { parseCidr, parseIp } from './addresses.js';
-import { InvalidSpecError } from './ovn-errors.js';
+import { InvalidSpecError, type InvalidYamlError } from './ovn-errors.js';
+import { checkRouterMatch } from './router-match.js';
+import { readYamlDocuments } from './yaml-documents.js';
 
 /** `spec.staticRoutes[]` of a Vpc. */
 export interface VpcStaticRoute {
@@ -123,6 +125,9 @@ function policyRoute(value: unknown, field: string): VpcPolicyRoute {
     throw new InvalidSpecError(`${field}.priority`, priority, 'must be an integer from 0 to 32767');
   }
   const match = str(value.match, `${field}.match`) as string;
+  // Checked as the file is read, so `ovndb vpc apply` refuses the whole file before
+  // connecting; applyVpc checks it again against the database's address sets.
+  checkRouterMatch(match, `${field}.match`);
   const action = value.action;
   if (action !== 'allow' && action !== 'drop' && action !== 'reroute') {
     throw new InvalidSpecError(`${field}.action`, action, 'must be allow, drop or reroute');
@@ -208,20 +213,12 @@ export function parseSubnet(value: unknown): SubnetResource {
 /**
  * Reads every Vpc and Subnet from YAML (several `---` documents) or JSON text, or from an
  * already parsed object or array. Documents of other kinds (Pods, ...) are skipped.
+ * @throws {@link InvalidYamlError} for text that does not parse (syntax, duplicate keys, an
+ *   alias bomb), {@link InvalidSpecError} for a field the helpers refuse.
  */
 export function parseResources(input: string | unknown): ParsedResources {
-  let documents: unknown[];
-  if (typeof input === 'string') {
-    documents = [];
-    for (const doc of parseAllDocuments(input)) {
-      if (doc.errors.length > 0) {
-        throw new InvalidSpecError('yaml', input.slice(0, 80), doc.errors[0]?.message ?? 'not YAML');
-      }
-      documents.push(doc.toJS());
-    }
-  } else {
-    documents = Array.isArray(input) ? input : [input];
-  }
+  const documents =
+    typeof input === 'string' ? readYamlDocuments(input) : Array.isArray(input) ? input : [input];
   const vpcs: VpcResource[] = [];
   const subnets: SubnetResource[] = [];
   for (const doc of documents) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { InvalidMatchError } from '../../src/ovn/expr/index.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from '../../src/ovn/ovn-errors.js';
 import { addPolicyRoute, deletePolicyRoute, type PolicyRouteSpec } from '../../src/ovn/policy-routes.js';
 import { diffDumps, dumpDatabase } from '../../src/testing/nb-dump-diff.js';
@@ -109,6 +110,58 @@ describe('policy routes: against ovn-nbctl', { timeout: 20_000 }, () => {
     );
   });
 
+  test('a policy with a match OVN refuses, written by another tool, can still be deleted', async () => {
+    const bad = 'ip4.src == 10.0.0.0/24 && tcp || udp';
+    await apply([
+      {
+        op: 'insert',
+        table: 'Logical_Router_Policy',
+        row: { priority: 7, match: bad, action: 'drop' },
+        'uuid-name': 'bad',
+      },
+      {
+        op: 'mutate',
+        table: 'Logical_Router',
+        where: [['name', '==', 'vpc-1']],
+        mutations: [['policies', 'insert', ['set', [['named-uuid', 'bad']]]]],
+      },
+    ]);
+    assert.throws(
+      () => addPolicyRoute(pair.nb, { router: 'vpc-1', priority: 7, match: bad, action: 'drop' }),
+      InvalidSpecError,
+    );
+    await apply(deletePolicyRoute(pair.nb, { router: 'vpc-1', priority: 7, match: bad }));
+    assert.deepEqual(
+      pair.nb.where('Logical_Router_Policy', (row) => row.match === bad),
+      [],
+    );
+    await assertSame();
+  });
+
+  test("a match's address sets: those of the NB checked by their addresses, others left to come", async () => {
+    await nbctl('create', 'Address_Set', 'name=v6set', 'addresses=["fd00::1"]');
+    await apply([
+      { op: 'insert', table: 'Address_Set', row: { name: 'v6set', addresses: ['set', ['fd00::1']] } },
+    ]);
+    const spec: PolicyRouteSpec = {
+      router: 'vpc-1',
+      priority: 9,
+      match: 'ip4.src == $v6set',
+      action: 'drop',
+    };
+    assert.throws(
+      () => addPolicyRoute(pair.nb, spec, { index: 0 }),
+      (error: unknown) =>
+        error instanceof InvalidSpecError &&
+        error.field === 'policyRoutes[0].match' &&
+        error.cause instanceof InvalidMatchError &&
+        error.cause.field === 'ip4.src',
+    );
+    assert.equal(addPolicyRoute(pair.nb, { ...spec, match: 'ip6.src == $v6set' }).length, 2);
+    assert.equal(addPolicyRoute(pair.nb, { ...spec, match: 'ip4.src == $v6set_not_yet' }).length, 2);
+    await assertSame();
+  });
+
   test('bfd_sessions is written only when the server has it', () => {
     // The replica as it would look against a newer server whose schema has the column.
     const view = new Proxy(pair.nb, {
@@ -144,6 +197,19 @@ describe('policy routes: against ovn-nbctl', { timeout: 20_000 }, () => {
       ],
       [{ ...base, action: 'reroute', nextHops: '10.0.1' }, undefined, 'nextHopIP', '10.0.1'],
       [{ ...base, action: 'drop', nextHops: '10.0.1.1' }, undefined, 'nextHopIP', '10.0.1.1'],
+      // Matches OVN's parser refuses: northd would copy them into flows ovn-controller never installs.
+      [{ ...base, match: 'ip4.src == ' }, 1, 'policyRoutes[1].match', 'ip4.src == '],
+      [{ ...base, match: '((((' }, undefined, 'match', '(((('],
+      [
+        { ...base, match: 'ip4.src == 1.2.3.4"; drop' },
+        2,
+        'policyRoutes[2].match',
+        'ip4.src == 1.2.3.4"; drop',
+      ],
+      [{ ...base, match: 'ip4 && tcp || udp' }, undefined, 'match', 'ip4 && tcp || udp'],
+      [{ ...base, match: 'ip4.src == fd00::1' }, undefined, 'match', 'ip4.src == fd00::1'],
+      // A router's pipeline has no port groups: ovn-northd gives them to switches only.
+      [{ ...base, match: 'inport == @pg1' }, undefined, 'match', 'inport == @pg1'],
     ];
     for (const [spec, index, field, value] of cases) {
       assert.throws(
@@ -155,6 +221,19 @@ describe('policy routes: against ovn-nbctl', { timeout: 20_000 }, () => {
         },
       );
     }
+    assert.throws(
+      () => addPolicyRoute(pair.nb, { ...base, match: 'ip.ttl == 256' }, { index: 4 }),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidSpecError && error.cause instanceof InvalidMatchError);
+        assert.deepEqual(
+          [error.field, error.cause.position, error.cause.field, error.cause.code],
+          ['policyRoutes[4].match', 10, 'ip.ttl', 'OVNDB_INVALID_MATCH'],
+        );
+        return true;
+      },
+    );
+    // Address sets are not looked up: one created later makes the policy work from then on.
+    assert.equal(addPolicyRoute(pair.nb, { ...base, match: 'ip4.src == $later' }).length, 2);
     assert.throws(
       () => addPolicyRoute(pair.nb, { ...base, router: 'nope' }),
       (error: unknown) => error instanceof ObjectNotFoundError && error.table === 'Logical_Router',
