@@ -5,8 +5,9 @@
  */
 import type { DatabaseModel } from '../model/descriptor.js';
 import { type AnyCondition, encodeCondition } from '../model/typed-clauses.js';
-import type { MonitorCondition } from '../protocol/conditions.js';
+import type { Condition, MonitorCondition } from '../protocol/conditions.js';
 import type { DatabaseSchema, TableSchema } from '../protocol/schema.js';
+import { validateConditions } from '../protocol/validation.js';
 import type { ReplicaOptions, ReplicaTableOptions } from './replica-options.js';
 import type { IndexSpec } from './row-index.js';
 
@@ -33,7 +34,13 @@ export function encodeMonitorCondition(
   table: TableSchema,
   where: ReadonlyArray<AnyCondition | boolean>,
 ): MonitorCondition[] {
-  return where.map((c) => (typeof c === 'boolean' ? c : encodeCondition(table, c)));
+  const encoded = where.map((c) => (typeof c === 'boolean' ? c : encodeCondition(table, c)));
+  // Checked as a transaction's are: a value the server cannot read would close the connection.
+  validateConditions(
+    table,
+    encoded.filter((c): c is Condition => typeof c !== 'boolean'),
+  );
+  return encoded;
 }
 
 /** The monitor plan for `model` against a server with schema `server`. */

@@ -13,7 +13,7 @@ import type { Mutation } from './mutations.js';
 import { arithmeticMutators } from './mutations.js';
 import type { WireRow } from './notation.js';
 import type { Operation } from './operations.js';
-import type { DatabaseSchema } from './schema.js';
+import type { DatabaseSchema, TableSchema } from './schema.js';
 
 /** Why an operation was refused before sending. */
 export type InvalidOperationReason =
@@ -127,6 +127,15 @@ function validateOperation(schema: DatabaseSchema, operation: Operation, index: 
   }
 }
 
+/**
+ * Checks monitor conditions (`monitor_cond`'s `where`) of `table` as a transaction's
+ * conditions are checked: a value ovsdb-server cannot read would close the connection.
+ * Throws {@link InvalidOperationError} or `InvalidValueError`.
+ */
+export function validateConditions(table: TableSchema, conditions: readonly Condition[]): void {
+  checkConditions({ name: table.name, rules: columnRules(table), index: -1 }, conditions);
+}
+
 /** A comment is a string as any other: no NUL, no lone surrogate (see atom.ts). */
 function checkComment(comment: unknown, index: number): void {
   checkDatum({ key: { type: 'string' }, min: 1, max: 1 }, comment, { operation: index, column: 'comment' });
@@ -183,7 +192,8 @@ function invalid(
 // The quick checks confirm the common valid case without allocating; when one cannot, the full
 // check decides, and builds the error.
 function fullCheck(t: TableCheck, type: ColumnType, column: string, value: unknown): void {
-  checkDatum(type, value, { table: t.name, column, operation: t.index }, { allowNamedUuid: true });
+  const where = t.index >= 0 ? { table: t.name, column, operation: t.index } : { table: t.name, column };
+  checkDatum(type, value, where, { allowNamedUuid: true });
 }
 
 function checkConditions(t: TableCheck, conditions: readonly Condition[]): void {

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { model as nbModel } from '../../src/generated/nb/index.js';
 import {
   ConnectionClosedError,
   connect,
@@ -13,7 +14,9 @@ import {
   InvalidValueError,
   op,
   PoisonWriteError,
+  Replica,
   Session,
+  whereColumn,
 } from '../../src/index.js';
 import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 
@@ -66,6 +69,21 @@ describe('poison writes against a real ovsdb-server', { timeout: 90_000 }, () =>
       await assert.rejects(client.transact(NB, [op.comment(POISON)]), InvalidValueError);
       assert.equal(client.state.status, 'open', 'the connection is untouched');
       assert.deepEqual(await namesOnServer(server), []);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a replica condition with a NUL is refused before its monitor request is sent', async () => {
+    const client = await connect(server.unix);
+    try {
+      await assert.rejects(
+        Replica.start(client, nbModel, {
+          tables: { Logical_Switch: { where: [whereColumn('name', '==', POISON)] } },
+        }),
+        (error) => error instanceof InvalidValueError && error.column === 'name',
+      );
+      assert.equal(client.state.status, 'open');
     } finally {
       await client.close();
     }
