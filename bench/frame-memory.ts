@@ -12,9 +12,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { launchOvsdbServer } from '../src/testing/server-process.js';
 import { prepareBenchProcess, tmpdirOption } from './bench-process.js';
-import { monitorTemplate } from './monitor-suite.js';
+import { monitorTemplate, serverOnTemplate } from './monitor-suite.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -121,20 +120,7 @@ server.close();
 
 // A real dump: the initial monitor of every table of an OVN_Northbound with many routes.
 const template = await monitorTemplate(Number(args.routes), args.tmpdir);
-const dbDir = await mkdtemp(join(args.tmpdir, 'ovndb-frame-memory-nb-'));
-const { copyFile } = await import('node:fs/promises');
-await copyFile(template.path, join(dbDir, 'nb.db'));
-const nb = await launchOvsdbServer({
-  dir: dbDir,
-  ownsDir: true,
-  dbFiles: [join(dbDir, 'nb.db')],
-  tcp: false,
-  pki: undefined,
-  ws: false,
-  wss: false,
-  extraArgs: [],
-  startTimeoutMs: 60_000,
-});
+const nb = await serverOnTemplate(template.path, args.tmpdir);
 for (const factor of ['32', '0']) {
   const line = await runChild(nb.unix, ['--request', 'monitor', '--factor', factor]);
   process.stderr.write(`NB dump factor ${factor}: ${JSON.stringify(line)}\n`);

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { launchOvsdbServer } from '../src/testing/server-process.js';
+import { launchOvsdbServer, type RunningServer } from '../src/testing/server-process.js';
 import { buildRoutesTemplate } from './nb-routes-template.js';
 import { systemPython } from './peers.js';
 import { median } from './stats.js';
@@ -75,17 +75,12 @@ export async function monitorTemplate(
   return { path, mb: +((await stat(path)).size / 1048576).toFixed(1) };
 }
 
-/** One client's initial monitor on a fresh server holding a copy of `template`. */
-export async function measureMonitor(
-  client: MonitorClient,
-  template: string,
-  tmp: string,
-  options: MonitorChildOptions = {},
-): Promise<Record<string, unknown> & { client: string; total_s: number; peak_rss_mb: number }> {
+/** A fresh ovsdb-server (unix socket only) on a copy of the database file `template`. */
+export async function serverOnTemplate(template: string, tmp: string): Promise<RunningServer> {
   const dir = await mkdtemp(join(tmp, 'ovndb-monitor-'));
   const dbFile = join(dir, 'nb.db');
   await copyFile(template, dbFile);
-  const server = await launchOvsdbServer({
+  return launchOvsdbServer({
     dir,
     ownsDir: true,
     dbFiles: [dbFile],
@@ -96,6 +91,16 @@ export async function measureMonitor(
     extraArgs: [],
     startTimeoutMs: 60_000,
   });
+}
+
+/** One client's initial monitor on a fresh server holding a copy of `template`. */
+export async function measureMonitor(
+  client: MonitorClient,
+  template: string,
+  tmp: string,
+  options: MonitorChildOptions = {},
+): Promise<Record<string, unknown> & { client: string; total_s: number; peak_rss_mb: number }> {
+  const server = await serverOnTemplate(template, tmp);
   try {
     const [file, args] = childCommand(client, server.unix, options);
     const { stdout } = await run(file, args, {
