@@ -11,7 +11,7 @@ import type { TableSchema } from '../protocol/schema.js';
 import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
 import type { RowChange } from './change.js';
 import { nextTurn } from './next-turn.js';
-import type { TableStore } from './table-store.js';
+import { isWireObject, ReplicaInconsistencyError, type TableStore } from './table-store.js';
 
 /** Receives each change as it is applied; absent when nobody listens (no change objects kept). */
 export type ChangeSink = ((change: RowChange) => void) | undefined;
@@ -25,6 +25,16 @@ export type Resolve = (value: unknown) => unknown;
 /** The {@link Resolve} of a message parsed whole. */
 export const identity: Resolve = (value) => value;
 
+/** How many of `initial`, `insert`, `modify` and `delete` a row change of update2 holds. */
+function kindsIn(change: Record<string, unknown>): number {
+  return (
+    Number(change.initial !== undefined) +
+    Number(change.insert !== undefined) +
+    Number(change.modify !== undefined) +
+    Number('delete' in change)
+  );
+}
+
 /** Applies one row of an update2/update3 message. Returns the number of rows touched (0 or 1). */
 function applyRow2(
   store: TableStore,
@@ -33,7 +43,12 @@ function applyRow2(
   sink: ChangeSink,
   resolve = identity,
 ): number {
-  const change = resolve(wire) as Record<string, unknown>;
+  const change = resolve(wire);
+  // ovsdb-server(7) sends exactly one of the four; anything else from a peer is refused rather
+  // than read as nothing (an empty object) or as a TypeError (null, a number).
+  if (!isWireObject(change) || kindsIn(change) !== 1) {
+    throw new ReplicaInconsistencyError(store.name, uuid, 'not one of initial, insert, modify or delete');
+  }
   let result: RowChange | undefined;
   if (change.modify !== undefined)
     result = store.modify(uuid, resolve(change.modify) as Record<string, unknown>);
@@ -47,6 +62,15 @@ function applyRow2(
   return 1;
 }
 
+/**
+ * A table's part of an update, which must be an object of rows: a string or an array would
+ * be read character by character or index by index.
+ */
+function rowsOf(table: string, rows: unknown): Record<string, unknown> {
+  if (!isWireObject(rows)) throw new ReplicaInconsistencyError(table, '', 'the rows are not a JSON object');
+  return rows;
+}
+
 /** Applies a whole update2/update3 payload; returns the number of rows changed. */
 export function applyUpdates2(
   stores: ReadonlyMap<string, TableStore>,
@@ -57,7 +81,7 @@ export function applyUpdates2(
   for (const table in updates) {
     const store = stores.get(table);
     if (store === undefined) continue;
-    const rows = updates[table] as Record<string, Record<string, unknown>>;
+    const rows = rowsOf(table, updates[table]);
     for (const uuid in rows) n += applyRow2(store, uuid, rows[uuid], sink);
   }
   return n;
@@ -133,9 +157,7 @@ export function listRows(
     if (!stores.has(table)) continue;
     const rows = resolve(updates[table]);
     out.push(
-      isLazyObject(rows)
-        ? lazyRows(table, rows)
-        : plainRows(table, rows as Record<string, unknown>, bytesOf, inPieces),
+      isLazyObject(rows) ? lazyRows(table, rows) : plainRows(table, rowsOf(table, rows), bytesOf, inPieces),
     );
   }
   return out;
@@ -209,11 +231,15 @@ export function applyUpdates1(
     const store = stores.get(table);
     if (store === undefined) continue;
     const filter = filters.get(table);
-    const rows = updates[table] as TableUpdates[string];
+    const rows = rowsOf(table, updates[table]);
     for (const uuid in rows) {
-      const image = resolve((resolve(rows[uuid]) as { new?: unknown }).new) as
-        | Record<string, unknown>
-        | undefined;
+      const change = resolve(rows[uuid]);
+      if (!isWireObject(change))
+        throw new ReplicaInconsistencyError(table, uuid, 'the row change is not a JSON object');
+      const image = resolve(change.new);
+      // Checked before the filter reads it: a `new` of null or 5 is no row.
+      if (image !== undefined && !isWireObject(image))
+        throw new ReplicaInconsistencyError(table, uuid, 'the new row is not a JSON object');
       let result: RowChange | undefined;
       if (
         image === undefined ||

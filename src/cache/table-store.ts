@@ -21,17 +21,25 @@ type Row = Record<string, unknown>;
 type Versioned = VersionedSet<unknown> | VersionedMap<unknown, unknown>;
 type WireRow = Readonly<Record<string, unknown>>;
 
-/** The server sent a change the replica cannot apply (e.g. a modify of a row it does not have). */
+/**
+ * The server sent a change the replica cannot apply (e.g. a modify of a row it does not have,
+ * or a message of the wrong shape). `uuid` is empty when the whole table's part is at fault.
+ */
 export class ReplicaInconsistencyError extends OvndbError {
   constructor(
     readonly table: string,
     readonly uuid: string,
     reason: string,
   ) {
-    super('OVNDB_REPLICA_INCONSISTENT', `table ${table}, row ${uuid}: ${reason}`, {
+    super('OVNDB_REPLICA_INCONSISTENT', `table ${table}${uuid === '' ? '' : `, row ${uuid}`}: ${reason}`, {
       details: { table, uuid },
     });
   }
+}
+
+/** True for what a row, a row change or a table of an update must be: a JSON object. */
+export function isWireObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Rows of one table by UUID, with indexes. */
@@ -131,7 +139,7 @@ export class TableStore {
   private build(uuid: string, wire: WireRow): Row {
     const row: Row = { _uuid: uuid };
     const version = wire._version;
-    if (version !== undefined) row._version = versionOf(version);
+    if (version !== undefined) row._version = this.versionOf(uuid, version);
     for (const codec of this.codecs) {
       const value = this.decodeColumn(codec, wire[codec.name]);
       if (value !== undefined) row[codec.name] = value;
@@ -156,6 +164,9 @@ export class TableStore {
    * change, an update when the row was already present.
    */
   put(uuid: string, wire: WireRow, initial: boolean): RowChange {
+    // A peer's row that is not an object would otherwise become a row of defaults.
+    if (!isWireObject(wire))
+      throw new ReplicaInconsistencyError(this.name, uuid, 'the row is not a JSON object');
     const row = this.build(uuid, wire);
     const old = this.rows.get(uuid);
     if (old !== undefined) {
@@ -175,9 +186,12 @@ export class TableStore {
     const old = this.rows.get(uuid);
     if (old === undefined)
       throw new ReplicaInconsistencyError(this.name, uuid, 'modify of a row the replica does not have');
+    // A diff that is not an object would otherwise be read as "no column changed", or throw a TypeError.
+    if (!isWireObject(diff))
+      throw new ReplicaInconsistencyError(this.name, uuid, 'the diff is not a JSON object');
     const oldVersioned = this.versioned.get(uuid);
     const next: Row = { _uuid: uuid };
-    const version = diff._version === undefined ? old._version : versionOf(diff._version);
+    const version = diff._version === undefined ? old._version : this.versionOf(uuid, diff._version);
     if (version !== undefined) next._version = version;
     let nextVersioned: Map<string, Versioned> | undefined;
     const changed: string[] = [];
@@ -216,17 +230,21 @@ export class TableStore {
     return { kind: 'delete', table: this.name, uuid, old };
   }
 
+  // ovsdb-server reports `_version` with every insert and modify, monitored or not. Anything
+  // but ["uuid", <string>] is refused: reading its second element blindly kept one character of
+  // a string, or undefined, as the row's version.
+  private versionOf(uuid: string, wire: unknown): string {
+    if (Array.isArray(wire) && wire.length === 2 && wire[0] === 'uuid' && typeof wire[1] === 'string')
+      return wire[1];
+    throw new ReplicaInconsistencyError(this.name, uuid, '_version is not ["uuid", <string>]');
+  }
+
   /** Forgets every row (no changes reported). */
   clear(): void {
     this.rows.clear();
     this.versioned.clear();
     for (const index of this.indexes.values()) index.clear();
   }
-}
-
-// ovsdb-server reports `_version` with every insert and modify, monitored or not.
-function versionOf(wire: unknown): string {
-  return (wire as [string, string])[1];
 }
 
 function touches(index: RowIndex, columns: ReadonlySet<string>): boolean {

@@ -75,7 +75,8 @@ function parseAtomShape(
       break;
     case 'real':
       if (typeof wire === 'number' && Number.isFinite(wire)) return wire + 0;
-      if (typeof wire === 'bigint') return Number(wire);
+      // A bigint past the double range would become Infinity, which no real atom may be.
+      if (typeof wire === 'bigint' && Number.isFinite(Number(wire))) return Number(wire);
       break;
     case 'boolean':
       if (typeof wire === 'boolean') return wire;
