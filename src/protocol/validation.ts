@@ -81,10 +81,48 @@ export function checkId(
   }
 }
 
+const OPERATIONS: ReadonlySet<string> = new Set([
+  'insert',
+  'select',
+  'update',
+  'mutate',
+  'delete',
+  'wait',
+  'commit',
+  'abort',
+  'comment',
+  'assert',
+]);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Throws unless `value` is an array: a caller without types may pass anything. */
+function requireArray(value: unknown, what: string, where: { operationIndex: number; table?: string }): void {
+  if (!Array.isArray(value)) {
+    throw new InvalidOperationError('bad-operation', `${what} must be an array`, { ...where, value });
+  }
+}
+
 function validateOperation(schema: DatabaseSchema, operation: Operation, index: number): void {
+  const given: unknown = operation;
+  if (!isObject(given) || typeof given.op !== 'string' || !OPERATIONS.has(given.op)) {
+    throw new InvalidOperationError(
+      'bad-operation',
+      'an operation is an object whose op is insert, select, update, mutate, delete, wait, commit, abort, comment or assert',
+      { operationIndex: index, value: operation },
+    );
+  }
   if (operation.op === 'assert') checkId(operation.lock, 'a lock name', { operationIndex: index });
   if (operation.op === 'comment') checkComment(operation.comment, index);
   if (!('table' in operation)) return;
+  if (typeof operation.table !== 'string') {
+    throw new InvalidOperationError('bad-operation', 'table must be a string', {
+      operationIndex: index,
+      value: operation.table,
+    });
+  }
   const table = schema.tables.get(operation.table);
   if (!table) {
     throw new InvalidOperationError(
@@ -110,17 +148,21 @@ function validateOperation(schema: DatabaseSchema, operation: Operation, index: 
       return;
     case 'mutate':
       checkConditions(t, operation.where);
+      requireArray(operation.mutations, 'mutations', { operationIndex: index, table: table.name });
       checkMutations(t, operation.mutations);
       return;
     case 'select':
     case 'delete':
       checkConditions(t, operation.where);
-      if (operation.op === 'select' && operation.columns) {
+      if (operation.op === 'select' && operation.columns !== undefined) {
+        requireArray(operation.columns, 'columns', { operationIndex: index, table: table.name });
         for (const name of operation.columns) column(t, name);
       }
       return;
     case 'wait':
       checkConditions(t, operation.where);
+      requireArray(operation.columns, 'columns', { operationIndex: index, table: table.name });
+      requireArray(operation.rows, 'rows', { operationIndex: index, table: table.name });
       for (const name of operation.columns) column(t, name);
       for (const row of operation.rows) checkRow(t, row, 'wait');
       return;
@@ -161,6 +203,7 @@ function column(t: TableCheck, name: string): ColumnRule {
 }
 
 function checkRow(t: TableCheck, row: WireRow, kind: 'insert' | 'update' | 'wait'): void {
+  if (!isObject(row)) throw invalid(t, 'bad-operation', 'a row must be an object', undefined, row);
   for (const name in row) {
     const rule = column(t, name);
     const value = row[name];

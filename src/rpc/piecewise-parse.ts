@@ -7,7 +7,13 @@
  */
 import { JsonFrameSplitter } from './frame-splitter.js';
 import { BadFrameError } from './rpc-errors.js';
-import { isPlaceholder, LazyElements, LazyMembers, type SegmentedFrame } from './segmented-frame.js';
+import {
+  isPlaceholder,
+  LazyElements,
+  LazyMembers,
+  parseJson,
+  type SegmentedFrame,
+} from './segmented-frame.js';
 
 /** Bytes scanned per turn. */
 const PIECE_BYTES = 512 * 1024;
@@ -74,7 +80,11 @@ export async function parsePiecewise(
     splitter.push(asBuffer(slice(at, Math.min(length, at + PIECE_BYTES))));
     await turn();
   }
-  if (segmented === undefined) return JSON.parse(whole as string);
+  if (segmented === undefined) {
+    // No complete value in the bytes (an unclosed bracket): as JSON.parse would, refuse it.
+    if (whole === undefined) throw new BadFrameError('a big frame holds a value that is not complete JSON');
+    return parseJson(whole);
+  }
   const outline = segmented.outline();
   await turn();
   return fill(segmented, outline, turn);

@@ -8,6 +8,7 @@
  * or one string: rows can be parsed and applied a slice at a time, with the event loop free in
  * between, and the memory of applied rows is reclaimed as the replica goes.
  */
+import { randomBytes } from 'node:crypto';
 import type { LazyObject, LazyReply } from '../protocol/lazy-reply.js';
 import type { ChunkedBytes } from './chunked-bytes.js';
 import { parsePiecewise } from './piecewise-parse.js';
@@ -34,9 +35,13 @@ export interface FrameLayout {
 /** Parents with at least this many cut values are cut out whole and read member by member. */
 export const WIDE_OBJECT_MIN = 256;
 
-// Placeholders are JSON strings no OVSDB value holds (they start with NUL): "\u0000<i>" for cut
-// value i, "\u0000w<j>" for wide parent j.
-const PREFIX = Buffer.from('"\\u0000', 'latin1');
+// Placeholders are JSON strings no OVSDB value holds: NUL, then a token drawn at random when
+// the process starts, then "<i>" for cut value i or "w<j>" for wide parent j. ovsdb-server never
+// sends a NUL; the token keeps a peer that does from passing its strings off as placeholders.
+const TOKEN = randomBytes(4).toString('hex');
+const PREFIX = Buffer.from(`"\\u0000${TOKEN}`, 'latin1');
+/** Where a placeholder's label starts: after the NUL and the token. */
+const LABEL_AT = 1 + TOKEN.length;
 const WIDE = 0x77; // 'w'
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -80,7 +85,21 @@ function isSpace(c: number | undefined): boolean {
 
 /** True for a placeholder string of the outline. */
 export function isPlaceholder(value: unknown): value is string {
-  return typeof value === 'string' && value.charCodeAt(0) === 0;
+  return typeof value === 'string' && value.charCodeAt(0) === 0 && value.startsWith(TOKEN, 1);
+}
+
+/** The cut value (>= 0) or wide parent (`-j - 1`) placeholder `v` stands for. */
+function labelOf(v: string): number {
+  return v.charCodeAt(LABEL_AT) === WIDE ? -Number(v.slice(LABEL_AT + 1)) - 1 : Number(v.slice(LABEL_AT));
+}
+
+/** JSON.parse, failing as the frame's fault: a frame whose parts are not JSON is a bad frame. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new BadFrameError('a big frame holds a value that is not valid JSON', { cause });
+  }
 }
 
 /** A big frame: its bytes and the ranges of the values cut out of its outline. */
@@ -145,7 +164,7 @@ export class SegmentedFrame {
       at = cutEnd[c] as number;
     }
     bytes.copyTo(out, w, at, bytes.length);
-    return JSON.parse(this.decodeBytes(out));
+    return parseJson(this.decodeBytes(out));
   }
 
   /** The full text of the frame (for tracing). */
@@ -155,7 +174,7 @@ export class SegmentedFrame {
 
   /** Cut value `i`, parsed now. */
   value(i: number): unknown {
-    return JSON.parse(this.decode(this.layout.starts[i] as number, this.layout.ends[i] as number));
+    return parseJson(this.decode(this.layout.starts[i] as number, this.layout.ends[i] as number));
   }
 
   /** Size of cut value `i`, in bytes. */
@@ -172,18 +191,19 @@ export class SegmentedFrame {
 
   /** Like {@link resolve}, but a cut value is parsed over several turns. */
   async resolveInPieces(v: unknown, turn: () => Promise<void>): Promise<unknown> {
-    if (!isPlaceholder(v) || v.charCodeAt(1) === WIDE) return this.resolve(v);
-    return this.valueInPieces(Number(v.slice(1)), turn);
+    if (!isPlaceholder(v) || labelOf(v) < 0) return this.resolve(v);
+    return this.valueInPieces(labelOf(v), turn);
   }
 
   /** Bytes behind placeholder `v` (0 for anything else). */
   bytesOf(v: unknown): number {
     if (!isPlaceholder(v)) return 0;
-    if (v.charCodeAt(1) === WIDE) {
-      const j = Number(v.slice(2));
+    const label = labelOf(v);
+    if (label < 0) {
+      const j = -label - 1;
       return (this.layout.parentEnds[j] as number) - (this.layout.parentStarts[j] as number);
     }
-    return this.valueBytes(Number(v.slice(1)));
+    return this.valueBytes(label);
   }
 
   /** Wide parent `j`, to be read member by member (an object) or element by element (an array). */
@@ -198,14 +218,13 @@ export class SegmentedFrame {
   /** `v`, or the value it stands for when it is a placeholder of this frame. */
   resolve(v: unknown): unknown {
     if (!isPlaceholder(v)) return v;
-    return v.charCodeAt(1) === WIDE ? this.members(Number(v.slice(2))) : this.value(Number(v.slice(1)));
+    const label = labelOf(v);
+    return label < 0 ? this.members(-label - 1) : this.value(label);
   }
 
   /** Wide parent `j` parsed whole: the way back when its members are not laid out as expected. */
   wholeParent(j: number): unknown {
-    return JSON.parse(
-      this.decode(this.layout.parentStarts[j] as number, this.layout.parentEnds[j] as number),
-    );
+    return parseJson(this.decode(this.layout.parentStarts[j] as number, this.layout.parentEnds[j] as number));
   }
 
   /**
@@ -266,6 +285,7 @@ export class SegmentedFrame {
         p++; // the escaped character, which may be a quote
       } else if (c === QUOTE) break;
       else if (c >= 0x80) ascii = false;
+      else if (c < 0x20) return this.badLayout(); // JSON allows no raw control character in a string
     }
     const close = p++;
     while (isSpace(gap[p])) p++;
@@ -273,7 +293,7 @@ export class SegmentedFrame {
     p++;
     while (isSpace(gap[p])) p++;
     if (p !== end) return this.badLayout();
-    if (escaped) return JSON.parse(this.decodeBytes(gap.subarray(open, close + 1))) as string;
+    if (escaped) return parseJson(this.decodeBytes(gap.subarray(open, close + 1))) as string;
     if (!ascii) return this.decodeBytes(gap.subarray(open + 1, close));
     return Buffer.from(gap.buffer, gap.byteOffset + open + 1, close - open - 1).toString('latin1');
   }

@@ -234,50 +234,40 @@ describe('fuzz: segmented frames', { timeout: fuzzTimeout(40_000) }, () => {
       { runs: 400 },
     ));
 
-  test(
-    'strings that start with NUL read as themselves, not as the placeholders of cut values',
-    {
-      todo: 'src/rpc/segmented-frame.ts: a string "\\u00000" or "\\u0000w0" in a big frame is replaced by a cut value',
-    },
-    (t) =>
-      runProperty(
-        t,
-        fc.property(frameStream(), segmentDepth, (stream, depth) => {
-          const { frames } = splitSegmented([stream.bytes], depth, 0);
-          for (const frame of frames) if ('segmented' in frame) readsAsJsonParse(frame.segmented);
-        }),
-        { runs: 100, examples: [[streamOf('{"{":"\\u0000w0","":[]}'), 2]] },
-      ),
-  );
+  test('strings that start with NUL read as themselves, not as the placeholders of cut values', (t) =>
+    runProperty(
+      t,
+      fc.property(frameStream(), segmentDepth, (stream, depth) => {
+        const { frames } = splitSegmented([stream.bytes], depth, 0);
+        for (const frame of frames) if ('segmented' in frame) readsAsJsonParse(frame.segmented);
+      }),
+      { runs: 100, examples: [[streamOf('{"{":"\\u0000w0","":[]}'), 2]] },
+    ));
 
-  test(
-    'keys of wide objects with raw control characters are refused, as JSON.parse refuses them',
-    { todo: 'src/rpc/segmented-frame.ts: memberKey accepts a key with a raw control byte' },
-    (t) =>
-      runProperty(
-        t,
-        fc.property(
-          frameStream(wideReply, 1),
-          fc.nat(),
-          fc.integer({ min: 0, max: 0x1f }),
-          fc.constantFrom(4, 5),
-          (stream, which, byte, depth) => {
-            const text = stream.texts[0] as string;
-            // A raw control byte just inside the opening quote of one row's key.
-            const keys = [...text.matchAll(/"[0-9a-f-]{36}":\{"initial"/g)];
-            const at = (keys[which % keys.length]?.index ?? 0) + 1;
-            const bytes = Buffer.concat([
-              Buffer.from(text.slice(0, at)),
-              Buffer.from([byte]),
-              Buffer.from(text.slice(at)),
-            ]);
-            const { frames } = splitSegmented([bytes], depth, 0);
-            for (const frame of frames) if ('segmented' in frame) readsAsJsonParse(frame.segmented);
-          },
-        ),
-        { runs: 20 },
+  test('keys of wide objects with raw control characters are refused, as JSON.parse refuses them', (t) =>
+    runProperty(
+      t,
+      fc.property(
+        frameStream(wideReply, 1),
+        fc.nat(),
+        fc.integer({ min: 0, max: 0x1f }),
+        fc.constantFrom(4, 5),
+        (stream, which, byte, depth) => {
+          const text = stream.texts[0] as string;
+          // A raw control byte just inside the opening quote of one row's key.
+          const keys = [...text.matchAll(/"[0-9a-f-]{36}":\{"initial"/g)];
+          const at = (keys[which % keys.length]?.index ?? 0) + 1;
+          const bytes = Buffer.concat([
+            Buffer.from(text.slice(0, at)),
+            Buffer.from([byte]),
+            Buffer.from(text.slice(at)),
+          ]);
+          const { frames } = splitSegmented([bytes], depth, 0);
+          for (const frame of frames) if ('segmented' in frame) readsAsJsonParse(frame.segmented);
+        },
       ),
-  );
+      { runs: 20 },
+    ));
 
   test('lazy replies of valid frames: every row read on demand is what JSON.parse reads', (t) =>
     runProperty(
@@ -288,15 +278,11 @@ describe('fuzz: segmented frames', { timeout: fuzzTimeout(40_000) }, () => {
       { runs: 60 },
     ));
 
-  test(
-    'lazy replies of damaged frames: every row read on demand agrees with JSON.parse or refuses with BadFrameError',
-    { todo: 'src/rpc/segmented-frame.ts: a lazily read row that is not valid JSON throws SyntaxError' },
-    (t) =>
-      runProperty(t, fc.property(damagedReply, segmentDepth, readsLazilyAsJsonParse), {
-        runs: 60,
-        examples: [[Buffer.from(BAD_ROW), 5]],
-      }),
-  );
+  test('lazy replies of damaged frames: every row read on demand agrees with JSON.parse or refuses with BadFrameError', (t) =>
+    runProperty(t, fc.property(damagedReply, segmentDepth, readsLazilyAsJsonParse), {
+      runs: 60,
+      examples: [[Buffer.from(BAD_ROW), 5]],
+    }));
 
   test('parsePiecewise of valid JSON gives what JSON.parse gives', (t) =>
     runProperty(
@@ -313,27 +299,23 @@ describe('fuzz: segmented frames', { timeout: fuzzTimeout(40_000) }, () => {
       { runs: 150 },
     ));
 
-  test(
-    'parsePiecewise of damaged JSON gives what JSON.parse gives, or refuses with BadFrameError',
-    { todo: 'src/rpc/piecewise-parse.ts: a huge row that is not valid JSON throws SyntaxError' },
-    (t) =>
-      runProperty(
-        t,
-        fc.asyncProperty(fc.oneof(damagedValue, damagedReply), async (bytes) => {
-          const turn = () => Promise.resolve();
-          const got = await parsePiecewise(bytes.length, (a, b) => bytes.subarray(a, b), turn).then(
-            (value) => ({ value }),
-            (error: unknown) => ({ error }),
-          );
-          const want = outcome(() => JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)));
-          if ('error' in got) {
-            assert.ok(got.error instanceof BadFrameError, `not a BadFrameError: ${String(got.error)}`);
-            assert.ok('error' in want, 'valid JSON was refused');
-          } else {
-            assert.deepEqual(got, want);
-          }
-        }),
-        { runs: 100, examples: [[Buffer.from('{"a":[1,,2]}')], [Buffer.from('[1')]] },
-      ),
-  );
+  test('parsePiecewise of damaged JSON gives what JSON.parse gives, or refuses with BadFrameError', (t) =>
+    runProperty(
+      t,
+      fc.asyncProperty(fc.oneof(damagedValue, damagedReply), async (bytes) => {
+        const turn = () => Promise.resolve();
+        const got = await parsePiecewise(bytes.length, (a, b) => bytes.subarray(a, b), turn).then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        );
+        const want = outcome(() => JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)));
+        if ('error' in got) {
+          assert.ok(got.error instanceof BadFrameError, `not a BadFrameError: ${String(got.error)}`);
+          assert.ok('error' in want, 'valid JSON was refused');
+        } else {
+          assert.deepEqual(got, want);
+        }
+      }),
+      { runs: 100, examples: [[Buffer.from('{"a":[1,,2]}')], [Buffer.from('[1')]] },
+    ));
 });

@@ -179,31 +179,25 @@ describe('fuzz: validateOperations on the OVN Northbound schema', { timeout: fuz
       { runs: 3000 },
     ));
 
-  test(
-    'operations of any shape, as an untyped caller may pass them: accepted or refused with an OvndbError',
-    {
-      todo: 'src/protocol/validation.ts: mutations, columns or rows that are not arrays, or an operation that is null, throw TypeError',
-    },
-    (t) =>
-      runProperty(
-        t,
-        fc.property(fc.array(untypedOperation, { minLength: 1, maxLength: 3 }), (ops) => {
-          try {
-            validateOperations(nb, ops as Operation[]);
-          } catch (error) {
-            assert.ok(error instanceof OvndbError, `threw ${String(error)}`);
-          }
-        }),
-        {
-          runs: 300,
-          examples: [
-            [[{ op: 'mutate', table: 'Logical_Switch', where: [], mutations: 5 }]],
-            [[{ op: 'wait', table: 'Logical_Switch', where: [], columns: [], until: '==', rows: 7 }]],
-            [[null]],
-          ],
-        },
-      ),
-  );
+  test('operations of any shape, as an untyped caller may pass them: accepted or refused with an OvndbError', (t) =>
+    runProperty(
+      t,
+      fc.property(fc.array(untypedOperation, { minLength: 1, maxLength: 3 }), (ops) => {
+        try {
+          validateOperations(nb, ops as Operation[]);
+        } catch (error) {
+          assert.ok(error instanceof OvndbError, `threw ${String(error)}`);
+        }
+      }),
+      {
+        runs: 300,
+        examples: [
+          [[{ op: 'mutate', table: 'Logical_Switch', where: [], mutations: 5 }]],
+          [[{ op: 'wait', table: 'Logical_Switch', where: [], columns: [], until: '==', rows: 7 }]],
+          [[null]],
+        ],
+      },
+    ));
 });
 
 /** Operations whose members are anything at all: the shape TypeScript would have refused. */
