@@ -8,7 +8,7 @@
  * exists (URLs under the homepage: docs/ is not in the package).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { type ExecFileOptions, execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
@@ -16,7 +16,18 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { allHelp, docPointers } from './help-doc-pointers.js';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+// The package's dist/ maps back onto src/: V8 coverage of it, remapped onto the same files with
+// other byte ranges than the tests' own tsx-compiled src/, would corrupt the merged report.
+const { NODE_V8_COVERAGE: _coverage, ...childEnv } = process.env;
+const run = async (
+  file: string,
+  args: readonly string[],
+  options: ExecFileOptions = {},
+): Promise<{ stdout: string; stderr: string }> => {
+  const { stdout, stderr } = await execFileAsync(file, args, { env: childEnv, ...options });
+  return { stdout: String(stdout), stderr: String(stderr) };
+};
 const root = resolve(import.meta.dirname, '../..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
