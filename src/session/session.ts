@@ -122,7 +122,7 @@ export class Session<T extends object = Record<string, unknown>> extends EventEm
         readyMember: () => (this.currentState.phase === 'ready' ? this.member : undefined),
         phase: () => this.currentState.phase,
         holds: (lock) => this.locks.holds(lock),
-        connectionLost: (member, error) => this.lost(member, error),
+        connectionLost: (member, error) => this.lost(member, error, true),
         recovered: (write) => this.emit('recovered', write),
         progressed: () => this.outageEnded(),
       },
@@ -438,7 +438,7 @@ export class Session<T extends object = Record<string, unknown>> extends EventEm
   private attachMember(chosen: ChosenMember): void {
     const { client, watch, remote } = chosen;
     const onState = (): void => {
-      if (client.state.status === 'closed') this.lost(chosen, client.state.error);
+      if (client.state.status === 'closed') this.lost(chosen, client.state.error, true);
     };
     const onStatus = (status: ServerDatabaseStatus): void => {
       this.seen = status.seen;
@@ -468,13 +468,17 @@ export class Session<T extends object = Record<string, unknown>> extends EventEm
     this.member = undefined;
   }
 
-  /** The member in use is gone: move what was in flight aside and start a reconnect. */
-  private lost(member: ChosenMember, error?: Error): void {
+  /**
+   * The member in use is gone: move what was in flight aside and start a reconnect.
+   * `peerClosed`: the connection closed under us, rather than the session leaving the member
+   * (lost leadership, `reconnect()`); only such a close can be the server refusing a write.
+   */
+  private lost(member: ChosenMember, error?: Error, peerClosed = false): void {
     if (this.member !== member) return;
     const wasReady = this.phase === 'ready';
     this.dropMember();
     member.client.abandon();
-    this.writes.connectionLost();
+    this.writes.connectionLost(peerClosed);
     this.locks.connectionLost();
     if (!wasReady) return; // a failure during adopt: establish's loop goes on by itself
     this.lostAt = performance.now();

@@ -55,7 +55,7 @@ interface WriteEntry {
   endpoint?: string;
   /** How many connections closed while it was in flight. */
   closes: number;
-  /** How many of them closed while it was in flight alone. */
+  /** How many of them closed while it was in flight alone, after it had gone alone. */
   closesAlone: number;
 }
 
@@ -67,9 +67,11 @@ interface WriteEntry {
 export const ALONE_AFTER_CLOSES = 2;
 
 /**
- * A transaction in flight alone when this many connections closed is refused as poison. A
- * transaction is in flight for milliseconds: two failovers landing on it alone, after two on
- * it among others, are not a coincidence that happens.
+ * A transaction that, once sent alone, was in flight alone when this many more connections
+ * closed under it is refused as poison: four closes in all, the last two with nothing else in
+ * flight. A transaction is in flight for milliseconds; that many failovers landing on it are
+ * not a coincidence that happens. A session leaving a member on its own (lost leadership,
+ * `reconnect()`) counts for nothing.
  */
 export const POISON_CLOSES_ALONE = 2;
 
@@ -157,9 +159,10 @@ export class WriteQueue {
 
   /**
    * The connection is gone: unwritten transactions go back to the queue (keeping their
-   * order), written ones are in doubt until {@link settle}.
+   * order), written ones are in doubt until {@link settle}. `peerClosed`: the connection closed
+   * under them (the only kind of loss that counts toward {@link PoisonWriteError}).
    */
-  connectionLost(): void {
+  connectionLost(peerClosed: boolean): void {
     let written = 0;
     for (const entry of this.sent) if (entry.request?.written === true) written++;
     const alone = written === 1;
@@ -167,8 +170,11 @@ export class WriteQueue {
       const written = entry.request?.written ?? false;
       entry.request = undefined;
       if (written) {
-        entry.closes++;
-        if (alone) entry.closesAlone++;
+        // Only a close by the peer counts; a close alone counts once the entry goes alone.
+        if (peerClosed) {
+          entry.closes++;
+          if (alone && entry.closes > ALONE_AFTER_CLOSES) entry.closesAlone++;
+        }
         this.inDoubt.push(entry);
       } else {
         this.queue.push(entry);
