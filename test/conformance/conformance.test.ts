@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { envWithoutCoverage } from '../helpers/child-env.js';
 import {
   type ConformanceSuite,
   conformanceSuites,
@@ -26,7 +27,8 @@ async function runSuite(suite: ConformanceSuite): Promise<void> {
       [runCasesScript, suite.kind, ...suite.args],
       // Each case starts our driver as a process of its own: about 3 minutes for all on an idle
       // 2-core machine, more while other test files run beside it.
-      { cwd: repoRoot, timeout: 600_000, maxBuffer: 16 * 1024 * 1024 },
+      // The driver runs from the cases' own directories: no coverage from it (child-env.ts).
+      { cwd: repoRoot, timeout: 600_000, maxBuffer: 16 * 1024 * 1024, env: envWithoutCoverage() },
       (error, stdout, stderr) =>
         done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
     );

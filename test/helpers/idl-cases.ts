@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after } from 'node:test';
 import { repoRoot, sharedConformance } from '../conformance/driver/suites.js';
+import { envWithoutCoverage } from './child-env.js';
 
 export const casesFile = resolve(sharedConformance, 'cases/v3.1.0/idl.json');
 const schemasFile = resolve(sharedConformance, 'cases/v3.1.0/schemas.json');
@@ -90,13 +91,18 @@ export function runDriver(args: string[], cwd: string, timeoutMs = 30_000): Prom
   ];
   const started = performance.now();
   return new Promise((done) => {
-    execFile(process.execPath, argv, { cwd, timeout: timeoutMs }, (error, stdout, stderr) =>
-      done({
-        code: error ? Number((error as { code?: number }).code ?? 1) : 0,
-        stdout,
-        stderr,
-        ms: performance.now() - started,
-      }),
+    // Run from another directory, tsx compiles src/ without our tsconfig: no coverage from it.
+    execFile(
+      process.execPath,
+      argv,
+      { cwd, timeout: timeoutMs, env: envWithoutCoverage() },
+      (error, stdout, stderr) =>
+        done({
+          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr,
+          ms: performance.now() - started,
+        }),
     );
   });
 }

@@ -4,6 +4,7 @@
  * that expires kills it together with any server it started, by that group's id.
  */
 import { spawn } from 'node:child_process';
+import { envWithoutCoverage } from './child-env.js';
 
 /** How a run ended. */
 export interface SnippetRun {
@@ -20,11 +21,9 @@ export function runSnippet(
   file: string,
   options: { cwd: string; env: Record<string, string>; unset: readonly string[]; timeoutMs: number },
 ): Promise<SnippetRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  // tsx compiles the library for a snippet under the snippet workspace's settings: no coverage.
+  const env = envWithoutCoverage(options.env);
   for (const name of options.unset) if (!(name in options.env)) delete env[name];
-  // Not a source of coverage: tsx compiles the library for a snippet under the snippet
-  // workspace's settings, and V8 ranges of that other output would corrupt the merged report.
-  delete env.NODE_V8_COVERAGE;
   const started = Date.now();
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--conditions=ovndb-source', '--import', 'tsx', file], {

@@ -14,12 +14,12 @@ import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { envWithoutCoverage } from '../helpers/child-env.js';
 import { allHelp, docPointers } from './help-doc-pointers.js';
 
 const execFileAsync = promisify(execFile);
-// The package's dist/ maps back onto src/: V8 coverage of it, remapped onto the same files with
-// other byte ranges than the tests' own tsx-compiled src/, would corrupt the merged report.
-const { NODE_V8_COVERAGE: _coverage, ...childEnv } = process.env;
+// The package's dist/ maps back onto src/: no coverage from it (child-env.ts).
+const childEnv = envWithoutCoverage();
 const run = async (
   file: string,
   args: readonly string[],
