@@ -6,12 +6,13 @@
  */
 import { evaluateConditionsAny, type ParsedCondition, parseConditions } from '../protocol/condition-eval.js';
 import type { MonitorCondition } from '../protocol/conditions.js';
+import { isJsonObject } from '../protocol/json-members.js';
 import { isLazyObject, type LazyObject } from '../protocol/lazy-reply.js';
 import type { TableSchema } from '../protocol/schema.js';
 import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
 import type { RowChange } from './change.js';
 import { nextTurn } from './next-turn.js';
-import { isWireObject, ReplicaInconsistencyError, type TableStore } from './table-store.js';
+import { ReplicaInconsistencyError, type TableStore } from './table-store.js';
 
 /** Receives each change as it is applied; absent when nobody listens (no change objects kept). */
 export type ChangeSink = ((change: RowChange) => void) | undefined;
@@ -46,7 +47,7 @@ function applyRow2(
   const change = resolve(wire);
   // ovsdb-server(7) sends exactly one of the four; anything else from a peer is refused rather
   // than read as nothing (an empty object) or as a TypeError (null, a number).
-  if (!isWireObject(change) || kindsIn(change) !== 1) {
+  if (!isJsonObject(change) || kindsIn(change) !== 1) {
     throw new ReplicaInconsistencyError(store.name, uuid, 'not one of initial, insert, modify or delete');
   }
   let result: RowChange | undefined;
@@ -67,7 +68,7 @@ function applyRow2(
  * be read character by character or index by index.
  */
 function rowsOf(table: string, rows: unknown): Record<string, unknown> {
-  if (!isWireObject(rows)) throw new ReplicaInconsistencyError(table, '', 'the rows are not a JSON object');
+  if (!isJsonObject(rows)) throw new ReplicaInconsistencyError(table, '', 'the rows are not a JSON object');
   return rows;
 }
 
@@ -234,11 +235,11 @@ export function applyUpdates1(
     const rows = rowsOf(table, updates[table]);
     for (const uuid in rows) {
       const change = resolve(rows[uuid]);
-      if (!isWireObject(change))
+      if (!isJsonObject(change))
         throw new ReplicaInconsistencyError(table, uuid, 'the row change is not a JSON object');
       const image = resolve(change.new);
       // Checked before the filter reads it: a `new` of null or 5 is no row.
-      if (image !== undefined && !isWireObject(image))
+      if (image !== undefined && !isJsonObject(image))
         throw new ReplicaInconsistencyError(table, uuid, 'the new row is not a JSON object');
       let result: RowChange | undefined;
       if (

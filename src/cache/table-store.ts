@@ -8,6 +8,7 @@
 
 import { OvndbError } from '../errors.js';
 import { decodeValue } from '../model/row-codec.js';
+import { isJsonObject } from '../protocol/json-members.js';
 import type { TableSchema } from '../protocol/schema.js';
 import { InvalidOperationError } from '../protocol/validation.js';
 import type { RowChange } from './change.js';
@@ -35,11 +36,6 @@ export class ReplicaInconsistencyError extends OvndbError {
       details: { table, uuid },
     });
   }
-}
-
-/** True for what a row, a row change or a table of an update must be: a JSON object. */
-export function isWireObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Rows of one table by UUID, with indexes. */
@@ -165,7 +161,7 @@ export class TableStore {
    */
   put(uuid: string, wire: WireRow, initial: boolean): RowChange {
     // A peer's row that is not an object would otherwise become a row of defaults.
-    if (!isWireObject(wire))
+    if (!isJsonObject(wire))
       throw new ReplicaInconsistencyError(this.name, uuid, 'the row is not a JSON object');
     const row = this.build(uuid, wire);
     const old = this.rows.get(uuid);
@@ -187,7 +183,7 @@ export class TableStore {
     if (old === undefined)
       throw new ReplicaInconsistencyError(this.name, uuid, 'modify of a row the replica does not have');
     // A diff that is not an object would otherwise be read as "no column changed", or throw a TypeError.
-    if (!isWireObject(diff))
+    if (!isJsonObject(diff))
       throw new ReplicaInconsistencyError(this.name, uuid, 'the diff is not a JSON object');
     const oldVersioned = this.versioned.get(uuid);
     const next: Row = { _uuid: uuid };

@@ -16,7 +16,7 @@ export interface ClientOptions {
    * Time in which a frame is arriving does not count, so a big initial dump is bounded by its
    * progress rather than by this; a `transact` whose `wait` operation has a longer timeout
    * gets that much more, and one whose `wait` has none waits as long as it asks. 0 means no
-   * limit. See docs/flow-control.md.
+   * limit. See docs/limits.md.
    * @default 60000
    */
   requestTimeoutMs?: number;
@@ -35,7 +35,7 @@ export interface ClientOptions {
   /**
    * Largest estimated memory the parse of one message may take, as a multiple of its size: a
    * message over it closes the connection with FrameTooCostlyError instead of exhausting the
-   * heap. With `maxFrameBytes`, this bounds what one message can cost (docs/flow-control.md).
+   * heap. With `maxFrameBytes`, this bounds what one message can cost (docs/limits.md).
    * 0: no limit.
    * @default 32
    */

@@ -9,6 +9,7 @@ import type { Condition } from './conditions.js';
 import { conditionFunctions } from './conditions.js';
 import { checkDatum } from './datum.js';
 import { ID_PATTERN } from './identifiers.js';
+import { isJsonObject } from './json-members.js';
 import type { Mutation } from './mutations.js';
 import { arithmeticMutators } from './mutations.js';
 import type { WireRow } from './notation.js';
@@ -94,10 +95,6 @@ const OPERATIONS: ReadonlySet<string> = new Set([
   'assert',
 ]);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** Throws unless `value` is an array: a caller without types may pass anything. */
 function requireArray(value: unknown, what: string, where: { operationIndex: number; table?: string }): void {
   if (!Array.isArray(value)) {
@@ -107,7 +104,7 @@ function requireArray(value: unknown, what: string, where: { operationIndex: num
 
 function validateOperation(schema: DatabaseSchema, operation: Operation, index: number): void {
   const given: unknown = operation;
-  if (!isObject(given) || typeof given.op !== 'string' || !OPERATIONS.has(given.op)) {
+  if (!isJsonObject(given) || typeof given.op !== 'string' || !OPERATIONS.has(given.op)) {
     throw new InvalidOperationError(
       'bad-operation',
       'an operation is an object whose op is insert, select, update, mutate, delete, wait, commit, abort, comment or assert',
@@ -203,7 +200,7 @@ function column(t: TableCheck, name: string): ColumnRule {
 }
 
 function checkRow(t: TableCheck, row: WireRow, kind: 'insert' | 'update' | 'wait'): void {
-  if (!isObject(row)) throw invalid(t, 'bad-operation', 'a row must be an object', undefined, row);
+  if (!isJsonObject(row)) throw invalid(t, 'bad-operation', 'a row must be an object', undefined, row);
   for (const name in row) {
     const rule = column(t, name);
     const value = row[name];

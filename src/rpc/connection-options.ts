@@ -20,8 +20,10 @@ export interface RpcConnectionOptions {
   maxFrameBytes?: number;
   /**
    * Largest estimated memory a frame's parse may take, as a multiple of the frame's size; a
-   * frame over it closes the connection with FrameTooCostlyError before it is parsed. Real
-   * OVSDB replies cost 5 to 15 times their size; a frame of nothing but empty arrays, about 30. Frames under 64 KiB are never refused for it. 0: no limit.
+   * frame over it (or over what the heap has left) closes the connection with
+   * FrameTooCostlyError before it is parsed. Real OVSDB replies cost 5 to 15 times their size;
+   * a frame of nothing but empty arrays, about 30. Frames under 64 KiB are never refused for
+   * it. 0: no limit.
    * @default 32
    */
   maxParseCostFactor?: number;

@@ -5,31 +5,23 @@
  * an `undefined` to code that will throw an untyped TypeError on it later.
  *
  * Only the outer layers are checked here, in constant time per element of the outermost
- * array: rows and table updates are checked where they are read (the row codec, the update
- * appliers), so that a big monitor reply is not walked twice.
+ * array: table updates and rows are checked where they are read (the update appliers, the row
+ * codec), so that a big monitor reply is not walked twice.
  */
+import { isJsonObject } from '../protocol/json-members.js';
 
 /** What is wrong with `result`, given how many params the request had; undefined when nothing. */
 type ShapeCheck = (result: unknown, params: number) => string | undefined;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+const anObject: ShapeCheck = (r) => (isJsonObject(r) ? undefined : 'expected an object');
 
-const anObject: ShapeCheck = (r) => (isObject(r) ? undefined : 'expected an object');
-
-/** `<table-updates>`: an object of tables, each an object of rows. */
-const tableUpdates: ShapeCheck = (r) => {
-  if (!isObject(r)) return 'expected an object of table updates';
-  for (const table in r)
-    if (!isObject(r[table])) return `table ${JSON.stringify(table)} is not an object of rows`;
-  return undefined;
-};
+/** `<table-updates>`: an object (its tables are checked as the update appliers read them). */
+const tableUpdates: ShapeCheck = (r) => (isJsonObject(r) ? undefined : 'expected an object of table updates');
 
 /** One element of a transact result: null (not run) or an object whose known members have their types. */
 function operationResultProblem(element: unknown, index: number): string | undefined {
   if (element === null) return undefined;
-  if (!isObject(element)) return `result ${index} is neither an object nor null`;
+  if (!isJsonObject(element)) return `result ${index} is neither an object nor null`;
   const { uuid, rows, count, error } = element;
   if (uuid !== undefined && !(Array.isArray(uuid) && uuid[0] === 'uuid' && typeof uuid[1] === 'string')) {
     return `result ${index} has a uuid that is not ["uuid", <string>]`;
@@ -71,8 +63,10 @@ const checks: Record<string, ShapeCheck> = {
   },
   monitor_cond_change: anObject,
   monitor_cancel: anObject,
-  lock: (r) => (isObject(r) && typeof r.locked === 'boolean' ? undefined : 'expected {"locked": <boolean>}'),
-  steal: (r) => (isObject(r) && typeof r.locked === 'boolean' ? undefined : 'expected {"locked": <boolean>}'),
+  lock: (r) =>
+    isJsonObject(r) && typeof r.locked === 'boolean' ? undefined : 'expected {"locked": <boolean>}',
+  steal: (r) =>
+    isJsonObject(r) && typeof r.locked === 'boolean' ? undefined : 'expected {"locked": <boolean>}',
   unlock: anObject,
   echo: (r) => (Array.isArray(r) ? undefined : 'expected the array of params sent'),
   set_db_change_aware: anObject,
@@ -100,5 +94,5 @@ export function lazyReplyShapeProblem(method: string, root: unknown): string | u
     if (typeof root[1] !== 'string') return 'last-txn-id is not a string';
     return undefined;
   }
-  return isObject(root) || typeof root === 'string' ? undefined : 'expected an object of table updates';
+  return isJsonObject(root) || typeof root === 'string' ? undefined : 'expected an object of table updates';
 }

@@ -191,8 +191,8 @@ export class SegmentedFrame {
 
   /** Like {@link resolve}, but a cut value is parsed over several turns. */
   async resolveInPieces(v: unknown, turn: () => Promise<void>): Promise<unknown> {
-    if (!isPlaceholder(v) || labelOf(v) < 0) return this.resolve(v);
-    return this.valueInPieces(labelOf(v), turn);
+    const label = isPlaceholder(v) ? labelOf(v) : -1;
+    return label < 0 ? this.resolve(v) : this.valueInPieces(label, turn);
   }
 
   /** Bytes behind placeholder `v` (0 for anything else). */
