@@ -26,7 +26,7 @@ import {
   storedPrefixKey,
   storedRouteCidr,
 } from './static-routes.js';
-import { parseResources, parseVpc, type VpcResource } from './vpc-spec.js';
+import { checkPolicyRouteIdentities, parseResources, parseVpc, type VpcResource } from './vpc-spec.js';
 
 /** Options of {@link applyVpc}. */
 export interface ApplyVpcOptions {
@@ -232,6 +232,8 @@ function toVpc(spec: VpcResource | string | object): VpcResource {
     return vpcs[0] as VpcResource;
   }
   if ('staticRoutes' in spec && 'vpcPeerings' in spec && 'policyRoutes' in spec && !('spec' in spec)) {
+    // Built by hand, not by parseVpc: the one check across entries is made here.
+    checkPolicyRouteIdentities((spec as VpcResource).policyRoutes);
     return spec as VpcResource;
   }
   return parseVpc(spec);

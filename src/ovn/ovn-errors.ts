@@ -113,3 +113,25 @@ export class ObjectExistsError extends OvndbError {
     });
   }
 }
+
+/**
+ * Two entries of one list have the same identity, so each apply would replace the other's row
+ * and the spec would never settle (two `spec.policyRoutes` with one priority and match).
+ * Both entries are named; nothing was planned or written.
+ */
+export class DuplicatePolicyError extends OvndbError {
+  constructor(
+    /** The first entry's path: `spec.policyRoutes[0]`. */
+    readonly first: string,
+    /** The later entry's path: `spec.policyRoutes[3]`. */
+    readonly second: string,
+    readonly priority: number,
+    readonly match: string,
+  ) {
+    super(
+      'OVNDB_DUPLICATE_POLICY',
+      `${first} and ${second} are both priority ${priority} match ${valueText(match)}: one policy per (priority, match)`,
+      { details: { first, second, priority, match } },
+    );
+  }
+}

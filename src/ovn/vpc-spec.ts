@@ -2,11 +2,12 @@
  * The Kube-OVN `Vpc` and `Subnet` resources as the declarative helpers take them: parsed from
  * objects, JSON or YAML (the seeds' examples work as they are, several documents in one
  * text), with field names as the CRDs have them, and checked field by field before anything
- * is planned. Every refusal is an `InvalidSpecError` naming the field path and the value, or,
+ * is planned. Every refusal is an `InvalidSpecError` naming the field path and the value
+ * (a `DuplicatePolicyError` naming both entries for two policy routes of one identity), or,
  * for text that is not YAML, an `InvalidYamlError` naming the document, line and column.
  */
 import { parseCidr, parseIp } from './addresses.js';
-import { InvalidSpecError, type InvalidYamlError } from './ovn-errors.js';
+import { DuplicatePolicyError, InvalidSpecError, type InvalidYamlError } from './ovn-errors.js';
 import { checkRouterMatch } from './router-match.js';
 import { readYamlDocuments } from './yaml-documents.js';
 
@@ -144,6 +145,12 @@ function policyRoute(value: unknown, field: string): VpcPolicyRoute {
   return { priority, match, action, ...(action === 'reroute' ? { nextHopIP: nextHopIP as string } : {}) };
 }
 
+function policyRoutes(value: unknown): VpcPolicyRoute[] {
+  const routes = list(value, 'spec.policyRoutes').map((r, i) => policyRoute(r, `spec.policyRoutes[${i}]`));
+  checkPolicyRouteIdentities(routes);
+  return routes;
+}
+
 function peering(value: unknown, field: string, vpc: string): VpcPeering {
   if (!isObject(value)) throw new InvalidSpecError(field, value, 'must be an object');
   const remoteVpc = str(value.remoteVpc, `${field}.remoteVpc`) as string;
@@ -163,6 +170,31 @@ function peering(value: unknown, field: string, vpc: string): VpcPeering {
   return { remoteVpc, localConnectIP };
 }
 
+/**
+ * Refuses two policy routes of one identity (priority, match; the match compared as written,
+ * as OVN compares it). Each would replace the other's row on every apply, so the Vpc would
+ * never settle; even two identical entries are refused, as one name given twice is.
+ * @throws {@link DuplicatePolicyError} naming both entries (`spec.policyRoutes[0]`, `[3]`).
+ */
+export function checkPolicyRouteIdentities(
+  policyRoutes: readonly Pick<VpcPolicyRoute, 'priority' | 'match'>[],
+  field = 'spec.policyRoutes',
+): void {
+  const first = new Map<string, number>();
+  policyRoutes.forEach((policy, index) => {
+    const key = `${policy.priority}|${policy.match}`;
+    const earlier = first.get(key);
+    if (earlier !== undefined)
+      throw new DuplicatePolicyError(
+        `${field}[${earlier}]`,
+        `${field}[${index}]`,
+        policy.priority,
+        policy.match,
+      );
+    first.set(key, index);
+  });
+}
+
 /** Reads one Vpc resource (`{ metadata: { name }, spec }`, or `{ name, ...spec }`). */
 export function parseVpc(value: unknown): VpcResource {
   if (!isObject(value)) throw new InvalidSpecError('Vpc', value, 'must be an object');
@@ -178,9 +210,7 @@ export function parseVpc(value: unknown): VpcResource {
     staticRoutes: list(spec.staticRoutes, 'spec.staticRoutes').map((r, i) =>
       staticRoute(r, `spec.staticRoutes[${i}]`),
     ),
-    policyRoutes: list(spec.policyRoutes, 'spec.policyRoutes').map((r, i) =>
-      policyRoute(r, `spec.policyRoutes[${i}]`),
-    ),
+    policyRoutes: policyRoutes(spec.policyRoutes),
     vpcPeerings: list(spec.vpcPeerings, 'spec.vpcPeerings').map((p, i) =>
       peering(p, `spec.vpcPeerings[${i}]`, name),
     ),

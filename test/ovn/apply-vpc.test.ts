@@ -6,7 +6,7 @@ import { model as nbModel } from '../../src/generated/nb/index.js';
 import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
 import { type ClientDatabase, connect, database, type OvsdbClient, type Replica } from '../../src/index.js';
 import { applyVpc, planVpc } from '../../src/ovn/apply-vpc.js';
-import { InvalidSpecError } from '../../src/ovn/ovn-errors.js';
+import { DuplicatePolicyError, InvalidSpecError } from '../../src/ovn/ovn-errors.js';
 import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
 import { diffDumps, dumpDatabase } from '../../src/testing/nb-dump-diff.js';
 
@@ -152,5 +152,73 @@ describe('applyVpc: the seed peering, declaratively', { timeout: 30_000 }, () =>
       InvalidSpecError,
     );
     assert.deepEqual(diffDumps(dump, await dumpDatabase(client, NB)), []);
+  });
+  test('two policy routes of one (priority, match): refused naming both, nothing planned or sent', async () => {
+    const policies = (fourth: string) => `
+kind: Vpc
+metadata: { name: vpc-dup }
+spec:
+  policyRoutes:
+    - { priority: 10, match: ip4.src==10.0.1.0/24, action: drop }
+    - { priority: 10, match: ip4.src==10.0.2.0/24, action: allow }
+    - { priority: 20, match: ip4.src==10.0.1.0/24, action: allow }
+    - ${fourth}
+`;
+    const dump = await dumpDatabase(client, NB);
+    const before = transactions;
+    const duplicate = policies(
+      '{ priority: 10, match: ip4.src==10.0.1.0/24, action: reroute, nextHopIP: 10.0.0.1 }',
+    );
+    const isBoth = (error: unknown) => {
+      assert.ok(error instanceof DuplicatePolicyError, String(error));
+      assert.deepEqual(
+        [error.code, error.first, error.second, error.priority, error.match],
+        [
+          'OVNDB_DUPLICATE_POLICY',
+          'spec.policyRoutes[0]',
+          'spec.policyRoutes[3]',
+          10,
+          'ip4.src==10.0.1.0/24',
+        ],
+      );
+      return true;
+    };
+    await assert.rejects(applyVpc(writer, duplicate), isBoth);
+    await assert.rejects(applyVpc(writer, duplicate, { dryRun: true }), isBoth);
+    // An identical entry twice too: the same identity listed twice.
+    await assert.rejects(
+      applyVpc(writer, policies('{ priority: 10, match: ip4.src==10.0.1.0/24, action: drop }')),
+      DuplicatePolicyError,
+    );
+    // A resource built by hand is checked as well.
+    assert.throws(
+      () =>
+        planVpc(nb, {
+          name: 'vpc-dup',
+          namespaces: [],
+          staticRoutes: [],
+          vpcPeerings: [],
+          enableExternal: false,
+          policyRoutes: [
+            { priority: 5, match: 'ip4', action: 'allow' },
+            { priority: 5, match: 'ip4', action: 'drop' },
+          ],
+        }),
+      (error: unknown) => error instanceof DuplicatePolicyError && error.second === 'spec.policyRoutes[1]',
+    );
+    assert.equal(transactions, before);
+    assert.deepEqual(diffDumps(dump, await dumpDatabase(client, NB)), []);
+
+    // Same match at another priority, other matches at the same one: distinct, and it settles.
+    const settled = policies(
+      '{ priority: 30, match: ip4.src==10.0.1.0/24, action: reroute, nextHopIP: 10.0.0.1 }',
+    );
+    const first = await applyVpc(writer, settled);
+    assert.equal(first.applied, true);
+    const sent = transactions;
+    const again = await applyVpc(writer, settled);
+    assert.deepEqual([again.applied, again.operations, again.changes], [false, [], []]);
+    assert.equal(transactions, sent, 'the settled spec sends nothing');
+    assert.equal((await nbctl('lr-policy-list', 'vpc-dup')).match(/ip4\.src==/g)?.length, 4);
   });
 });
