@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export * from './address-sets.js';
 export * from './addresses.js';
 export * from './apply-resources.js';
 export * from './apply-vpc.js';
@@ -13,6 +14,7 @@ export * from './load-balancers.js';
 export * from './nat.js';
 export * from './nb-lookup.js';
 export * from './ovn-errors.js';
+export * from './ovn-names.js';
 export * from './ownership.js';
 export * from './peering.js';
 export * from './policy-routes.js';
