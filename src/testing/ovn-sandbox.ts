@@ -4,12 +4,11 @@
  * packet through the logical flows northd computes from what a test wrote. No ovn-controller
  * and no Open vSwitch bridge are involved: ovn-trace reads the Southbound database alone.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BinaryOptions, findBinary } from './binaries.js';
-import { ManagedProcess } from './managed-process.js';
+import { type RunningNorthd, startNorthd } from './northd.js';
 import { NorthdTimeoutError } from './ovn-testing-errors.js';
 import { startOvsdbServer } from './ovsdb-server.js';
 import { runCommand } from './run-command.js';
@@ -77,7 +76,7 @@ export async function startOvnSandbox(options: OvnSandboxOptions = {}): Promise<
   const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);
   const startTimeoutMs = (): number => Math.max(1, deadline - Date.now());
   const servers: RunningServer[] = [];
-  let northd: ManagedProcess | undefined;
+  let northd: RunningNorthd | undefined;
   const stopAll = async (): Promise<void> => {
     await northd?.stop();
     await Promise.all(servers.map((server) => server.stop()));
@@ -89,7 +88,7 @@ export async function startOvnSandbox(options: OvnSandboxOptions = {}): Promise<
       findBinary('ovn-nbctl', options),
       findBinary('ovn-sbctl', options),
     ]);
-    const northdPath = options.northd === false ? undefined : await findBinary('ovn-northd', options);
+    if (options.northd !== false) await findBinary('ovn-northd', options);
     const serverOptions = { ...options, tcp: options.tcp ?? false };
     const nb = await startOvsdbServer({
       ...serverOptions,
@@ -113,34 +112,25 @@ export async function startOvnSandbox(options: OvnSandboxOptions = {}): Promise<
     await nbctl('init');
     await sbctl('init');
 
-    const northdLogPath = northdPath === undefined ? undefined : join(dir, 'ovn-northd.log');
-    if (northdPath !== undefined && northdLogPath !== undefined) {
-      northd = ManagedProcess.start(
-        northdPath,
-        [
-          `--ovnnb-db=${nb.unix}`,
-          `--ovnsb-db=${sb.unix}`,
-          `--pidfile=${join(dir, 'ovn-northd.pid')}`,
-          `--unixctl=${join(dir, 'ovn-northd.ctl')}`,
-          `--log-file=${northdLogPath}`,
-          '-vconsole:off',
-          '-vfile:info',
-          '--no-chdir',
-          ...(options.northdArgs ?? []),
-        ],
-        { cwd: dir, logFile: northdLogPath },
-      );
+    if (options.northd !== false) {
+      northd = await startNorthd({
+        ...options,
+        nbRemote: nb.unix,
+        sbRemote: sb.unix,
+        dir,
+        args: options.northdArgs ?? [],
+      });
     }
     const running = northd;
     const waitForNorthd = (timeoutMs = DEFAULT_WAIT_MS): Promise<void> =>
       running === undefined
         ? Promise.reject(new NorthdTimeoutError('this sandbox was started without northd', ''))
-        : syncWithNorthd(nbctlPath, nb.unix, running, dir, timeoutMs);
+        : running.sync(timeoutMs);
     if (running !== undefined) {
       try {
         await waitForNorthd(startTimeoutMs());
       } catch (error) {
-        const tail = await running.tail();
+        const tail = await running.process.tail();
         throw new ServerStartError('ovn-northd did not process the empty Northbound database', tail, error);
       }
     }
@@ -152,9 +142,9 @@ export async function startOvnSandbox(options: OvnSandboxOptions = {}): Promise<
       nbRemote: nb.unix,
       sbRemote: sb.unix,
       get northdPid() {
-        return running !== undefined && running.exitInfo === undefined ? running.pid : undefined;
+        return running !== undefined && running.process.exitInfo === undefined ? running.pid : undefined;
       },
-      northdLogPath,
+      northdLogPath: running?.logPath,
       nbctl,
       sbctl,
       waitForNorthd,
@@ -167,51 +157,4 @@ export async function startOvnSandbox(options: OvnSandboxOptions = {}): Promise<
     await stopAll();
     throw error;
   }
-}
-
-/**
- * `ovn-nbctl --wait=sb sync`, bounded by `timeoutMs` and cut short (the child killed) when
- * northd exits, since then it could only wait for the deadline.
- */
-async function syncWithNorthd(
-  nbctlPath: string,
-  nbRemote: string,
-  northd: ManagedProcess,
-  cwd: string,
-  timeoutMs: number,
-): Promise<void> {
-  if (northd.exitInfo !== undefined) {
-    throw new NorthdTimeoutError(`exited (${ManagedProcess.describe(northd.exitInfo)})`, await northd.tail());
-  }
-  const abort = new AbortController();
-  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-  const sync = new Promise<void>((resolvePromise, reject) => {
-    execFile(
-      nbctlPath,
-      [`--db=${nbRemote}`, `--timeout=${seconds}`, '--wait=sb', 'sync'],
-      // The timeout here is a backstop in case ovn-nbctl's own alarm does not fire.
-      { cwd, signal: abort.signal, timeout: timeoutMs + 2000 },
-      (error, _stdout, stderr) =>
-        error === null ? resolvePromise() : reject(Object.assign(error, { stderr })),
-    );
-  });
-  const died = northd.exited.then((exit) => {
-    abort.abort();
-    return exit;
-  });
-  const outcome = await Promise.race([sync.then(() => 'synced' as const), died]).catch(
-    (error: unknown) => error as Error,
-  );
-  if (outcome === 'synced') return;
-  abort.abort();
-  await sync.catch(() => undefined);
-  if (outcome instanceof Error) {
-    const stderr = String((outcome as { stderr?: unknown }).stderr ?? '').trim();
-    throw new NorthdTimeoutError(
-      `did not catch up with the Northbound database within ${timeoutMs} ms${stderr === '' ? '' : ` (${stderr})`}`,
-      await northd.tail(),
-      outcome,
-    );
-  }
-  throw new NorthdTimeoutError(`exited (${ManagedProcess.describe(outcome)})`, await northd.tail());
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { startLab } from '../../src/cli/lab-launch.js';
 import { isAlive } from '../../src/cli/lab-state.js';
 import { ovndb } from '../helpers/run-cli.js';
 
@@ -19,7 +20,17 @@ const alive = isAlive;
 interface Lab {
   pid: number;
   remotes: Record<string, string>;
+  northd: { name: string; pid: number; running: boolean; logFile: string }[];
   pids: number[];
+}
+
+/** Polls `probe` every 100 ms until it returns true; fails after `ms`. */
+async function eventually(what: string, ms: number, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe())) {
+    assert.ok(Date.now() < deadline, `${what} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Starts a lab with its own state file; `body` runs with it; the lab is always stopped. */
@@ -73,6 +84,13 @@ describe('ovndb lab, vpc apply and ic status', { timeout: 240_000 }, () => {
       assert.match(lab.remotes.OVN_NB_DB_TCP!, /^tcp:127\.0\.0\.1:\d+$/);
       const env = await ovndb(['lab', 'env', '--state', state]);
       assert.match(env.stdout, new RegExp(`^export OVN_NB_DB='${nb}'$`, 'm'));
+      const [northd] = lab.northd;
+      assert.deepEqual([lab.northd.length, northd?.name, northd?.running], [1, 'OVN_NORTHD_PID', true]);
+      assert.ok(lab.pids.includes(northd!.pid));
+      assert.match(
+        env.stdout,
+        new RegExp(`^export OVN_NORTHD_PID='${northd!.pid}' # ovn-northd running$`, 'm'),
+      );
       const nbctl = async (...args: string[]) =>
         (await run('ovn-nbctl', [`--db=${nb}`, ...args])).stdout.trim();
 
@@ -115,13 +133,62 @@ describe('ovndb lab, vpc apply and ic status', { timeout: 240_000 }, () => {
     });
   });
 
-  test('lab up --raft 3 gives each database as a comma list of three members', async () => {
+  test('lab up --raft 3: each database a comma list of three members, ovn-northd on both clusters', async () => {
+    let northdPid = 0;
     await withLab(['--raft', '3'], async (lab) => {
-      assert.equal(lab.remotes.OVN_NB_DB!.split(',').length, 3);
-      const dbs = await ovndb(['list-dbs', lab.remotes.OVN_SB_DB!]);
+      const nb = lab.remotes.OVN_NB_DB!;
+      const sb = lab.remotes.OVN_SB_DB!;
+      assert.equal(nb.split(',').length, 3);
+      const dbs = await ovndb(['list-dbs', sb]);
       assert.equal(dbs.code, 0, dbs.stderr);
       assert.match(dbs.stdout, /^OVN_Southbound$/m);
+
+      assert.deepEqual(
+        lab.northd.map((n) => [n.name, n.running]),
+        [['OVN_NORTHD_PID', true]],
+      );
+      northdPid = lab.northd[0]!.pid;
+      assert.ok(alive(northdPid), 'northd runs');
+      assert.ok(lab.pids.includes(northdPid));
+
+      // A switch written through the NB cluster appears in the SB cluster: northd follows both leaders.
+      const opts = { timeout: 15_000 };
+      await run(
+        'ovn-nbctl',
+        [`--db=${nb}`, '--timeout=10', 'ls-add', 'sw-lab', '--', 'lsp-add', 'sw-lab', 'p-lab'],
+        opts,
+      );
+      const sbctl = async (...args: string[]) =>
+        (await run('ovn-sbctl', [`--db=${sb}`, '--timeout=10', ...args], opts)).stdout.trim();
+      await eventually('northd binds the switch and its port', 15_000, async () => {
+        const datapaths = await sbctl('--bare', '--columns=external_ids', 'list', 'Datapath_Binding');
+        const ports = await sbctl('--bare', '--columns=logical_port', 'list', 'Port_Binding');
+        return /name=sw-lab/.test(datapaths) && ports === 'p-lab';
+      });
+      await run('ovn-nbctl', [`--db=${nb}`, '--timeout=10', '--wait=sb', 'sync'], opts);
     });
+    assert.ok(!alive(northdPid), 'lab down stops northd');
+  });
+
+  test('--no-northd: bare databases (the launcher lab up runs); --ic refuses it', async () => {
+    const bare = await startLab({ raft: 1, ic: false, azs: 2, northd: false });
+    try {
+      assert.deepEqual(bare.description.northd, []);
+      assert.equal(bare.description.pids.length, 2, 'the two servers only');
+    } finally {
+      await bare.stop();
+    }
+    assert.deepEqual(bare.description.pids.filter(alive), []);
+    const ic = await ovndb([
+      'lab',
+      'up',
+      '--ic',
+      '--no-northd',
+      '--state',
+      join(tmpdir(), 'ovndb-lab-never.json'),
+    ]);
+    assert.equal(ic.code, 2);
+    assert.match(ic.stderr, /--no-northd/);
   });
 
   test('lab up --ic: ic status prints what ovn-ic-sbctl show prints', async () => {
@@ -137,6 +204,13 @@ describe('ovndb lab, vpc apply and ic status', { timeout: 240_000 }, () => {
         assert.ok(Date.now() < deadline, 'ovn-ic registers both zones');
         await new Promise((r) => setTimeout(r, 100));
       }
+      assert.deepEqual(
+        lab.northd.map((n) => [n.name, n.running, lab.pids.includes(n.pid)]),
+        [
+          ['OVN_AZ1_NORTHD_PID', true, true],
+          ['OVN_AZ2_NORTHD_PID', true, true],
+        ],
+      );
       const status = await ovndb(['ic', 'status', '--db', icSb]);
       assert.equal(status.code, 0, status.stderr);
       assert.equal(status.stdout, await show());

@@ -1,7 +1,10 @@
 /**
- * `ovndb lab up|down|env`: throwaway OVN servers for experiments, from the test launcher.
- * `lab up` returns once they accept connections, leaving them to a background `ovndb` process
- * that owns them (so every one of them is stopped by its PID); `lab down` stops that process.
+ * `ovndb lab up|down|env`: throwaway OVN servers for experiments, from the test launcher: NB
+ * and SB (standalone, or 3-member raft clusters with `--raft 3`) with ovn-northd on them
+ * (unless `--no-northd`), or an OVN-IC lab. `lab up` returns once the servers accept
+ * connections and northd has processed the empty Northbound database, leaving them to a
+ * background `ovndb` process that owns them (so every server and northd is stopped by its
+ * PID); `lab down` stops that process.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -9,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { CommandTimeoutError, LabStateError } from '../cli-errors.js';
+import { CliUsageError, CommandTimeoutError, LabStateError } from '../cli-errors.js';
 import { milliseconds } from '../connection-options.js';
 import { startLab } from '../lab-launch.js';
 import {
@@ -19,6 +22,7 @@ import {
   labShellLines,
   readLabState,
   removeLabState,
+  withNorthdLiveness,
   writeLabState,
 } from '../lab-state.js';
 
@@ -26,14 +30,18 @@ interface LabUpFlags {
   raft: 1 | 3;
   ic: boolean;
   azs: number;
+  northd: boolean;
   state: string;
   foreground: boolean;
   format: 'shell' | 'json';
   timeout: number;
 }
 
-const print = (lab: LabDescription, format: 'shell' | 'json') =>
-  process.stdout.write(format === 'json' ? `${JSON.stringify(lab, null, 2)}\n` : labShellLines(lab));
+/** Prints the lab, with whether each northd runs looked up now. */
+function print(lab: LabDescription, format: 'shell' | 'json'): void {
+  const now = withNorthdLiveness(lab);
+  process.stdout.write(format === 'json' ? `${JSON.stringify(now, null, 2)}\n` : labShellLines(now));
+}
 
 function members(text: string): 1 | 3 {
   if (text !== '1' && text !== '3') throw new InvalidArgumentError('a lab database has 1 or 3 members');
@@ -49,7 +57,7 @@ function azCount(text: string): number {
 
 /** Runs the lab in this process until SIGINT or SIGTERM, then stops every server. */
 async function runInForeground(flags: LabUpFlags): Promise<void> {
-  const lab = await startLab({ raft: flags.raft, ic: flags.ic, azs: flags.azs });
+  const lab = await startLab({ raft: flags.raft, ic: flags.ic, azs: flags.azs, northd: flags.northd });
   const description: LabDescription = {
     pid: process.pid,
     startedAt: new Date().toISOString(),
@@ -147,7 +155,9 @@ export function registerLabCommands(program: Command): void {
 
   lab
     .command('up')
-    .description('start a lab and print its remotes as shell exports (eval "$(ovndb lab up)")')
+    .description(
+      'start a lab and print its remotes (and OVN_NORTHD_PID) as shell exports (eval "$(ovndb lab up)")',
+    )
     .addOption(new Option('--raft <members>', 'members per database: 1 or 3').argParser(members).default(1))
     .option(
       '--ic',
@@ -155,6 +165,7 @@ export function registerLabCommands(program: Command): void {
       false,
     )
     .addOption(new Option('--azs <n>', 'availability zones of an --ic lab').argParser(azCount).default(2))
+    .option('--no-northd', 'bare NB and SB databases, without ovn-northd (not with --ic)')
     .addOption(stateOption())
     .addOption(formatOption())
     .addOption(
@@ -164,13 +175,15 @@ export function registerLabCommands(program: Command): void {
     )
     .option('--foreground', 'stay in the foreground; Ctrl-C stops the lab', false)
     .action(async (flags: LabUpFlags) => {
+      if (flags.ic && !flags.northd)
+        throw new CliUsageError('--no-northd', 'an --ic lab needs ovn-northd in every zone');
       if (flags.foreground) return runInForeground(flags);
       return runDetached(flags, forwardedOptions(flags));
     });
 
   lab
     .command('down')
-    .description('stop the lab started by lab up (every server by its PID)')
+    .description('stop the lab started by lab up (every server and ovn-northd by its PID)')
     .addOption(stateOption())
     .action(async (flags: { state: string }) => {
       process.stdout.write(await labDown(flags.state));
@@ -178,7 +191,7 @@ export function registerLabCommands(program: Command): void {
 
   lab
     .command('env')
-    .description('print the remotes of the running lab again')
+    .description('print the remotes of the running lab again, and whether its ovn-northd runs')
     .addOption(stateOption())
     .addOption(formatOption())
     .action(async (flags: { state: string; format: 'shell' | 'json' }) => {
@@ -195,6 +208,7 @@ function forwardedOptions(flags: LabUpFlags): string[] {
     '--raft',
     String(flags.raft),
     ...(flags.ic ? ['--ic', '--azs', String(flags.azs)] : []),
+    ...(flags.northd ? [] : ['--no-northd']),
     '--format',
     flags.format,
   ];
