@@ -59,14 +59,33 @@ export interface VpcPlan {
  * in progress (they join it, and later steps of the same body see them). Throws a typed error,
  * before planning anything, on bad input.
  */
-export function planVpc(target: NbTarget, spec: VpcResource | string | object): Omit<VpcPlan, 'applied'> {
+export function planVpc(
+  target: NbTarget,
+  spec: VpcResource | string | object,
+  options: PlanVpcOptions = {},
+): Omit<VpcPlan, 'applied'> {
   const vpc = toVpc(spec);
   const changes: string[] = [];
-  const operations = planNb(target, (txn) => planVpcIn(txn, vpc, changes));
+  const operations = planNb(target, (txn) => planVpcIn(txn, vpc, changes, options.sameInput));
   return { vpc: vpc.name, operations, changes };
 }
 
-function planVpcIn(txn: Transaction<NbTables>, vpc: VpcResource, changes: string[]): void {
+/** Options of {@link planVpc}. */
+export interface PlanVpcOptions {
+  /**
+   * The other Vpcs of the same input, planned in the same transaction. A peering with one of
+   * them is checked against what its spec declares, not against its port in NB (which the
+   * same transaction rewrites): both ends of a link can be renumbered at once.
+   */
+  readonly sameInput?: readonly VpcResource[];
+}
+
+function planVpcIn(
+  txn: Transaction<NbTables>,
+  vpc: VpcResource,
+  changes: string[],
+  sameInput: readonly VpcResource[] = [],
+): void {
   const view = txn.view;
   const routerSpec = {
     name: vpc.name,
@@ -86,11 +105,18 @@ function planVpcIn(txn: Transaction<NbTables>, vpc: VpcResource, changes: string
   const wantedPorts = new Set<string>();
   for (const peering of vpc.vpcPeerings) {
     wantedPorts.add(peeringPortNames(vpc.name, peering.remoteVpc).local);
-    const ops = peerVpc(txn, {
-      vpc: vpc.name,
-      remoteVpc: peering.remoteVpc,
-      localConnectIP: peering.localConnectIP,
-    });
+    const remote = sameInput.find((other) => other.name === peering.remoteVpc);
+    const ops = peerVpc(
+      txn,
+      { vpc: vpc.name, remoteVpc: peering.remoteVpc, localConnectIP: peering.localConnectIP },
+      remote === undefined
+        ? {}
+        : {
+            remoteDeclared: {
+              connectIP: remote.vpcPeerings.find((back) => back.remoteVpc === vpc.name)?.localConnectIP,
+            },
+          },
+    );
     if (ops.length > 0)
       changes.push(`peer ${vpc.name} with ${peering.remoteVpc} (${peering.localConnectIP})`);
   }

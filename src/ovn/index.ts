@@ -9,6 +9,7 @@ export * from './address-sets.js';
 export * from './addresses.js';
 export * from './apply-resources.js';
 export * from './apply-vpc.js';
+export * from './delete-vpc.js';
 export * from './dhcp-options.js';
 export * from './expr/index.js';
 export * from './load-balancers.js';

@@ -135,3 +135,39 @@ export class DuplicatePolicyError extends OvndbError {
     );
   }
 }
+
+/**
+ * The named row exists but carries another owner's mark (or none): a helper that deletes a
+ * Kube-OVN resource by name never deletes a row Kube-OVN did not write, `ifExists` or not.
+ */
+export class NotOwnedError extends OvndbError {
+  constructor(
+    readonly table: string,
+    /** The name looked for (`name` is the error class's own). */
+    readonly rowName: string,
+    /** The row's `external_ids:vendor`, undefined when it has none. */
+    readonly vendor: string | undefined,
+  ) {
+    super(
+      'OVNDB_NOT_OWNED',
+      `${table} ${rowName} is not Kube-OVN's (vendor ${vendor === undefined ? 'unset' : valueText(vendor)}): not deleted`,
+      { details: { table, name: rowName, vendor } },
+    );
+  }
+}
+
+/**
+ * A Vpc cannot be deleted while subnets (switches joined to its router) still use it, as
+ * Kube-OVN refuses to delete a Vpc that has subnets. `switches` names them.
+ */
+export class VpcInUseError extends OvndbError {
+  constructor(
+    readonly vpc: string,
+    /** The attached switches that block the deletion. */
+    readonly switches: readonly string[],
+  ) {
+    super('OVNDB_VPC_IN_USE', `vpc ${vpc} still has subnets: ${switches.join(', ')}`, {
+      details: { vpc, switches },
+    });
+  }
+}

@@ -42,6 +42,13 @@ export interface PeerVpcOptions {
     readonly remoteConnectIP: string;
     readonly remoteMac?: string;
   };
+  /**
+   * The remote side as the same input declares it (`applyResources` given both Vpcs): the
+   * remote Vpc's `localConnectIP` toward this one, or no `connectIP` when its spec lists no
+   * peering back. The link is then checked against it, not against the remote port in NB,
+   * which the same transaction rewrites or removes: both ends can move to a new link at once.
+   */
+  readonly remoteDeclared?: { readonly connectIP?: string };
 }
 
 // Field names as the CRD has them; the remote side's address is the remote Vpc's own field.
@@ -88,6 +95,15 @@ function checkSameLinks(local: readonly Cidr[], remote: readonly Cidr[], field: 
     if (l.address === r.address)
       throw new InvalidSpecError(field, value, `${r.address} is also the other end's address`);
   }
+}
+
+/**
+ * Checks that two connect address lists are the two ends of one link (the same networks,
+ * family by family, different addresses).
+ * @throws {@link InvalidSpecError} naming `field` and `local`.
+ */
+export function checkPeeringLink(local: string, remote: string, field: string): void {
+  checkSameLinks(parseConnectIP(remote, field), parseConnectIP(local, field), field, local);
 }
 
 function checkNoSubnetCollision(
@@ -192,7 +208,11 @@ function peerVpcOps(nb: NbReplica, spec: PeeringSpec, options: PeerVpcOptions = 
         : parseMac(both.remoteMac, 'remoteMac');
   const names = peeringPortNames(spec.vpc, spec.remoteVpc);
   if (remote !== undefined) checkSameLinks(local, remote, REMOTE_FIELD, both!.remoteConnectIP);
-  else {
+  else if (options.remoteDeclared !== undefined) {
+    const declared = options.remoteDeclared.connectIP;
+    if (declared !== undefined)
+      checkSameLinks(parseConnectIP(declared, REMOTE_FIELD), local, LOCAL_FIELD, spec.localConnectIP);
+  } else {
     // The remote side may already be written by its own spec: then it fixes the link.
     const remotePort = findNamed(nb, 'Logical_Router_Port', names.remote);
     if (remotePort !== undefined) {

@@ -10,8 +10,9 @@ import { promisify } from 'node:util';
 import { model as nbModel } from '../../src/generated/nb/index.js';
 import type { Tables as NbTables } from '../../src/generated/nb/rows.js';
 import { type ClientDatabase, connect, database, type OvsdbClient, type Replica } from '../../src/index.js';
-import { applyResources, InvalidSpecError } from '../../src/ovn/index.js';
+import { applyResources, applyVpc, InvalidSpecError } from '../../src/ovn/index.js';
 import { ovnSchemaPath, type RunningServer, startOvsdbServer } from '../../src/testing/index.js';
+import { diffDumps, dumpDatabase } from '../../src/testing/nb-dump-diff.js';
 
 const run = promisify(execFile);
 
@@ -34,6 +35,21 @@ spec: {}
 kind: Subnet
 metadata: { name: net2 }
 spec: { vpc: vpc-2, cidrBlock: 172.31.0.0/16 }
+`;
+
+/** Step 2 with the link at `169.254.0.<a>/30` (vpc-1) and `.<b>/30` (vpc-2). */
+const link = (a: number, b: number) => `
+kind: Vpc
+metadata: { name: vpc-1 }
+spec:
+  vpcPeerings: [{ remoteVpc: vpc-2, localConnectIP: 169.254.0.${a}/30 }]
+  staticRoutes: [{ cidr: 172.31.0.0/16, nextHopIP: 169.254.0.${b}, policy: policyDst }]
+---
+kind: Vpc
+metadata: { name: vpc-2 }
+spec:
+  vpcPeerings: [{ remoteVpc: vpc-1, localConnectIP: 169.254.0.${b}/30 }]
+  staticRoutes: [{ cidr: 10.0.0.0/16, nextHopIP: 169.254.0.${a}, policy: policyDst }]
 `;
 
 const step2 = `
@@ -136,7 +152,7 @@ describe('applyResources', { timeout: 30_000 }, () => {
   test('step 2: the peering; applying both steps again sends nothing', async () => {
     transactions = 0;
     const applied = await applyResources(writer, step2);
-    assert.equal(transactions, 2);
+    assert.equal(transactions, 1, 'two Vpcs peering with each other share one transaction');
     assert.ok(applied.vpcs.every((p) => p.applied));
     assert.match(await nbctl('lr-route-list', 'vpc-1'), /172\.31\.0\.0\/16\s+169\.254\.0\.2 dst-ip/);
     assert.equal((await nbctl('get', 'Logical_Router_Port', 'vpc-2-vpc-1', 'peer')).trim(), 'vpc-1-vpc-2');
@@ -157,6 +173,50 @@ describe('applyResources', { timeout: 30_000 }, () => {
       [['net1', false, true]],
     );
     assert.match(await nbctl('get', 'Logical_Router_Port', 'vpc-1-net1', 'networks'), /10\.0\.0\.1\/16/);
+  });
+
+  test('renumbering a peering: both Vpcs in one input move the link in one transaction', async () => {
+    transactions = 0;
+    const applied = await applyResources(writer, link(5, 6));
+    assert.equal(transactions, 1);
+    assert.ok(applied.vpcs.every((p) => p.applied));
+    const networks = async (port: string) =>
+      (await nbctl('get', 'Logical_Router_Port', port, 'networks')).trim();
+    assert.deepEqual(
+      [await networks('vpc-1-vpc-2'), await networks('vpc-2-vpc-1')],
+      ['["169.254.0.5/30"]', '["169.254.0.6/30"]'],
+    );
+    assert.match(await nbctl('lr-route-list', 'vpc-1'), /172\.31\.0\.0\/16\s+169\.254\.0\.6 dst-ip/);
+    assert.doesNotMatch(await nbctl('lr-route-list', 'vpc-1'), /169\.254\.0\.2/);
+    assert.match(await nbctl('lr-route-list', 'vpc-2'), /10\.0\.0\.0\/16\s+169\.254\.0\.5 dst-ip/);
+    transactions = 0;
+    const again = await applyResources(writer, link(5, 6));
+    assert.equal(transactions, 0, 'settled: nothing sent');
+    assert.ok(again.vpcs.every((p) => !p.applied && p.operations.length === 0));
+  });
+
+  test('renumbering one Vpc at a time is refused on each side; the input changes nothing', async () => {
+    // (A dump is a transaction of selects: counted from after it.)
+    const dump = await dumpDatabase(client, 'OVN_Northbound');
+    transactions = 0;
+    const [one, two] = link(9, 10).split('---') as [string, string];
+    const onSide = (error: unknown) =>
+      error instanceof InvalidSpecError && error.field === 'spec.vpcPeerings[].localConnectIP';
+    await assert.rejects(applyVpc(writer, one), onSide);
+    await assert.rejects(applyVpc(writer, two), onSide);
+    // Two ends the input declares on different links: refused before any transaction.
+    const [, otherTwo] = link(13, 18).split('---') as [string, string];
+    await assert.rejects(applyResources(writer, `${one}---${otherTwo}`), (error: unknown) => {
+      assert.ok(error instanceof InvalidSpecError);
+      assert.deepEqual([error.field, error.value], ['spec.vpcPeerings[0].localConnectIP', '169.254.0.9/30']);
+      return true;
+    });
+    assert.equal(transactions, 0);
+    assert.deepEqual(diffDumps(dump, await dumpDatabase(client, 'OVN_Northbound')), []);
+    // The way back to the first link, in one input again.
+    transactions = 0;
+    await applyResources(writer, link(1, 2));
+    assert.equal(transactions, 1);
   });
 
   test('one input naming a VPC twice is refused before anything is sent', async () => {
