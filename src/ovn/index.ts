@@ -24,5 +24,6 @@ export * from './routers.js';
 export * from './sb-reads.js';
 export * from './static-routes.js';
 export * from './subnets.js';
+export * from './switch-ports.js';
 export * from './vpc-spec.js';
 export * from './wait-for.js';
