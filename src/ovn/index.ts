@@ -20,6 +20,7 @@ export * from './ovn-names.js';
 export * from './ownership.js';
 export * from './peering.js';
 export * from './policy-routes.js';
+export * from './port-groups.js';
 export * from './routers.js';
 export * from './sb-reads.js';
 export * from './static-routes.js';
