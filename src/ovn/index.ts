@@ -19,6 +19,7 @@ export * from './ovn-errors.js';
 export * from './ovn-names.js';
 export * from './ownership.js';
 export * from './peering.js';
+export * from './port-up.js';
 export * from './policy-routes.js';
 export * from './port-groups.js';
 export * from './routers.js';
