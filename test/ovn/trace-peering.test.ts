@@ -11,6 +11,7 @@ import {
   addPolicyRoute,
   addSubnet,
   addSwitchPort,
+  applyResources,
   applyVpc,
   deletePolicyRoute,
   type NbHandle,
@@ -101,5 +102,24 @@ describe('the seed peering, traced through ovn-northd', { timeout: 60_000 }, () 
     );
     const through = await ovnTrace(env.sandbox, 'net1', microflow);
     assert.equal(through.verdict.kind === 'output' ? through.verdict.port : undefined, 'pod2', through.text);
+  });
+  test('renumbered on both sides in one input: through on the new link; a stale next hop drops it', async () => {
+    const renumbered = (via: string) => [
+      vpc('vpc-1', 'vpc-2', '169.254.0.5/30', { cidr: '172.31.0.0/16', via }),
+      vpc('vpc-2', 'vpc-1', '169.254.0.6/30', { cidr: '10.0.0.0/16', via: '169.254.0.5' }),
+    ];
+    const applied = await applyResources(writer, renumbered('169.254.0.6'));
+    assert.ok(applied.vpcs.every((plan) => plan.applied));
+    const moved = await ovnTrace(env.sandbox, 'net1', microflow);
+    assert.equal(moved.verdict.kind === 'output' ? moved.verdict.port : undefined, 'pod2', moved.text);
+    assert.match(moved.text, /169\.254\.0\.6/, 'routed via the new link');
+    // Negative twin: vpc-1 still routes via the old link's address, which no port reaches now.
+    await applyResources(writer, renumbered('169.254.0.2'));
+    const stale = await ovnTrace(env.sandbox, 'net1', microflow);
+    assert.equal(
+      stale.verdict.kind === 'drop' ? stale.verdict.stage : stale.verdict.kind,
+      'lr_in_ip_routing',
+      stale.text,
+    );
   });
 });
