@@ -57,7 +57,8 @@ export interface VpcPlan {
  * Plans the reconcile of `spec` (a Vpc resource, its YAML or JSON text, or a parsed
  * {@link VpcResource}) on `target`: a replica (the operations are returned) or a transaction
  * in progress (they join it, and later steps of the same body see them). Throws a typed error,
- * before planning anything, on bad input.
+ * before planning anything, on bad input (`DuplicatePolicyError` for two policy routes of one
+ * priority and match).
  */
 export function planVpc(
   target: NbTarget,
