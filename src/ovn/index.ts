@@ -5,6 +5,7 @@
  *
  * @packageDocumentation
  */
+export * from './acls.js';
 export * from './address-sets.js';
 export * from './addresses.js';
 export * from './apply-resources.js';
