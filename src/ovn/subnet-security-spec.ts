@@ -6,6 +6,7 @@
  * `Subnet net1: spec.acls[2].action`.
  */
 import { isJsonObject } from '../protocol/json-members.js';
+import { MAX_ACL_PRIORITY } from './acl-spec.js';
 import { type Cidr, parseCidr } from './addresses.js';
 import { InvalidSpecError } from './ovn-errors.js';
 import { parseCidrBlock, subnetGateways } from './subnets.js';
@@ -62,9 +63,6 @@ export interface SubnetSecuritySpec {
    */
   readonly excludeIps?: readonly string[];
 }
-
-/** The highest ACL priority OVN accepts. */
-export const MAX_ACL_PRIORITY = 32767;
 
 const DIRECTIONS: readonly string[] = ['from-lport', 'to-lport'];
 const ACTIONS: readonly string[] = ['allow', 'allow-related', 'allow-stateless', 'drop', 'reject', 'pass'];
