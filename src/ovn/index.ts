@@ -16,6 +16,7 @@ export * from './expr/index.js';
 export * from './load-balancers.js';
 export * from './nat.js';
 export * from './nb-lookup.js';
+export * from './network-policy/index.js';
 export * from './ovn-errors.js';
 export * from './ovn-names.js';
 export * from './ownership.js';

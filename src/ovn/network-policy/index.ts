@@ -2,8 +2,44 @@
  * Kubernetes NetworkPolicy translated into OVN as Kube-OVN does it: a port group per policy,
  * address sets per rule and family, and the ACLs of the group (see docs/ovn/network-policy.md).
  */
-export * from './conflict-error.js';
-export * from './k8s-objects.js';
-export * from './label-selector.js';
-export * from './names.js';
-export * from './translate.js';
+export { NetworkPolicyConflictError } from './conflict-error.js';
+export {
+  type ContainerPort,
+  type IpBlock,
+  type KubernetesObjects,
+  NAMESPACE_NAME_LABEL,
+  type NamespaceResource,
+  type NetworkPolicyPeer,
+  type NetworkPolicyPort,
+  type NetworkPolicyResource,
+  type NetworkPolicyRule,
+  POD_ANNOTATIONS,
+  type PodResource,
+  type PolicyProtocol,
+  parseKubernetesObjects,
+  parseNamespace,
+  parseNetworkPolicy,
+  parsePod,
+} from './k8s-objects.js';
+export {
+  type LabelSelector,
+  type LabelSelectorRequirement,
+  parseLabelSelector,
+  selectorMatches,
+} from './label-selector.js';
+export { podPortName, policyAddressSetName, policyKey, policyOvnName, policyPortGroupName } from './names.js';
+export {
+  type ApplyNetworkPoliciesOptions,
+  applyNetworkPolicies,
+  type NetworkPoliciesOutcome,
+  type NetworkPolicyPlan,
+  type PlanNetworkPoliciesOptions,
+  planNetworkPolicies,
+} from './plan.js';
+export {
+  type DesiredNetworkPolicy,
+  NETWORK_POLICY_PRIORITY,
+  type PolicyAcl,
+  type PolicyAddressSet,
+  translateNetworkPolicies,
+} from './translate.js';

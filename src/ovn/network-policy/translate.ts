@@ -40,6 +40,8 @@ export interface PolicyAcl {
   readonly priority: number;
   readonly match: string;
   readonly action: 'allow-related' | 'allow-stateless' | 'drop';
+  /** Kube-OVN logs only when the policy's annotations ask for it; these never do. */
+  readonly log: false;
   readonly name?: string;
   readonly options?: Readonly<Record<string, string>>;
 }
@@ -212,6 +214,7 @@ export function translateNetworkPolicy(
       priority: NETWORK_POLICY_PRIORITY.defaultDrop,
       match: base,
       action: 'drop',
+      log: false,
       name: aclName(`${policy.namespace}/${policy.name}`),
       ...options,
     });
@@ -226,6 +229,7 @@ export function translateNetworkPolicy(
               priority: NETWORK_POLICY_PRIORITY.allow,
               match: `${base} && ${l3}${l4}`,
               action: 'allow-related',
+              log: false,
               name: aclName(name),
               ...options,
             });
@@ -284,6 +288,7 @@ export function translateNetworkPolicy(
         priority: NETWORK_POLICY_PRIORITY.allow,
         match: `inport == @${pg} && icmp6`,
         action: 'allow-stateless',
+        log: false,
         options: EGRESS_OPTIONS,
       });
       addAcl({
@@ -291,6 +296,7 @@ export function translateNetworkPolicy(
         priority: NETWORK_POLICY_PRIORITY.allow,
         match: `outport == @${pg} && icmp6`,
         action: 'allow-stateless',
+        log: false,
       });
     }
   }
