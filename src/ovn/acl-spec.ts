@@ -114,12 +114,14 @@ export function switchMatchOptions(nb: NbReplica): MatchOptionsSource {
   };
 }
 
+/** `value` as an ACL priority. @throws {@link InvalidSpecError} naming `field` outside 0..32767. */
 export function checkAclPriority(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_ACL_PRIORITY)
     throw new InvalidSpecError(field, value, `the priority is an integer from 0 to ${MAX_ACL_PRIORITY}`);
   return value;
 }
 
+/** `value` as an ACL direction. @throws {@link InvalidSpecError} naming `field` for anything else. */
 export function checkAclDirection(value: unknown, field: string): AclDirection {
   if (typeof value !== 'string' || !DIRECTIONS.includes(value))
     throw new InvalidSpecError(field, value, 'the direction is from-lport or to-lport');
