@@ -205,15 +205,15 @@ function createSwitchPorts(txn: Transaction<NbTables>, pods: readonly PodResourc
 function portGroupChange(nb: NbReplica, policy: DesiredNetworkPolicy): string {
   const group = findNamed(nb, 'Port_Group', policy.portGroup);
   if (group === undefined) return `create port group ${policy.portGroup} (${policy.pods.length} ports)`;
-  const wanted = new Set(policy.pods.map((pod) => podPortName(pod.namespace, pod.name)));
-  let removed = 0;
+  // By name look-ups (the ones setPortGroup makes too), not by reading every member row:
+  // each row read is a verify wait at commit.
+  const members = new Set<string>(group.ports);
   let kept = 0;
-  for (const uuid of group.ports) {
-    const port = nb.get('Logical_Switch_Port', uuid);
-    if (port !== undefined && wanted.has(port.name)) kept++;
-    else removed++;
+  for (const pod of policy.pods) {
+    const port = findNamed(nb, 'Logical_Switch_Port', podPortName(pod.namespace, pod.name));
+    if (port !== undefined && members.has(port._uuid)) kept++;
   }
-  return `port group ${policy.portGroup}: +${wanted.size - kept} -${removed} ports`;
+  return `port group ${policy.portGroup}: +${policy.pods.length - kept} -${members.size - kept} ports`;
 }
 
 function addressSetChange(nb: NbReplica, name: string, addresses: readonly string[]): string {
