@@ -5,7 +5,14 @@
 import type { DatabaseHandle } from '../database/database-handle.js';
 import { model as nbModel } from '../generated/nb/model.js';
 import type { Tables as NbTables } from '../generated/nb/rows.js';
-import { type Planned, type PlanTarget, planOn, type ReplicaReader, readerOf } from '../txn/plan.js';
+import {
+  type Planned,
+  type PlanTarget,
+  planOn,
+  type ReplicaReader,
+  readerOf,
+  unverifiedReaderOf,
+} from '../txn/plan.js';
 import type { Transaction } from '../txn/transaction.js';
 import { DuplicateNameError, ObjectNotFoundError } from './ovn-errors.js';
 
@@ -44,6 +51,14 @@ export function planNb<Target extends NbTarget | NbHandle>(
 /** What `target` reads: a transaction's view, or the replica itself. */
 export function nbReader(target: NbTarget): NbReplica {
   return readerOf(target);
+}
+
+/**
+ * What `nb` reads without verifying it at commit (see `TransactionView.unverified`): for
+ * planners whose relative mutates compose with concurrent changes of what they read.
+ */
+export function unverifiedNb(nb: NbReplica): NbReplica {
+  return unverifiedReaderOf<NbTables>(nb);
 }
 
 /** NB tables whose rows have a `name` column. */

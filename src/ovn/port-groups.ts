@@ -16,7 +16,7 @@ import {
   type NbReplica,
   type NbTarget,
   planNb,
-  requireNamed,
+  unverifiedNb,
 } from './nb-lookup.js';
 import { InvalidSpecError, ObjectNotFoundError } from './ovn-errors.js';
 import { checkOvnName } from './ovn-names.js';
@@ -46,19 +46,45 @@ export interface DeletePortGroupOptions {
   readonly ifExists?: boolean;
 }
 
-/** The UUIDs of the ports named `names`, each once, in order; missing ones thrown or skipped. */
+/**
+ * The UUIDs of the ports named `names`, each once, in order; missing ones thrown or skipped.
+ * Resolved without verification: {@link verifyChanged} verifies what the mutate rests on.
+ */
 function portUuids(
   nb: NbReplica,
   names: readonly string[],
   missing: 'error' | 'skip',
 ): Uuid<'Logical_Switch_Port'>[] {
+  const peek = unverifiedNb(nb);
   const out = new Set<Uuid<'Logical_Switch_Port'>>();
   for (const name of names) {
-    const port: LogicalSwitchPort | undefined = findNamed(nb, 'Logical_Switch_Port', name);
+    const port: LogicalSwitchPort | undefined = findNamed(peek, 'Logical_Switch_Port', name);
     if (port !== undefined) out.add(port._uuid);
-    else if (missing === 'error') throw new ObjectNotFoundError('Logical_Switch_Port', name);
+    else if (missing === 'error') {
+      findNamed(nb, 'Logical_Switch_Port', name); // verified absent: the refusal rests on it
+      throw new ObjectNotFoundError('Logical_Switch_Port', name);
+    } else findNamed(nb, 'Logical_Switch_Port', name); // skipped: verified still absent at commit
   }
   return [...out];
+}
+
+/**
+ * Verifies at commit what a relative mutate of the group's ports rests on, and only that: each
+ * port inserted still carries the name it was found by, each port deleted still carries its
+ * name. The members kept are not read: the mutate composes with any change to them, so a group
+ * of 5,000 gaining one port verifies one port, not 5,000.
+ */
+function verifyChanged(nb: NbReplica, uuids: readonly Uuid<'Logical_Switch_Port'>[]): void {
+  for (const uuid of uuids) void nb.get('Logical_Switch_Port', uuid)?.name;
+}
+
+/**
+ * The group named `name` (its name look-up verified at commit), with its columns read
+ * unverified: the planners change `ports` and `external_ids` only by relative mutates.
+ */
+function findGroup(nb: NbReplica, name: string): PortGroup | undefined {
+  const group = findNamed(nb, 'Port_Group', name);
+  return group === undefined ? undefined : (unverifiedNb(nb).get('Port_Group', group._uuid) ?? group);
 }
 
 function checkMissing(value: unknown, field: string): 'error' | 'skip' {
@@ -78,7 +104,7 @@ function setPortGroupOps(nb: NbReplica, spec: PortGroupSpec, options: SetPortGro
   const externalIds = ownedExternalIds(spec.externalIds, fieldPath(prefix, 'externalIds'));
   const missing = checkMissing(options.missingPorts, 'missingPorts');
   const wanted = portUuids(nb, names, missing);
-  const group = findNamed(nb, 'Port_Group', name);
+  const group = findGroup(nb, name);
   if (group === undefined)
     return [insertRow(PortGroupTable, { name, ports: wanted, external_ids: externalIds }).operation];
   const wantedSet = new Set(wanted);
@@ -89,6 +115,8 @@ function setPortGroupOps(nb: NbReplica, spec: PortGroupSpec, options: SetPortGro
     else remove.push(uuid);
   }
   const add = present.size < wanted.length ? wanted.filter((uuid) => !present.has(uuid)) : [];
+  verifyChanged(nb, remove);
+  verifyChanged(nb, add);
   const ids = mapMergeMutations(group.external_ids, externalIds);
   return mutateGroup(group, [
     ...(remove.length > 0 ? [mutateColumn<PortGroup, 'ports', 'delete'>('ports', 'delete', remove)] : []),
@@ -127,13 +155,15 @@ function changePortsOps(
   if (typeof name !== 'string' || name === '')
     throw new InvalidSpecError('name', name, 'a name is a non-empty string');
   const names = checkStringList(ports, 'ports');
-  const group = requireNamed(nb, 'Port_Group', name);
+  const group = findGroup(nb, name);
+  if (group === undefined) throw new ObjectNotFoundError('Port_Group', name);
   const member = new Set<string>(group.ports);
   // A port that does not exist is in no group: nothing to remove, but nothing to add either.
   const uuids = portUuids(nb, names, mutator === 'insert' ? 'error' : 'skip').filter(
     (uuid) => member.has(uuid) === (mutator === 'delete'),
   );
   if (uuids.length === 0) return [];
+  verifyChanged(nb, uuids);
   return mutateGroup(group, [mutateColumn<PortGroup, 'ports', typeof mutator>('ports', mutator, uuids)]);
 }
 

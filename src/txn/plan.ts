@@ -20,7 +20,7 @@ import type { Operation } from '../protocol/operations.js';
 import type { TransactionOutcome } from './run-transaction.js';
 import { snapshotRowSource } from './snapshot-row-source.js';
 import { Transaction } from './transaction.js';
-import type { SnapshotReader } from './transaction-view.js';
+import { type SnapshotReader, TransactionView } from './transaction-view.js';
 
 /** The read methods of a replica that planners use: a `Replica` fits, and so does a transaction's view. */
 export type ReplicaReader<T extends object> = Pick<
@@ -88,6 +88,14 @@ function isRunner<T extends object>(
     !(target instanceof Transaction) &&
     typeof (target as Partial<TransactionRunner<T>>).transaction === 'function'
   );
+}
+
+/**
+ * What `reader` reads without verifying it at commit: a transaction view's
+ * {@link TransactionView.unverified}, or a replica itself (a replica records nothing).
+ */
+export function unverifiedReaderOf<T extends object>(reader: ReplicaReader<T>): ReplicaReader<T> {
+  return reader instanceof TransactionView ? (reader.unverified as unknown as ReplicaReader<T>) : reader;
 }
 
 /** What `target` reads: the transaction's view, or the replica itself. */

@@ -68,6 +68,25 @@ export class TransactionView<T extends object> {
     private readonly reads: ReadSet | undefined,
   ) {}
 
+  private unverifiedView: TransactionView<T> | undefined;
+
+  /**
+   * The same view without recording: what is read through it is not verified at commit. For a
+   * planner whose operations compose with any concurrent change of what it reads, such as a
+   * relative `mutate` of a set column (adding one port to a group of 5,000 must not verify
+   * the other 4,999): it verifies, through this view itself, only what its decision rests on.
+   */
+  get unverified(): TransactionView<T> {
+    if (this.reads === undefined) return this;
+    this.unverifiedView ??= new TransactionView<T>(
+      this.model as unknown as DatabaseModel<Record<string, unknown>>,
+      this.base,
+      this.overlay,
+      undefined,
+    ) as TransactionView<T>;
+    return this.unverifiedView;
+  }
+
   /** The row of `table` with UUID `uuid` as the transaction leaves it, or undefined. Verified at commit. */
   get<K extends keyof T & string>(table: K, uuid: string): T[K] | undefined {
     const base = this.base.get(table, uuid) as Row | undefined;

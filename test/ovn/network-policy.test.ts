@@ -11,7 +11,7 @@ import {
   LogicalSwitchTable,
   model as nbModel,
 } from '../../src/generated/nb/index.js';
-import { database } from '../../src/index.js';
+import { connect, database } from '../../src/index.js';
 import { insertRow, mutateColumn, mutateRows, whereColumn } from '../../src/model/index.js';
 import {
   applyNetworkPolicies,
@@ -330,5 +330,24 @@ describe('NetworkPolicy planner, on ovsdb-server', { timeout: 30_000 }, () => {
       ['mutate Address_Set'],
     );
     assert.deepEqual(c?.changes, ['address set peers.bulk.ingress.allow.IPv4.0: +2 -0']);
+
+    // Committed through a handle: the one mutate and a few verify waits, not one per pod (what a
+    // relative mutate rests on is verified; the 5,000 members it keeps are not).
+    let sent = -1;
+    const client = await connect(pair.ours.unix, { metrics: { transaction: (m) => (sent = m.operations) } });
+    try {
+      const handle = database(client, nbModel);
+      const outcome = await applyNetworkPolicies(handle, [...pods, policy]);
+      // Pod 42 back in the selection; the peers back to the pod selector of the first policy.
+      assert.deepEqual(
+        outcome.operations.map((op) => `${op.op} ${(op as { table?: string }).table}`),
+        ['mutate Port_Group', 'mutate Address_Set'],
+      );
+      const waits = sent - outcome.operations.length;
+      assert.ok(waits >= 0 && waits <= 10, `${waits} verify waits for 5,000 pods`);
+      assert.equal((await handle.replica()).findOne('Port_Group', 'name', 'peers.bulk')?.ports.length, count);
+    } finally {
+      await client.close();
+    }
   });
 });

@@ -210,6 +210,35 @@ describe('a transaction reads its own writes', { timeout: 60_000 }, () => {
     assert.equal(r0?.options.seen, 'false');
   });
 
+  test('what is read through view.unverified is not verified: a concurrent change is no conflict', async () => {
+    let attempts = 0;
+    const outcome = await runTransaction(
+      nb.client,
+      model,
+      async (txn) => {
+        attempts++;
+        const peek = txn.view.unverified;
+        const [r0] = peek.where('Logical_Router', (r) => r.name === 'r0');
+        assert.ok(r0);
+        const [port] = peek.list('Logical_Switch_Port');
+        assert.ok(port);
+        assert.equal(peek.findOne('Logical_Switch_Port', 'name', port.name)?._uuid, port._uuid);
+        assert.equal(peek.unverified, peek);
+        await nb.client.transact('OVN_Northbound', [
+          { op: 'update', table: 'Logical_Router', where: [['name', '==', 'r0']], row: { enabled: true } },
+        ]);
+        txn.mutate('Logical_Router', r0._uuid, [mutateColumn('options', 'insert', { peeked: 'yes' })]);
+        // The unverified view still sees the transaction's own writes.
+        assert.equal(peek.get('Logical_Router', r0._uuid)?.options.peeked, 'yes');
+      },
+      { replica },
+    );
+    assert.equal(attempts, 1);
+    assert.equal(outcome.operations.length, 1);
+    const [r0] = replica.where('Logical_Router', (r) => r.name === 'r0');
+    assert.equal(r0?.options.peeked, 'yes');
+  });
+
   test('an index look-up whose key starts to match another row is a conflict', async () => {
     let attempts = 0;
     await runTransaction(

@@ -22,6 +22,7 @@ import {
   type NbTarget,
   planNb,
   requireNamed,
+  unverifiedNb,
 } from '../nb-lookup.js';
 import { InvalidSpecError } from '../ovn-errors.js';
 import { KUBE_OVN_VENDOR, ownedBy } from '../ownership.js';
@@ -119,7 +120,10 @@ function precheck(nb: NbReplica, policies: readonly DesiredNetworkPolicy[]): Pod
   const portsOf = (name: string) => {
     let ports = switchPorts.get(name);
     if (ports === undefined) {
-      ports = new Set(requireNamed(nb, 'Logical_Switch', name).ports);
+      // The switch's existence is verified; its `ports` (thousands) are not: see below.
+      ports = new Set(
+        unverifiedNb(nb).get('Logical_Switch', requireNamed(nb, 'Logical_Switch', name)._uuid)?.ports,
+      );
       switchPorts.set(name, ports);
     }
     return ports;
@@ -130,7 +134,11 @@ function precheck(nb: NbReplica, policies: readonly DesiredNetworkPolicy[]): Pod
       const name = podPortName(pod.namespace, pod.name);
       if (missing.has(name)) continue;
       const ls = pod.logicalSwitch as string;
-      const port = findNamed(nb, 'Logical_Switch_Port', name);
+      // An existing pod port is checked unverified: the plan only adds it to groups by relative
+      // mutates, so a race with its deletion leaves no wrong row (the weak reference goes with
+      // it). A missing one is verified absent, as the insert that creates it rests on that.
+      const port = findNamed(unverifiedNb(nb), 'Logical_Switch_Port', name);
+      if (port === undefined) findNamed(nb, 'Logical_Switch_Port', name);
       if (port !== undefined) {
         if (!portsOf(ls).has(port._uuid))
           throw new NetworkPolicyConflictError('switch-port', name, [
@@ -202,11 +210,11 @@ function createSwitchPorts(txn: Transaction<NbTables>, pods: readonly PodResourc
   return planNb(txn, (t) => t.add(ops));
 }
 
-function portGroupChange(nb: NbReplica, policy: DesiredNetworkPolicy): string {
+function portGroupChange(view: NbReplica, policy: DesiredNetworkPolicy): string {
+  // For people only: read unverified (setPortGroup verifies what its mutate rests on).
+  const nb = unverifiedNb(view);
   const group = findNamed(nb, 'Port_Group', policy.portGroup);
   if (group === undefined) return `create port group ${policy.portGroup} (${policy.pods.length} ports)`;
-  // By name look-ups (the ones setPortGroup makes too), not by reading every member row:
-  // each row read is a verify wait at commit.
   const members = new Set<string>(group.ports);
   let kept = 0;
   for (const pod of policy.pods) {
@@ -216,8 +224,8 @@ function portGroupChange(nb: NbReplica, policy: DesiredNetworkPolicy): string {
   return `port group ${policy.portGroup}: +${policy.pods.length - kept} -${members.size - kept} ports`;
 }
 
-function addressSetChange(nb: NbReplica, name: string, addresses: readonly string[]): string {
-  const row = findNamed(nb, 'Address_Set', name);
+function addressSetChange(view: NbReplica, name: string, addresses: readonly string[]): string {
+  const row = findNamed(unverifiedNb(view), 'Address_Set', name); // for people only: unverified
   if (row === undefined) return `create address set ${name} (${addresses.length} addresses)`;
   const stored = new Set(row.addresses);
   const added = addresses.filter((a) => !stored.has(a)).length;
