@@ -5,6 +5,7 @@
  * waits for this before it tells the kubelet the pod's network is ready. The wait watches the
  * handle's replica: no polling.
  */
+import { ReplicaWaitTimeoutError, replicaUntil } from '../cache/replica-until.js';
 import { OvndbError } from '../errors.js';
 import { WaitAbortedError } from '../session/session-errors.js';
 import { anySignal, raceSignal } from '../session/wait-bound.js';
@@ -49,40 +50,24 @@ export async function waitForPortUp(
   const timeoutMs = options.timeoutMs ?? 30_000;
   const what = `logical switch port ${name} of ${nb.database} to be up`;
   if (options.signal?.aborted) throw new WaitAbortedError(what, options.signal.reason);
-  const stop = anySignal([options.signal]);
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    stop.abort();
-  }, timeoutMs);
-  let watch: Awaited<ReturnType<NbHandle['replica']>> | undefined;
-  const port = () => watch?.findOne('Logical_Switch_Port', 'name', name);
+  // One deadline for the replica's start and the wait: the time left is what replicaUntil gets.
+  const started = Date.now();
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  const stop = anySignal([options.signal, timeout.signal]);
+  let replica: Awaited<ReturnType<NbHandle['replica']>> | undefined;
+  const port = () => replica?.findOne('Logical_Switch_Port', 'name', name);
   try {
-    const replica = await raceSignal(nb.replica(), stop.signal);
-    watch = replica;
-    if (port()?.up === true) return;
-    await new Promise<void>((resolve, reject) => {
-      const finish = (error?: unknown): void => {
-        replica.off('batch', onBatch);
-        replica.off('closed', onClosed);
-        stop.signal.removeEventListener('abort', onAbort);
-        if (error) reject(error);
-        else resolve();
-      };
-      const onBatch = (): void => {
-        if (port()?.up === true) finish();
-      };
-      const onClosed = (error?: Error): void =>
-        finish(error ?? new Error('the Logical_Switch_Port watch closed'));
-      const onAbort = (): void => finish(stop.signal.reason ?? new Error('aborted'));
-      replica.on('batch', onBatch);
-      replica.on('closed', onClosed);
-      stop.signal.addEventListener('abort', onAbort, { once: true });
-      if (stop.signal.aborted) onAbort();
+    replica = await raceSignal(nb.replica(), stop.signal);
+    await replicaUntil(replica, () => (port()?.up === true ? true : undefined), {
+      what,
+      timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)),
+      signal: stop.signal,
     });
   } catch (error) {
-    if (timedOut) throw new PortUpTimeoutError(name, timeoutMs, port() !== undefined);
     if (options.signal?.aborted) throw new WaitAbortedError(what, options.signal.reason);
+    if (timeout.signal.aborted || error instanceof ReplicaWaitTimeoutError)
+      throw new PortUpTimeoutError(name, timeoutMs, port() !== undefined);
     throw error;
   } finally {
     clearTimeout(timer);

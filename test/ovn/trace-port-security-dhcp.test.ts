@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { model as nbModel } from '../../src/generated/nb/index.js';
-import { database, type Operation } from '../../src/index.js';
+import { database, type Operation, WaitAbortedError } from '../../src/index.js';
 import {
   DHCPV4_OPTION_TYPES,
   DHCPV6_OPTION_TYPES,
@@ -152,6 +152,11 @@ describe('switch ports and DHCP, traced through ovn-northd', { timeout: 60_000 }
         waitForPortUp(nb, 'no-such-port', { timeoutMs: 200 }),
         (error: unknown) => error instanceof PortUpTimeoutError && !error.exists,
       );
+      // Aborted while waiting: the caller's signal, named as such.
+      const abort = new AbortController();
+      const aborted = waitForPortUp(nb, ps2.name, { timeoutMs: 15_000, signal: abort.signal });
+      setTimeout(() => abort.abort(), 50);
+      await assert.rejects(aborted, (error: unknown) => error instanceof WaitAbortedError);
       const waiting = waitForPortUp(nb, vm1.name, { timeoutMs: 15_000 });
       // What ovn-controller does when the pod's interface appears on its node.
       await env.sandbox.sbctl('chassis-add', 'node1', 'geneve', '127.0.0.1');
