@@ -17,26 +17,32 @@
  */
 
 import type { Tables as NbTables } from '../generated/nb/rows.js';
+import { isJsonObject } from '../protocol/json-members.js';
 import type { Operation } from '../protocol/operations.js';
 import type { Transaction } from '../txn/transaction.js';
-import { planVpc, type VpcPlan } from './apply-vpc.js';
-import { planDeleteVpc } from './delete-vpc.js';
+import type { VpcPlan } from './apply-vpc.js';
 import { type NbHandle, type NbReplica, type NbTarget, planNb } from './nb-lookup.js';
+import { type NamespaceResource, parseNamespace } from './network-policy/k8s-objects.js';
 import { InvalidSpecError } from './ovn-errors.js';
-import { ownedBy } from './ownership.js';
-import { checkPeeringLink } from './peering.js';
-import { addSubnet, deleteSubnet } from './subnets.js';
-import { parseSubnet, parseVpc, type SubnetResource, type VpcResource } from './vpc-spec.js';
+import {
+  type Named,
+  type ParsedInput,
+  type PlannedResource,
+  type ResourceKind,
+  type ResourceKindName,
+  resourcesOf,
+} from './resource-kinds/kind.js';
+import { type AppliedSubnetResource, subnetKind } from './resource-kinds/subnet.js';
+import { vpcKind } from './resource-kinds/vpc.js';
 import { readYamlDocuments } from './yaml-documents.js';
 
-/** The kinds {@link applyResources} applies and prunes, in the order it applies them. */
-export type ResourceKindName = 'Vpc' | 'Subnet';
+export type { ResourceKindName } from './resource-kinds/kind.js';
 
 /** What {@link applyResources} did for one Subnet. */
 export interface SubnetOutcome {
   readonly subnet: string;
   readonly vpc: string;
-  /** The operations sent (empty: the switch and its ports already matched the resource). */
+  /** The operations sent (empty: the switch, its ports and its security already matched). */
   readonly operations: number;
   readonly applied: boolean;
 }
@@ -44,6 +50,7 @@ export interface SubnetOutcome {
 /** What {@link applyResources} did for one resource, whatever its kind. */
 export interface ResourceOutcome {
   readonly kind: ResourceKindName;
+  /** Its `metadata.name`; `<namespace>/<name>` for a Pod or a NetworkPolicy. */
   readonly name: string;
   /** How many operations it planned (0: it already matched). */
   readonly operations: number;
@@ -70,13 +77,21 @@ export interface ApplyResourcesOptions {
   /**
    * After applying, delete every Kube-OVN-owned object (`external_ids:vendor=kube-ovn`) of
    * the pruned kinds that the input does not hold: routers absent from its Vpcs, switches
-   * absent from its Subnets. The scope is the whole database, as `kubectl apply --prune` over
-   * all kinds: the input must hold everything Kube-OVN owns there. Foreign rows are never
-   * touched. @default false
+   * absent from its Subnets, ... (see docs/ovn/apply-vpc.md for each kind). The scope is the
+   * whole database, as `kubectl apply --prune` over all kinds: the input must hold everything
+   * Kube-OVN owns there. Foreign rows are never touched. @default false
    */
   readonly prune?: boolean;
-  /** The kinds prune deletes. @default every kind: `['Vpc', 'Subnet']` */
+  /**
+   * The kinds prune deletes. @default every kind but `Pod`: `['Vpc', 'Subnet', 'NetworkPolicy',
+   * 'SecurityGroup']` (pods' ports follow the pods' lifecycle, not the input's)
+   */
   readonly pruneKinds?: readonly ResourceKindName[];
+  /**
+   * The join subnet (comma list) that private Subnets accept traffic from.
+   * @default '100.64.0.0/16,fd00:100:64::/112' (Kube-OVN's)
+   */
+  readonly joinCidr?: string;
   /** Aborts between and during the transactions. */
   readonly signal?: AbortSignal;
   /** Commit each transaction only while this lock is held (see `applyVpc`). */
@@ -88,104 +103,22 @@ export interface AppliedResources {
   /** Each Vpc's plan, as `applyVpc` reports it. */
   readonly vpcs: VpcPlan[];
   readonly subnets: SubnetOutcome[];
-  /** Every resource of the input, in the order applied. */
+  /** Every resource of the input (Namespaces aside: they only label), in the order applied. */
   readonly resources: ResourceOutcome[];
-  /** What the prune deleted (empty without `prune`), Subnets before Vpcs. */
+  /** What the prune deleted (empty without `prune`), in reverse apply order: Subnets before Vpcs. */
   readonly pruned: PrunedResource[];
 }
-
-interface Named {
-  readonly name: string;
-}
-
-/** What a kind's `plan` and `prune` report for one resource. */
-interface Planned {
-  readonly operations: readonly Operation[];
-  readonly changes: string[];
-}
-
-/** The input, parsed, by kind. */
-type ParsedInput = ReadonlyMap<ResourceKindName, readonly Named[]>;
-
-/** One kind (see the module comment). Methods, so an entry of a narrower resource fits the table. */
-interface ResourceKind<R extends Named> {
-  readonly kind: ResourceKindName;
-  parse(document: unknown): R;
-  check?(resources: readonly R[]): void;
-  units?(resources: readonly R[]): R[][];
-  plan(txn: Transaction<NbTables>, resource: R, input: ParsedInput): Planned;
-  refersTo?(resource: R): Array<{ kind: ResourceKindName; name: string; field: string }>;
-  owned(nb: NbReplica): string[];
-  prune(txn: Transaction<NbTables>, name: string): Planned;
-}
-
-const vpcKind: ResourceKind<VpcResource> = {
-  kind: 'Vpc',
-  parse: parseVpc,
-  // Both ends of a peering in one input: they must declare one link, checked before sending.
-  check(vpcs) {
-    for (const vpc of vpcs)
-      vpc.vpcPeerings.forEach((peering, index) => {
-        const back = vpcs
-          .find((other) => other.name === peering.remoteVpc)
-          ?.vpcPeerings.find((p) => p.remoteVpc === vpc.name);
-        if (back !== undefined)
-          checkPeeringLink(
-            peering.localConnectIP,
-            back.localConnectIP,
-            `spec.vpcPeerings[${index}].localConnectIP`,
-          );
-      });
-  },
-  // Vpcs peering with each other go in one transaction, so both ends of a link move together.
-  units(vpcs) {
-    const unitOf = new Map<string, VpcResource[]>(vpcs.map((vpc) => [vpc.name, [vpc]]));
-    for (const vpc of vpcs)
-      for (const peering of vpc.vpcPeerings) {
-        const mine = unitOf.get(vpc.name)!;
-        const theirs = unitOf.get(peering.remoteVpc);
-        if (theirs === undefined || theirs === mine) continue;
-        mine.push(...theirs);
-        for (const moved of theirs) unitOf.set(moved.name, mine);
-      }
-    // In input order, each unit once.
-    const units = [...new Set(vpcs.map((vpc) => unitOf.get(vpc.name)!))];
-    return units.map((unit) => vpcs.filter((vpc) => unit.includes(vpc)));
-  },
-  plan(txn, vpc, input) {
-    const sameInput = (input.get('Vpc') ?? []) as readonly VpcResource[];
-    return planVpc(txn, vpc, { sameInput: sameInput.filter((other) => other !== vpc) });
-  },
-  owned: (nb) => nb.where('Logical_Router', (router) => ownedBy(router)).map((router) => router.name),
-  prune(txn, name) {
-    const deletion = planDeleteVpc(txn, name, { ifExists: true });
-    return { operations: deletion.operations, changes: deletion.changes };
-  },
-};
-
-const subnetKind: ResourceKind<SubnetResource> = {
-  kind: 'Subnet',
-  parse: parseSubnet,
-  plan(txn, subnet) {
-    const operations = addSubnet(txn, subnet, { mayExist: true });
-    return { operations, changes: operations.length > 0 ? [`subnet ${subnet.name} in ${subnet.vpc}`] : [] };
-  },
-  refersTo: (subnet) => [{ kind: 'Vpc', name: subnet.vpc, field: 'spec.vpc' }],
-  owned: (nb) => nb.where('Logical_Switch', (ls) => ownedBy(ls)).map((ls) => ls.name),
-  prune(txn, name) {
-    return { operations: deleteSubnet(txn, name, { ifExists: true }), changes: [`delete switch ${name}`] };
-  },
-};
 
 /** The kinds, in apply order; prune goes in the reverse order (Subnets before their Vpcs). */
 const KINDS: readonly ResourceKind<Named>[] = [vpcKind, subnetKind];
 
 /**
- * Applies every Vpc and Subnet in `input` (YAML with several `---` documents, JSON text, or
- * parsed objects; other kinds such as Pods are skipped) on `nb`, Vpcs first. Each Vpc is
- * planned by `applyVpc`'s planner, each Subnet by {@link addSubnet} with `mayExist`; the
- * same input again sends nothing. Each transaction is declarative: a lost reply or a
- * conflict plans it again.
+ * Applies every Vpc, Subnet, Pod, NetworkPolicy and SecurityGroup in `input` (YAML with several
+ * `---` documents, JSON text, or parsed objects; `kind: List` items are read; Namespaces are
+ * read for their labels; other kinds are skipped) on `nb`, in that order. Each Vpc is planned
+ * by `applyVpc`'s planner; each Subnet by {@link addSubnet} with `mayExist` and then
+ * `planSubnetSecurity` in the same transaction. The same input again sends nothing. Each
+ * transaction is declarative: a lost reply or a conflict plans it again.
  *
  * Transactions: each Subnet is one; each Vpc is one, except that Vpcs of the input peering
  * with each other share one, so both ends of a link change together (renumbering a peering
@@ -212,9 +145,14 @@ export async function applyResources(
   input: string | unknown,
   options: ApplyResourcesOptions = {},
 ): Promise<AppliedResources> {
-  const parsed = parseInput(input);
+  const parsed = parseInput(input, options);
   const pruneKinds = options.prune === true ? pruneKindsOf(options) : [];
-  if (pruneKinds.length > 0) checkPrune(await nb.replica(), parsed, pruneKinds);
+  const checks = KINDS.filter((kind) => kind.checkAgainst !== undefined);
+  if (pruneKinds.length > 0 || checks.some((kind) => resourcesOf(parsed, kind.kind).length > 0)) {
+    const replica = await nb.replica();
+    for (const kind of checks) kind.checkAgainst?.(replica, resourcesOf(parsed, kind.kind), parsed);
+    if (pruneKinds.length > 0) checkPrune(replica, parsed, pruneKinds);
+  }
   const txnOptions = {
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.lock === undefined ? {} : { lock: options.lock }),
@@ -224,7 +162,7 @@ export async function applyResources(
     const outcome = await nb.transaction(
       (txn) => {
         const records = KINDS.flatMap((kind) =>
-          (parsed.get(kind.kind) ?? []).map((resource) => planRecord(txn, kind, resource, parsed)),
+          unitsOf(kind, parsed).flatMap((unit) => planUnit(txn, kind, unit, parsed)),
         );
         return { records, pruned: planPrune(txn, parsed, pruneKinds) };
       },
@@ -235,18 +173,15 @@ export async function applyResources(
 
   const records: PlanRecord[] = [];
   const sent = new Set<PlanRecord>();
-  for (const kind of KINDS) {
-    const resources = parsed.get(kind.kind) ?? [];
-    const units = kind.units?.(resources) ?? resources.map((resource) => [resource]);
-    for (const unit of units) {
-      const outcome = await nb.transaction(
-        (txn) => unit.map((resource) => planRecord(txn, kind, resource, parsed)),
-        { ...txnOptions, idempotent: true },
-      );
+  for (const kind of KINDS)
+    for (const unit of unitsOf(kind, parsed)) {
+      const outcome = await nb.transaction((txn) => planUnit(txn, kind, unit, parsed), {
+        ...txnOptions,
+        idempotent: true,
+      });
       records.push(...outcome.value);
       if (outcome.sent) for (const record of outcome.value) sent.add(record);
     }
-  }
   let pruned: PruneRecord[] = [];
   let pruneSent = false;
   if (pruneKinds.length > 0) {
@@ -260,26 +195,58 @@ export async function applyResources(
   return outcomeOf(records, sent, pruned, pruneSent);
 }
 
-/** Every document read and checked, by kind; names unique per kind. */
-function parseInput(input: string | unknown): ParsedInput {
+/** The documents of `input`, the items of a `kind: List` (`PodList`, ...) in its place. */
+function documentsOf(input: string | unknown): unknown[] {
   const documents =
     typeof input === 'string' ? readYamlDocuments(input) : Array.isArray(input) ? input : [input];
-  const parsed = new Map<ResourceKindName, Named[]>(KINDS.map((kind) => [kind.kind, []]));
-  for (const document of documents) {
-    if (typeof document !== 'object' || document === null) continue;
-    const kind = KINDS.find((k) => k.kind === (document as { kind?: unknown }).kind);
-    if (kind !== undefined) parsed.get(kind.kind)!.push(kind.parse(document));
+  return documents.flatMap((document) => {
+    if (!isJsonObject(document) || typeof document.kind !== 'string' || !document.kind.endsWith('List'))
+      return [document];
+    if (!Array.isArray(document.items))
+      throw new InvalidSpecError(`${document.kind}: items`, document.items, 'must be a list');
+    return documentsOf(document.items);
+  });
+}
+
+/** Every document read and checked, by kind; names unique per kind. */
+function parseInput(input: string | unknown, options: ApplyResourcesOptions): ParsedInput {
+  const resources = new Map<ResourceKindName, Named[]>(KINDS.map((kind) => [kind.kind, []]));
+  const namespaces: NamespaceResource[] = [];
+  for (const document of documentsOf(input)) {
+    if (!isJsonObject(document)) continue;
+    if (document.kind === 'Namespace') {
+      namespaces.push(parseNamespace(document));
+      continue;
+    }
+    const kind = KINDS.find((k) => k.kind === document.kind);
+    if (kind !== undefined) resources.get(kind.kind)!.push(kind.parse(document));
+  }
+  const parsed: ParsedInput = {
+    resources,
+    namespaces,
+    ...(options.joinCidr === undefined ? {} : { joinCidr: options.joinCidr }),
+  };
+  const seenNamespaces = new Set<string>();
+  for (const { name } of namespaces) {
+    if (seenNamespaces.has(name))
+      throw new InvalidSpecError(`Namespace ${name}: metadata.name`, name, 'appears twice in one input');
+    seenNamespaces.add(name);
   }
   for (const kind of KINDS) {
-    const resources = parsed.get(kind.kind)!;
+    const ofKind = resources.get(kind.kind)!;
     // Two documents of one name would each undo the other (kubectl keeps only the last).
     const seen = new Set<string>();
-    for (const { name } of resources) {
-      if (seen.has(name)) throw new InvalidSpecError('metadata.name', name, 'appears twice in one input');
+    for (const { name } of ofKind) {
+      if (seen.has(name))
+        throw new InvalidSpecError(
+          kind.nameField?.(name) ?? 'metadata.name',
+          name,
+          'appears twice in one input',
+        );
       seen.add(name);
     }
-    kind.check?.(resources);
   }
+  for (const kind of KINDS) kind.check?.(resourcesOf(parsed, kind.kind), parsed);
   return parsed;
 }
 
@@ -290,30 +257,41 @@ interface PlanRecord {
   readonly changes: string[];
 }
 
-function planRecord(
+/** The kind's resources of the input, by transaction. */
+function unitsOf(kind: ResourceKind<Named>, parsed: ParsedInput): Named[][] {
+  const resources = resourcesOf(parsed, kind.kind);
+  if (resources.length === 0) return [];
+  return kind.units?.(resources) ?? resources.map((resource) => [resource]);
+}
+
+function planUnit(
   txn: Transaction<NbTables>,
   kind: ResourceKind<Named>,
-  resource: Named,
+  unit: readonly Named[],
   parsed: ParsedInput,
-): PlanRecord {
-  const { operations, changes } = kind.plan(txn, resource, parsed);
-  return { kind: kind.kind, resource, operations, changes };
+): PlanRecord[] {
+  const planned: PlannedResource[] =
+    kind.planUnit?.(txn, unit, parsed) ?? unit.map((resource) => kind.plan!(txn, resource, parsed));
+  return unit.map((resource, i) => ({ kind: kind.kind, resource, ...planned[i]! }));
 }
 
 type PruneRecord = Omit<PrunedResource, 'applied'>;
 
 function pruneKindsOf(options: ApplyResourcesOptions): ResourceKind<Named>[] {
-  const wanted = options.pruneKinds ?? KINDS.map((kind) => kind.kind);
+  const wanted =
+    options.pruneKinds ?? KINDS.filter((kind) => kind.prunedByDefault !== false).map((kind) => kind.kind);
   for (const name of wanted)
     if (!KINDS.some((kind) => kind.kind === name))
       throw new InvalidSpecError('pruneKinds', name, `not one of ${KINDS.map((k) => k.kind).join(', ')}`);
   return KINDS.filter((kind) => wanted.includes(kind.kind));
 }
 
-/** The owned objects of `kind` the input does not hold, in NB order. */
+/** The owned objects of `kind` the input does not hold, in the kind's prune order. */
 function absentFromInput(nb: NbReplica, kind: ResourceKind<Named>, parsed: ParsedInput): string[] {
-  const kept = new Set((parsed.get(kind.kind) ?? []).map((resource) => resource.name));
-  return [...new Set(kind.owned(nb))].filter((name) => !kept.has(name));
+  const kept = new Set(
+    resourcesOf(parsed, kind.kind).map((resource) => kind.ownedKey?.(resource) ?? resource.name),
+  );
+  return [...new Set(kind.owned(nb, parsed))].filter((name) => !kept.has(name));
 }
 
 /**
@@ -325,7 +303,7 @@ function checkPrune(nb: NbReplica, parsed: ParsedInput, pruneKinds: readonly Res
   for (const kind of pruneKinds) {
     const doomed = new Set(absentFromInput(nb, kind, parsed));
     for (const referrer of KINDS)
-      for (const resource of parsed.get(referrer.kind) ?? [])
+      for (const resource of resourcesOf(parsed, referrer.kind))
         for (const ref of referrer.refersTo?.(resource) ?? [])
           if (ref.kind === kind.kind && doomed.has(ref.name))
             throw new InvalidSpecError(
@@ -334,7 +312,7 @@ function checkPrune(nb: NbReplica, parsed: ParsedInput, pruneKinds: readonly Res
               `${referrer.kind} ${resource.name} names ${ref.kind} ${ref.name}, which the input does not hold and prune would delete`,
             );
   }
-  // Subnets the input holds are applied before the prune: not counted as blocking a Vpc here.
+  // Resources the input holds are applied before the prune: not counted as blocking here.
   planPrune(nb, parsed, pruneKinds);
 }
 
@@ -376,7 +354,7 @@ function outcomeOf(
       .filter((record) => record.kind === 'Subnet')
       .map((record) => ({
         subnet: record.resource.name,
-        vpc: (record.resource as SubnetResource).vpc,
+        vpc: (record.resource as AppliedSubnetResource).vpc,
         operations: record.operations.length,
         applied: applied(record),
       })),
