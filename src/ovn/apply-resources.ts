@@ -32,6 +32,8 @@ import {
   type ResourceKindName,
   resourcesOf,
 } from './resource-kinds/kind.js';
+import { networkPolicyKind } from './resource-kinds/network-policy.js';
+import { podKind } from './resource-kinds/pod.js';
 import { type AppliedSubnetResource, subnetKind } from './resource-kinds/subnet.js';
 import { vpcKind } from './resource-kinds/vpc.js';
 import { readYamlDocuments } from './yaml-documents.js';
@@ -110,7 +112,7 @@ export interface AppliedResources {
 }
 
 /** The kinds, in apply order; prune goes in the reverse order (Subnets before their Vpcs). */
-const KINDS: readonly ResourceKind<Named>[] = [vpcKind, subnetKind];
+const KINDS: readonly ResourceKind<Named>[] = [vpcKind, subnetKind, podKind, networkPolicyKind];
 
 /**
  * Applies every Vpc, Subnet, Pod, NetworkPolicy and SecurityGroup in `input` (YAML with several

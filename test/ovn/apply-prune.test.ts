@@ -161,7 +161,7 @@ describe('applyResources with prune, and deleteVpc', { timeout: 30_000 }, () => 
       return true;
     });
     await assert.rejects(
-      applyResources(writer, docs(A, NET_A), { prune: true, pruneKinds: ['Pod' as 'Vpc'] }),
+      applyResources(writer, docs(A, NET_A), { prune: true, pruneKinds: ['Namespace' as 'Vpc'] }),
       (error: unknown) => error instanceof InvalidSpecError && error.field === 'pruneKinds',
     );
     assert.equal(transactions, 0);

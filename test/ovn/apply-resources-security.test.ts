@@ -40,6 +40,73 @@ spec: { vpc: vpc-1, cidrBlock: 10.0.0.0/24 }
 
 const docs = (...parts: string[]) => parts.join('---');
 
+const NAMESPACE = `
+kind: Namespace
+metadata: { name: shop, labels: { team: shop } }
+`;
+interface PodSpec {
+  name: string;
+  labels: string;
+  ip: string;
+  securityGroups?: string;
+}
+const pod = ({ name, labels, ip, securityGroups }: PodSpec) => `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  namespace: shop
+  labels: { ${labels} }
+  annotations:
+    ovn.kubernetes.io/logical_switch: net1
+    ovn.kubernetes.io/ip_address: ${ip}
+    ovn.kubernetes.io/mac_address: 0a:00:00:00:00:${ip.split('.')[3]}
+${securityGroups === undefined ? '' : `    ovn.kubernetes.io/security_groups: ${securityGroups}`}
+spec:
+  containers: [{ name: main, ports: [{ name: http, containerPort: 8080 }] }]
+`;
+const WEB: PodSpec = { name: 'web', labels: 'app: web', ip: '10.0.0.10' };
+const CLIENT: PodSpec = { name: 'client', labels: 'role: client', ip: '10.0.0.11' };
+const DB: PodSpec = { name: 'db', labels: 'app: db', ip: '10.0.0.12' };
+const WEB_POLICY = `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: web-allow-clients, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - podSelector: { matchLabels: { role: client } }
+        - ipBlock: { cidr: 10.1.0.0/24, except: [10.1.0.128/25] }
+      ports: [{ protocol: TCP, port: http }]
+`;
+const DB_POLICY = `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: db-allow-web, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: db } }
+  ingress: [{ from: [{ podSelector: { matchLabels: { app: web } } }] }]
+`;
+const BAD_POLICY = `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: bad, namespace: shop }
+spec:
+  podSelector: {}
+  ingress: [{ from: [{ ipBlock: { cidr: 10.300.0.0/16 } }] }]
+`;
+/** The whole stream: the network, the namespace, three pods and the policies. */
+const stream = (options: { db?: PodSpec; policies?: string[]; pods?: PodSpec[] } = {}) =>
+  docs(
+    VPC,
+    SECURED_SUBNET,
+    NAMESPACE,
+    ...(options.pods ?? [WEB, CLIENT, options.db ?? DB]).map(pod),
+    ...(options.policies ?? [WEB_POLICY, DB_POLICY]),
+  );
+
 describe('applyResources: subnet security, pods, policies, security groups', { timeout: 30_000 }, () => {
   let server: RunningServer;
   let client: OvsdbClient;
@@ -70,6 +137,21 @@ describe('applyResources: subnet security, pods, policies, security groups', { t
     await writer?.close();
     await client?.close();
     await server?.stop();
+  });
+
+  test('a bad NetworkPolicy anywhere in the stream: typed error naming it, nothing written', async () => {
+    const dump = await snapshot();
+    await assert.rejects(
+      applyResources(writer, docs(stream(), BAD_POLICY, VPC.replace('vpc-1', 'vpc-9'))),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidSpecError, String(error));
+        assert.equal(error.field, 'NetworkPolicy shop/bad: spec.ingress[0].from[0].ipBlock.cidr');
+        assert.equal(error.value, '10.300.0.0/16');
+        return true;
+      },
+    );
+    assert.equal(transactions, 0);
+    assert.deepEqual(diffDumps(dump, await dumpDatabase(client, 'OVN_Northbound')), []);
   });
 
   test('a Subnet with private, allowSubnets and enableDHCP: switch and security in one transaction', async () => {
@@ -114,6 +196,154 @@ describe('applyResources: subnet security, pods, policies, security groups', { t
     await applyResources(writer, docs(VPC, SECURED_SUBNET));
     assert.equal(switchAcls().length, 5, 'four of the subnet and the foreign one');
     assert.equal(nb.count('DHCP_Options'), 1);
+  });
+
+  test('the stream: pods get their ports, policies their rows; a dry run first sends nothing', async () => {
+    const dump = await snapshot();
+    const planned = await applyResources(writer, stream(), { dryRun: true });
+    assert.equal(transactions, 0);
+    assert.deepEqual(diffDumps(dump, await dumpDatabase(client, 'OVN_Northbound')), []);
+    assert.deepEqual(
+      planned.resources.map((r) => [r.kind, r.name, r.operations > 0, r.applied]),
+      [
+        ['Vpc', 'vpc-1', false, false],
+        ['Subnet', 'net1', false, false],
+        ['Pod', 'shop/web', true, false],
+        ['Pod', 'shop/client', true, false],
+        ['Pod', 'shop/db', true, false],
+        ['NetworkPolicy', 'shop/web-allow-clients', true, false],
+        ['NetworkPolicy', 'shop/db-allow-web', true, false],
+      ],
+    );
+
+    await snapshot();
+    const applied = await applyResources(writer, stream());
+    assert.equal(transactions, 2, 'the pods in one, the policies in one');
+    const byName = new Map(applied.resources.map((r) => [r.name, r]));
+    // Three inserts, and one mutate of the switch, carried by its last pod.
+    assert.deepEqual(
+      ['shop/web', 'shop/client', 'shop/db'].map((name) => byName.get(name)?.operations),
+      [1, 1, 2],
+    );
+    assert.deepEqual(byName.get('shop/web')?.changes, ['create switch port web.shop on net1 (10.0.0.10)']);
+    assert.ok(applied.resources.every((r) => r.applied === r.operations > 0));
+    const ports = (await nbctl('--bare', '--columns=name', 'list', 'Logical_Switch_Port')).split(/\s+/);
+    for (const port of ['web.shop', 'client.shop', 'db.shop']) assert.ok(ports.includes(port), port);
+    assert.equal(
+      (await nbctl('get', 'Logical_Switch_Port', 'web.shop', 'external_ids:pod')).trim(),
+      '"shop/web"',
+    );
+    assert.match(await nbctl('--type=port-group', 'acl-list', 'web.allow.clients.shop'), /tcp\.dst == 8080/);
+    assert.equal(
+      (await nbctl('get', 'Address_Set', 'web.allow.clients.shop.ingress.allow.IPv4.0', 'addresses')).trim(),
+      '["10.0.0.11"]',
+    );
+    assert.equal(
+      (await nbctl('get', 'Address_Set', 'db.allow.web.shop.ingress.allow.IPv4.0', 'addresses')).trim(),
+      '["10.0.0.10"]',
+    );
+
+    // Again: nothing sent, every resource 0 operations.
+    await snapshot();
+    const again = await applyResources(writer, stream());
+    assert.equal(transactions, 0);
+    assert.ok(again.resources.every((r) => r.operations === 0 && !r.applied));
+  });
+
+  test("one pod's label changed: only the address set it affects mutates", async () => {
+    await snapshot();
+    const changed = await applyResources(writer, stream({ db: { ...DB, labels: 'app: db, role: client' } }));
+    assert.equal(transactions, 1);
+    const moved = changed.resources.filter((r) => r.operations > 0);
+    assert.deepEqual(
+      moved.map((r) => [r.kind, r.name, r.operations, r.changes]),
+      [
+        [
+          'NetworkPolicy',
+          'shop/web-allow-clients',
+          1,
+          ['address set web.allow.clients.shop.ingress.allow.IPv4.0: +1 -0'],
+        ],
+      ],
+    );
+    assert.equal(
+      (await nbctl('get', 'Address_Set', 'web.allow.clients.shop.ingress.allow.IPv4.0', 'addresses')).trim(),
+      '["10.0.0.11", "10.0.0.12"]',
+    );
+    // And back.
+    await applyResources(writer, stream());
+  });
+
+  test('a policy removed with prune: a dry run lists it first; its rows go, foreign rows stay', async () => {
+    await nbctl(
+      'pg-add',
+      'foreign_pg',
+      '--',
+      '--type=port-group',
+      'acl-add',
+      'foreign_pg',
+      'to-lport',
+      '100',
+      'outport == @foreign_pg',
+      'drop',
+    );
+    await nbctl('create', 'Address_Set', 'name=foreign_set', 'external_ids:np="shop/db-allow-web/ingress"');
+    const without = stream({ policies: [WEB_POLICY] });
+    const dump = await snapshot();
+    const dry = await applyResources(writer, without, { prune: true, dryRun: true });
+    assert.equal(transactions, 0);
+    assert.deepEqual(diffDumps(dump, await dumpDatabase(client, 'OVN_Northbound')), []);
+    assert.deepEqual(
+      dry.pruned.map((p) => [p.kind, p.name, p.changes, p.applied]),
+      [
+        [
+          'NetworkPolicy',
+          'shop/db-allow-web',
+          [
+            'remove port group db.allow.web.shop with its ACLs',
+            'remove address set db.allow.web.shop.ingress.allow.IPv4.0',
+          ],
+          false,
+        ],
+      ],
+    );
+
+    await snapshot();
+    const pruned = await applyResources(writer, without, { prune: true });
+    assert.equal(transactions, 1, 'only the prune');
+    assert.deepEqual(
+      pruned.pruned.map((p) => [p.kind, p.name, p.applied]),
+      [['NetworkPolicy', 'shop/db-allow-web', true]],
+    );
+    const groups = (await nbctl('--bare', '--columns=name', 'list', 'Port_Group'))
+      .split(/\s+/)
+      .filter(Boolean)
+      .sort();
+    assert.deepEqual(groups, ['foreign_pg', 'web.allow.clients.shop']);
+    const sets = (await nbctl('--bare', '--columns=name', 'list', 'Address_Set'))
+      .split(/\s+/)
+      .filter(Boolean);
+    assert.ok(sets.includes('foreign_set'));
+    assert.ok(!sets.includes('db.allow.web.shop.ingress.allow.IPv4.0'));
+    assert.match(await nbctl('--type=port-group', 'acl-list', 'foreign_pg'), /outport == @foreign_pg/);
+    // Pods are not pruned by default: every port stays, with or without its pod in the input.
+    assert.equal(nb.where('Logical_Switch_Port', (p) => p.external_ids.pod !== undefined).length, 3);
+  });
+
+  test("pruneKinds ['Pod']: a Kube-OVN pod port the input lacks goes; other ports stay", async () => {
+    await nbctl('lsp-add', 'net1', 'foreign-port');
+    const withoutDb = stream({ policies: [WEB_POLICY], pods: [WEB, CLIENT] });
+    const dry = await applyResources(writer, withoutDb, { prune: true, pruneKinds: ['Pod'], dryRun: true });
+    assert.deepEqual(
+      dry.pruned.map((p) => [p.kind, p.name, p.changes]),
+      [['Pod', 'shop/db', ['delete switch port db.shop']]],
+    );
+    await applyResources(writer, withoutDb, { prune: true, pruneKinds: ['Pod'] });
+    const ports = (await nbctl('--bare', '--columns=name', 'list', 'Logical_Switch_Port')).split(/\s+/);
+    assert.ok(!ports.includes('db.shop'));
+    for (const port of ['web.shop', 'client.shop', 'foreign-port', 'net1-vpc-1'])
+      assert.ok(ports.includes(port), port);
+    await applyResources(writer, stream({ policies: [WEB_POLICY] }));
   });
 
   test('a bad Subnet ACL match anywhere in the input writes nothing', async () => {

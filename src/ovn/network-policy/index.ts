@@ -4,6 +4,11 @@
  */
 export { NetworkPolicyConflictError } from './conflict-error.js';
 export {
+  deleteNetworkPolicy,
+  type NetworkPolicyDeletion,
+  planDeleteNetworkPolicy,
+} from './delete-policy.js';
+export {
   type ContainerPort,
   type IpBlock,
   type KubernetesObjects,
@@ -36,6 +41,13 @@ export {
   type PlanNetworkPoliciesOptions,
   planNetworkPolicies,
 } from './plan.js';
+export {
+  createPodPorts,
+  ensurePodPorts,
+  hasSwitchPort,
+  missingPodPorts,
+  type PodPortCreation,
+} from './pod-ports.js';
 export {
   type DesiredNetworkPolicy,
   NETWORK_POLICY_PRIORITY,

@@ -7,35 +7,27 @@
  * `prune`, the port groups (`external_ids:np`) of policies no longer given.
  */
 import type { AddressSet } from '../../generated/nb/index.js';
-import { LogicalSwitchPortTable, LogicalSwitchTable } from '../../generated/nb/index.js';
 import type { Tables as NbTables } from '../../generated/nb/rows.js';
-import { insertRow, mutateColumn, mutateRows, whereColumn } from '../../model/index.js';
 import type { Operation } from '../../protocol/operations.js';
 import type { Transaction } from '../../txn/transaction.js';
 import { type AclSpec, setAcls } from '../acls.js';
 import { deleteAddressSet, setAddressSet } from '../address-sets.js';
-import { cidrContains, parseCidr } from '../addresses.js';
 import {
   findNamed,
   type NbHandle,
   type NbReplica,
   type NbTarget,
   planNb,
-  requireNamed,
   unverifiedNb,
 } from '../nb-lookup.js';
 import { InvalidSpecError } from '../ovn-errors.js';
-import { KUBE_OVN_VENDOR, ownedBy } from '../ownership.js';
-import { deletePortGroup, setPortGroup } from '../port-groups.js';
-import { nextUuidName } from '../uuid-names.js';
+import { ownedBy } from '../ownership.js';
+import { setPortGroup } from '../port-groups.js';
 import { NetworkPolicyConflictError } from './conflict-error.js';
-import {
-  type KubernetesObjects,
-  POD_ANNOTATIONS,
-  type PodResource,
-  parseKubernetesObjects,
-} from './k8s-objects.js';
+import { planDeleteNetworkPolicy } from './delete-policy.js';
+import { type KubernetesObjects, type PodResource, parseKubernetesObjects } from './k8s-objects.js';
 import { podPortName } from './names.js';
+import { createPodPorts, missingPodPorts } from './pod-ports.js';
 import { type DesiredNetworkPolicy, translateNetworkPolicies } from './translate.js';
 
 /** Options of {@link planNetworkPolicies}. */
@@ -91,10 +83,6 @@ function toObjects(input: string | unknown | KubernetesObjects): KubernetesObjec
   return parseKubernetesObjects(input);
 }
 
-function annotationField(pod: PodResource, key: string): string {
-  return `Pod ${pod.namespace}/${pod.name}: metadata.annotations["${key}"]`;
-}
-
 /**
  * Checks what would make the plan fail half-way, before it adds anything: port groups of
  * another owner or policy, pods whose switch port lives elsewhere or cannot be created.
@@ -116,98 +104,10 @@ function precheck(nb: NbReplica, policies: readonly DesiredNetworkPolicy[]): Pod
         np === undefined ? 'a Port_Group of no NetworkPolicy' : `NetworkPolicy ${np} (its external_ids:np)`,
       ]);
   }
-  const switchPorts = new Map<string, ReadonlySet<string>>();
-  const portsOf = (name: string) => {
-    let ports = switchPorts.get(name);
-    if (ports === undefined) {
-      // The switch's existence is verified; its `ports` (thousands) are not: see below.
-      ports = new Set(
-        unverifiedNb(nb).get('Logical_Switch', requireNamed(nb, 'Logical_Switch', name)._uuid)?.ports,
-      );
-      switchPorts.set(name, ports);
-    }
-    return ports;
-  };
-  const missing = new Map<string, PodResource>();
-  for (const policy of policies) {
-    for (const pod of policy.pods) {
-      const name = podPortName(pod.namespace, pod.name);
-      if (missing.has(name)) continue;
-      const ls = pod.logicalSwitch as string;
-      // An existing pod port is checked unverified: the plan only adds it to groups by relative
-      // mutates, so a race with its deletion leaves no wrong row (the weak reference goes with
-      // it). A missing one is verified absent, as the insert that creates it rests on that.
-      const port = findNamed(unverifiedNb(nb), 'Logical_Switch_Port', name);
-      if (port === undefined) findNamed(nb, 'Logical_Switch_Port', name);
-      if (port !== undefined) {
-        if (!portsOf(ls).has(port._uuid))
-          throw new NetworkPolicyConflictError('switch-port', name, [
-            `Pod ${pod.namespace}/${pod.name} (on ${ls})`,
-            'the port of that name on another switch',
-          ]);
-        continue;
-      }
-      portsOf(ls);
-      if (pod.mac === undefined)
-        throw new InvalidSpecError(
-          annotationField(pod, POD_ANNOTATIONS.macAddress),
-          undefined,
-          `required to create switch port ${name}`,
-        );
-      missing.set(name, pod);
-    }
-  }
-  return [...missing.values()];
-}
-
-/**
- * The switch ports of `pods` (none exists yet), as `addSwitchPort` writes them plus
- * `external_ids:pod`: one insert each and ONE mutate of `ports` per switch, not one per pod.
- * @throws {@link InvalidSpecError} for an IPv4 address outside the switch's `other_config:subnet`.
- */
-function createSwitchPorts(txn: Transaction<NbTables>, pods: readonly PodResource[]): Operation[] {
-  const bySwitch = new Map<string, PodResource[]>();
-  for (const pod of pods) {
-    const list = bySwitch.get(pod.logicalSwitch as string);
-    if (list === undefined) bySwitch.set(pod.logicalSwitch as string, [pod]);
-    else list.push(pod);
-  }
-  const ops: Operation[] = [];
-  for (const [name, members] of bySwitch) {
-    const ls = requireNamed(txn.view, 'Logical_Switch', name);
-    const subnet = ls.other_config.subnet;
-    const block =
-      subnet === undefined ? undefined : parseCidr(subnet, `Logical_Switch ${name}: other_config:subnet`);
-    const refs = members.map((pod) => {
-      for (const ip of pod.ips)
-        if (block !== undefined && !ip.includes(':') && !cidrContains(block, { family: 4, text: ip }))
-          throw new InvalidSpecError(
-            annotationField(pod, POD_ANNOTATIONS.ipAddress),
-            pod.ips.join(','),
-            `${ip} is outside ${subnet} of switch ${name}`,
-          );
-      const lsp = insertRow(
-        LogicalSwitchPortTable,
-        {
-          name: podPortName(pod.namespace, pod.name),
-          addresses: [[pod.mac as string, ...pod.ips].join(' ')],
-          external_ids: { ls: name, pod: `${pod.namespace}/${pod.name}`, vendor: KUBE_OVN_VENDOR },
-        },
-        { uuidName: nextUuidName('lsp') },
-      );
-      ops.push(lsp.operation);
-      return lsp.ref;
-    });
-    ops.push(
-      mutateRows(
-        LogicalSwitchTable,
-        [whereColumn('_uuid', '==', ls._uuid)],
-        [mutateColumn('ports', 'insert', refs)],
-      ),
-    );
-  }
-  // The operations as the transaction holds them: its inserts carry the UUIDs later references use.
-  return planNb(txn, (t) => t.add(ops));
+  return missingPodPorts(
+    nb,
+    policies.flatMap((policy) => policy.pods),
+  );
 }
 
 function portGroupChange(view: NbReplica, policy: DesiredNetworkPolicy): string {
@@ -251,7 +151,7 @@ function planIn(
     if (list === undefined) sets.set(np, [row]);
     else list.push(row);
   }
-  const created = createSwitchPorts(txn, [...missingPods]);
+  const created = createPodPorts(txn, [...missingPods]).flatMap((creation) => creation.operations);
   const plans: NetworkPolicyPlan[] = [];
   for (const policy of policies) {
     const operations: Operation[] = [];
@@ -303,12 +203,7 @@ function planIn(
     for (const group of view.where('Port_Group', (g) => g.external_ids.np !== undefined && ownedBy(g))) {
       const np = group.external_ids.np as string;
       if (kept.has(np)) continue;
-      const operations: Operation[] = [...deletePortGroup(txn, group.name, { ifExists: true })];
-      const changes = [`remove port group ${group.name} with its ACLs`];
-      for (const row of ownedSets(sets, np)) {
-        operations.push(...deleteAddressSet(txn, row.name, { ifExists: true }));
-        changes.push(`remove address set ${row.name}`);
-      }
+      const { operations, changes } = planDeleteNetworkPolicy(txn, np, { ifExists: true });
       plans.push({ policy: np, portGroup: group.name, operations, changes });
     }
   }
