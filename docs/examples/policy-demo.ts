@@ -2,7 +2,7 @@
  * `npm run demo:policy`: a Kubernetes NetworkPolicy, end to end on real OVN.
  *
  * Starts a sandbox in a temp dir (OVN Northbound and Southbound ovsdb-servers and ovn-northd),
- * applies one YAML stream through ovndb (a Kube-OVN Vpc and Subnet, a Namespace, three Pods
+ * applies one YAML stream with `applyResources` (a Kube-OVN Vpc and Subnet, a Namespace, three Pods
  * with Kube-OVN's annotations, and a NetworkPolicy that lets only `role: client` pods reach
  * `app: web` pods on TCP 80), prints the port group, address sets and ACLs as the replica
  * holds them, asks ovn-trace what northd's logical flows do with a TCP SYN to web:80 from the
@@ -12,14 +12,7 @@
  */
 import { Session } from 'ovndb';
 import { model } from 'ovndb/nb';
-import {
-  addSwitchPort,
-  applyNetworkPolicies,
-  applyResources,
-  type NbHandle,
-  type NbReplica,
-  waitFor,
-} from 'ovndb/ovn';
+import { applyResources, type NbHandle, type NbReplica, waitFor } from 'ovndb/ovn';
 import { type OvnSandbox, type OvnTraceResult, ovnTrace, startOvnSandbox } from 'ovndb/testing';
 
 interface Pod {
@@ -96,32 +89,16 @@ spec:
 `,
   ].join('---');
 
-/** Applies the stream; resolves with the number of operations sent. */
+/**
+ * Applies the stream in one call, as `kubectl apply -f` would: the Vpc, the Subnet, the Pods'
+ * switch ports, then the NetworkPolicy with the Namespace's and Pods' labels. Prints each
+ * change and resolves with the number of operations sent.
+ */
 async function apply(handle: NbHandle, yamlText: string): Promise<number> {
-  // The Vpc and Subnet (applyResources skips the Kubernetes kinds it does not apply) ...
-  const network = await applyResources(handle, yamlText);
-  for (const plan of network.vpcs) for (const change of plan.changes) console.log(`  ${change}`);
-  for (const s of network.subnets)
-    if (s.operations > 0) console.log(`  create subnet ${s.subnet} on ${s.vpc} (${s.operations} operations)`);
-  let sent = network.resources.reduce((n, r) => n + r.operations, 0);
-  // ... the pods the policy does not select get their switch ports as Kube-OVN's CNI gives
-  // them (the policy's own pods get theirs from applyNetworkPolicies) ...
-  const replica = await handle.replica();
-  const missing = [client, other].filter(
-    (pod) => replica.findOne('Logical_Switch_Port', 'name', `${pod.name}.default`) === undefined,
-  );
-  if (missing.length > 0) {
-    await handle.transaction((txn) => {
-      for (const pod of missing)
-        addSwitchPort(txn, { switch: 'net1', name: `${pod.name}.default`, mac: pod.mac, ips: pod.ip });
-    });
-    for (const pod of missing) console.log(`  create switch port ${pod.name}.default on net1 (${pod.ip})`);
-    sent += missing.length;
-  }
-  // ... and the NetworkPolicy, Namespace and Pods, in one transaction.
-  const policies = await applyNetworkPolicies(handle, yamlText);
-  for (const plan of policies.policies) for (const change of plan.changes) console.log(`  ${change}`);
-  return sent + policies.operations.length;
+  const outcome = await applyResources(handle, yamlText);
+  for (const resource of outcome.resources)
+    for (const change of resource.changes) console.log(`  ${resource.kind} ${resource.name}: ${change}`);
+  return outcome.resources.reduce((n, resource) => n + resource.operations, 0);
 }
 
 /** The policy's rows, as the replica holds them. */

@@ -42,7 +42,10 @@ const expectations: Record<string, RegExp[]> = {
   ],
   // npm run demo:policy: a NetworkPolicy from YAML, northd and ovn-trace as the judges.
   'policy-demo.ts': [
-    /create switch port web\.default on net1 \(10\.0\.0\.10\)/,
+    // One applyResources call: the pods' switch ports, then the policy's rows.
+    /Pod default\/web: create switch port web\.default on net1 \(10\.0\.0\.10\)/,
+    /Pod default\/other: create switch port other\.default on net1 \(10\.0\.0\.12\)/,
+    /NetworkPolicy default\/web-allow-clients: create port group web\.allow\.clients\.default \(1 ports\)/,
     /port group web\.allow\.clients\.default: web\.default/,
     /acl to-lport 2001 allow-related +outport == @web\.allow\.clients\.default && ip && ip4\.src == \$web\.allow\.clients\.default\.ingress\.allow\.IPv4\.0 && tcp\.dst == 80/,
     /acl to-lport 2000 drop +outport == @web\.allow\.clients\.default && ip$/m,
