@@ -34,6 +34,7 @@ import {
 } from './resource-kinds/kind.js';
 import { networkPolicyKind } from './resource-kinds/network-policy.js';
 import { podKind } from './resource-kinds/pod.js';
+import { securityGroupKind } from './resource-kinds/security-group.js';
 import { type AppliedSubnetResource, subnetKind } from './resource-kinds/subnet.js';
 import { vpcKind } from './resource-kinds/vpc.js';
 import { readYamlDocuments } from './yaml-documents.js';
@@ -112,7 +113,13 @@ export interface AppliedResources {
 }
 
 /** The kinds, in apply order; prune goes in the reverse order (Subnets before their Vpcs). */
-const KINDS: readonly ResourceKind<Named>[] = [vpcKind, subnetKind, podKind, networkPolicyKind];
+const KINDS: readonly ResourceKind<Named>[] = [
+  vpcKind,
+  subnetKind,
+  podKind,
+  networkPolicyKind,
+  securityGroupKind,
+];
 
 /**
  * Applies every Vpc, Subnet, Pod, NetworkPolicy and SecurityGroup in `input` (YAML with several

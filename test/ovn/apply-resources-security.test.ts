@@ -61,11 +61,11 @@ metadata:
     ovn.kubernetes.io/logical_switch: net1
     ovn.kubernetes.io/ip_address: ${ip}
     ovn.kubernetes.io/mac_address: 0a:00:00:00:00:${ip.split('.')[3]}
-${securityGroups === undefined ? '' : `    ovn.kubernetes.io/security_groups: ${securityGroups}`}
+${!securityGroups ? '' : `    ovn.kubernetes.io/security_groups: ${securityGroups}`}
 spec:
   containers: [{ name: main, ports: [{ name: http, containerPort: 8080 }] }]
 `;
-const WEB: PodSpec = { name: 'web', labels: 'app: web', ip: '10.0.0.10' };
+const WEB: PodSpec = { name: 'web', labels: 'app: web', ip: '10.0.0.10', securityGroups: 'sg-web' };
 const CLIENT: PodSpec = { name: 'client', labels: 'role: client', ip: '10.0.0.11' };
 const DB: PodSpec = { name: 'db', labels: 'app: db', ip: '10.0.0.12' };
 const WEB_POLICY = `
@@ -97,14 +97,33 @@ spec:
   podSelector: {}
   ingress: [{ from: [{ ipBlock: { cidr: 10.300.0.0/16 } }] }]
 `;
-/** The whole stream: the network, the namespace, three pods and the policies. */
-const stream = (options: { db?: PodSpec; policies?: string[]; pods?: PodSpec[] } = {}) =>
+const SG_WEB = `
+apiVersion: kubeovn.io/v1
+kind: SecurityGroup
+metadata: { name: sg-web }
+spec:
+  allowSameGroupTraffic: true
+  ingressRules:
+    - ipVersion: ipv4
+      protocol: tcp
+      priority: 10
+      remoteType: address
+      remoteAddress: 10.1.0.0/24
+      portRangeMin: 80
+      portRangeMax: 80
+      policy: allow
+`;
+/** The whole stream: the network, the namespace, three pods, the policies and the security group. */
+const stream = (
+  options: { db?: PodSpec; client?: PodSpec; policies?: string[]; pods?: PodSpec[]; groups?: string[] } = {},
+) =>
   docs(
     VPC,
     SECURED_SUBNET,
     NAMESPACE,
-    ...(options.pods ?? [WEB, CLIENT, options.db ?? DB]).map(pod),
+    ...(options.pods ?? [WEB, options.client ?? CLIENT, options.db ?? DB]).map(pod),
     ...(options.policies ?? [WEB_POLICY, DB_POLICY]),
+    ...(options.groups ?? [SG_WEB]),
   );
 
 describe('applyResources: subnet security, pods, policies, security groups', { timeout: 30_000 }, () => {
@@ -213,12 +232,13 @@ describe('applyResources: subnet security, pods, policies, security groups', { t
         ['Pod', 'shop/db', true, false],
         ['NetworkPolicy', 'shop/web-allow-clients', true, false],
         ['NetworkPolicy', 'shop/db-allow-web', true, false],
+        ['SecurityGroup', 'sg-web', true, false],
       ],
     );
 
     await snapshot();
     const applied = await applyResources(writer, stream());
-    assert.equal(transactions, 2, 'the pods in one, the policies in one');
+    assert.equal(transactions, 3, 'the pods in one, the policies in one, the security groups in one');
     const byName = new Map(applied.resources.map((r) => [r.name, r]));
     // Three inserts, and one mutate of the switch, carried by its last pod.
     assert.deepEqual(
@@ -241,6 +261,23 @@ describe('applyResources: subnet security, pods, policies, security groups', { t
     assert.equal(
       (await nbctl('get', 'Address_Set', 'db.allow.web.shop.ingress.allow.IPv4.0', 'addresses')).trim(),
       '["10.0.0.10"]',
+    );
+
+    // The security group holds the web pod, and so does the deny-all group.
+    const members = async (group: string) =>
+      (await nbctl('--bare', '--columns=ports', 'list', 'Port_Group', group)).trim();
+    const webPort = (
+      await nbctl('--bare', '--columns=_uuid', 'find', 'Logical_Switch_Port', 'name=web.shop')
+    ).trim();
+    assert.equal(await members('ovn.sg.sg.web'), webPort);
+    assert.equal(await members('ovn.sg.kubeovn_deny_all'), webPort);
+    assert.equal(
+      (await nbctl('get', 'Address_Set', 'ovn.sg.sg.web.associated.v4', 'addresses')).trim(),
+      '["10.0.0.10"]',
+    );
+    assert.match(
+      await nbctl('--type=port-group', 'acl-list', 'ovn.sg.sg.web'),
+      /ip4\.src == 10\.1\.0\.0\/24 && 80 <= tcp\.dst <= 80/,
     );
 
     // Again: nothing sent, every resource 0 operations.
@@ -319,7 +356,12 @@ describe('applyResources: subnet security, pods, policies, security groups', { t
       .split(/\s+/)
       .filter(Boolean)
       .sort();
-    assert.deepEqual(groups, ['foreign_pg', 'web.allow.clients.shop']);
+    assert.deepEqual(groups, [
+      'foreign_pg',
+      'ovn.sg.kubeovn_deny_all',
+      'ovn.sg.sg.web',
+      'web.allow.clients.shop',
+    ]);
     const sets = (await nbctl('--bare', '--columns=name', 'list', 'Address_Set'))
       .split(/\s+/)
       .filter(Boolean);
@@ -343,7 +385,74 @@ describe('applyResources: subnet security, pods, policies, security groups', { t
     assert.ok(!ports.includes('db.shop'));
     for (const port of ['web.shop', 'client.shop', 'foreign-port', 'net1-vpc-1'])
       assert.ok(ports.includes(port), port);
-    await applyResources(writer, stream({ policies: [WEB_POLICY] }));
+    await applyResources(writer, stream());
+  });
+
+  test('a pod joining a security group: only the group and the deny-all group change', async () => {
+    await snapshot();
+    const joined = await applyResources(writer, stream({ client: { ...CLIENT, securityGroups: 'sg-web' } }));
+    assert.equal(transactions, 1);
+    const moved = joined.resources.filter((r) => r.operations > 0);
+    assert.deepEqual(
+      moved.map((r) => [r.kind, r.name, r.operations]),
+      [['SecurityGroup', 'sg-web', 3]],
+      'port group, address set and deny-all group: one mutate each',
+    );
+    assert.equal(
+      (await nbctl('get', 'Address_Set', 'ovn.sg.sg.web.associated.v4', 'addresses')).trim(),
+      '["10.0.0.10", "10.0.0.11"]',
+    );
+    await applyResources(writer, stream());
+  });
+
+  test('a pod naming a security group neither the input nor the database holds: refused, nothing sent', async () => {
+    const dump = await snapshot();
+    await assert.rejects(
+      applyResources(writer, stream({ client: { ...CLIENT, securityGroups: 'sg-web,sg-none' } })),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidSpecError, String(error));
+        assert.equal(
+          error.field,
+          'Pod shop/client: metadata.annotations["ovn.kubernetes.io/security_groups"]',
+        );
+        assert.equal(error.value, 'sg-web,sg-none');
+        return true;
+      },
+    );
+    assert.equal(transactions, 0);
+    assert.deepEqual(diffDumps(dump, await dumpDatabase(client, 'OVN_Northbound')), []);
+  });
+
+  test('security groups pruned: refused while a pod names one; then the group, and the deny-all group last', async () => {
+    const dump = await snapshot();
+    await assert.rejects(
+      applyResources(writer, stream({ groups: [] }), { prune: true }),
+      (error: unknown) =>
+        error instanceof InvalidSpecError &&
+        error.field === 'Pod shop/web: metadata.annotations["ovn.kubernetes.io/security_groups"]',
+    );
+    assert.equal(transactions, 0);
+    assert.deepEqual(diffDumps(dump, await dumpDatabase(client, 'OVN_Northbound')), []);
+
+    const without = stream({ groups: [], pods: [{ ...WEB, securityGroups: '' }, CLIENT, DB] });
+    await snapshot();
+    const dry = await applyResources(writer, without, { prune: true, dryRun: true });
+    assert.equal(transactions, 0);
+    assert.deepEqual(
+      dry.pruned.map((p) => [p.kind, p.name]),
+      [
+        ['SecurityGroup', 'sg-web'],
+        ['SecurityGroup', 'kubeovn_deny_all'],
+      ],
+    );
+    const pruned = await applyResources(writer, without, { prune: true });
+    assert.ok(pruned.pruned.every((p) => p.applied));
+    const groups = (await nbctl('--bare', '--columns=name', 'list', 'Port_Group'))
+      .split(/\s+/)
+      .filter(Boolean)
+      .sort();
+    assert.deepEqual(groups, ['db.allow.web.shop', 'foreign_pg', 'web.allow.clients.shop']);
+    assert.equal(nb.where('Address_Set', (set) => set.external_ids.sg !== undefined).length, 0);
   });
 
   test('a bad Subnet ACL match anywhere in the input writes nothing', async () => {

@@ -11,6 +11,7 @@ import { createPodPorts, hasSwitchPort, missingPodPorts } from '../network-polic
 import { InvalidSpecError } from '../ovn-errors.js';
 import { ownedBy } from '../ownership.js';
 import { podSecurityGroups, SECURITY_GROUPS_ANNOTATION } from '../security-group-spec.js';
+import { securityGroupPortGroup } from '../security-groups.js';
 import { deleteSwitchPort } from '../switch-ports.js';
 import { type PlannedResource, type ResourceKind, type ResourceReference, resourcesOf } from './kind.js';
 
@@ -45,9 +46,21 @@ export const podKind: ResourceKind<AppliedPod> = {
   nameField: (name) => `Pod ${name}: metadata.name`,
   // A pod on a switch that neither the input's Subnets nor the database hold: refused now,
   // rather than after the Vpcs and Subnets before it were sent.
+  // So is a pod naming a security group that neither the input nor the database holds (Kube-OVN
+  // would retry such a pod until the group exists). A group only the database holds is not
+  // this input's to reconcile: the pod is not added to it.
   checkAgainst(nb, pods, input) {
     const subnets = new Set(resourcesOf(input, 'Subnet').map((subnet) => subnet.name));
-    for (const { name, pod } of pods)
+    const groups = new Set(resourcesOf(input, 'SecurityGroup').map((sg) => sg.name));
+    for (const { name, pod, securityGroups } of pods) {
+      const field = podAnnotationField(name, SECURITY_GROUPS_ANNOTATION);
+      for (const sg of securityGroups)
+        if (!groups.has(sg) && findNamed(nb, 'Port_Group', securityGroupPortGroup(sg, field)) === undefined)
+          throw new InvalidSpecError(
+            field,
+            securityGroups.join(','),
+            `names SecurityGroup ${sg}, which neither the input nor the database holds`,
+          );
       if (
         hasSwitchPort(pod) &&
         !subnets.has(pod.logicalSwitch as string) &&
@@ -58,6 +71,7 @@ export const podKind: ResourceKind<AppliedPod> = {
           pod.logicalSwitch,
           'no such switch: neither a Subnet of the input nor a Logical_Switch of the database',
         );
+    }
   },
   units: (pods) => [[...pods]],
   planUnit(txn, unit) {
