@@ -1,6 +1,7 @@
 /**
  * `ovndb vpc apply FILE.yaml [--dry-run] [--prune]` (also `ovndb apply`): `kubectl apply` of
- * Kube-OVN Vpc and Subnet resources against OVN_Northbound, through `applyResources` (nothing
+ * Kube-OVN Vpc, Subnet and SecurityGroup resources and Kubernetes Pods and NetworkPolicies
+ * (with Namespaces for their labels) against OVN_Northbound, through `applyResources` (nothing
  * sent for what already matches; with `--prune`, the Kube-OVN objects the file lacks deleted).
  * `ovndb vpc delete NAME`: `deleteVpc`.
  */
@@ -45,11 +46,20 @@ export function describeApplied(applied: AppliedResources, dryRun: boolean): str
     lines.push(`vpc ${plan.vpc}: ${verb} (${plan.operations.length} operations)`);
     for (const change of plan.changes) lines.push(`  ${change}`);
   }
-  for (const subnet of applied.subnets) {
-    const what = subnet.operations === 0 ? 'up to date' : `${verb} (${subnet.operations} operations)`;
-    lines.push(`subnet ${subnet.subnet} (vpc ${subnet.vpc}): ${what}`);
+  for (const resource of applied.resources) {
+    if (resource.kind === 'Vpc') continue;
+    const what = resource.operations === 0 ? 'up to date' : `${verb} (${resource.operations} operations)`;
+    const subnet = applied.subnets.find((s) => resource.kind === 'Subnet' && s.subnet === resource.name);
+    const title =
+      subnet === undefined
+        ? `${resource.kind.toLowerCase()} ${resource.name}`
+        : `subnet ${subnet.subnet} (vpc ${subnet.vpc})`;
+    lines.push(`${title}: ${what}`);
+    // A Subnet's own change is its title's news: only its security is listed under it.
+    const own = subnet === undefined ? undefined : `subnet ${subnet.subnet} in ${subnet.vpc}`;
+    for (const change of resource.changes) if (change !== own) lines.push(`  ${change}`);
   }
-  if (lines.length === 0) lines.push('no Vpc or Subnet resources in the input');
+  if (lines.length === 0) lines.push('no resources in the input');
   return `${lines.join('\n')}\n`;
 }
 
@@ -115,13 +125,14 @@ function addApplyCommand(parent: Command, name: string, description: string): vo
         .option('-n, --dry-run', 'print what would change (and be pruned), send nothing', false)
         .option(
           '--prune',
-          'then delete the Kube-OVN routers and switches (vendor=kube-ovn) of the whole database that the file does not hold',
+          "then delete the Kube-OVN objects (vendor=kube-ovn) of the whole database that the file does not hold: routers, switches, NetworkPolicy and SecurityGroup port groups (pods' ports only with --prune-kinds Pod)",
           false,
         )
         .addOption(
-          new Option('--prune-kinds <kinds>', 'limit --prune to these kinds (comma list)').argParser(
-            (value) => value.split(',').map((kind) => kind.trim()),
-          ),
+          new Option(
+            '--prune-kinds <kinds>',
+            'the kinds --prune deletes (comma list of Vpc, Subnet, Pod, NetworkPolicy, SecurityGroup; default all but Pod)',
+          ).argParser((value) => value.split(',').map((kind) => kind.trim())),
         ),
     ),
   ).action(async (file: string, flags: VpcApplyFlags) => {
@@ -150,7 +161,7 @@ function addApplyCommand(parent: Command, name: string, description: string): vo
 export function registerVpcCommands(program: Command): void {
   const vpc = program.command('vpc').description('Kube-OVN VPC resources');
   const applyText =
-    'apply the Vpc and Subnet resources of a YAML (or JSON) file to OVN_Northbound; malformed input writes nothing';
+    'apply the Vpc, Subnet, Pod, NetworkPolicy and SecurityGroup resources of a YAML (or JSON) file to OVN_Northbound (Namespaces read for their labels); malformed input writes nothing';
   addApplyCommand(vpc, 'apply', applyText);
   addApplyCommand(program, 'apply', `${applyText} (the same as vpc apply)`);
   addConnectionOptions(
