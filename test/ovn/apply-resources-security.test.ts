@@ -455,6 +455,31 @@ describe('applyResources: subnet security, pods, policies, security groups', { t
     assert.equal(nb.where('Address_Set', (set) => set.external_ids.sg !== undefined).length, 0);
   });
 
+  test('two new security groups naming each other: one apply, in one transaction', async () => {
+    const group = (name: string, remote: string) => `
+kind: SecurityGroup
+metadata: { name: ${name} }
+spec:
+  ingressRules: [{ ipVersion: ipv4, priority: 5, remoteType: securityGroup, remoteSecurityGroup: ${remote}, policy: allow }]
+`;
+    const input = docs(VPC, SECURED_SUBNET, group('sg-a', 'sg-b'), group('sg-b', 'sg-a'));
+    await snapshot();
+    const applied = await applyResources(writer, input);
+    assert.equal(transactions, 1);
+    assert.deepEqual(
+      applied.resources.filter((r) => r.applied).map((r) => r.name),
+      ['sg-b', 'sg-a'],
+      'a group after the groups it names; the cycle cut where it was entered',
+    );
+    assert.match(
+      await nbctl('--type=port-group', 'acl-list', 'ovn.sg.sg.a'),
+      /ip4\.src == \$ovn\.sg\.sg\.b\.associated\.v4/,
+    );
+    await snapshot();
+    await applyResources(writer, input);
+    assert.equal(transactions, 0);
+  });
+
   test('a bad Subnet ACL match anywhere in the input writes nothing', async () => {
     const bad = `
 kind: Subnet

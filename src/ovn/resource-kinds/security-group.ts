@@ -4,6 +4,8 @@
  * annotation names it; all groups in one transaction, after the Pods (their ports exist), a
  * group before the groups whose rules name it as `remoteSecurityGroup`.
  */
+import type { Operation } from '../../protocol/operations.js';
+import { setAddressSet } from '../address-sets.js';
 import { findNamed } from '../nb-lookup.js';
 import { podPortName } from '../network-policy/names.js';
 import { hasSwitchPort } from '../network-policy/pod-ports.js';
@@ -19,6 +21,7 @@ import {
   DENY_ALL_SECURITY_GROUP,
   deleteSecurityGroup,
   planSecurityGroup,
+  securityGroupAddressSet,
   securityGroupPortGroup,
 } from '../security-groups.js';
 import { type ResourceKind, type ResourceReference, resourcesOf, summarizeOperations } from './kind.js';
@@ -40,7 +43,10 @@ function remoteGroups(sg: SecurityGroupResource): ResourceReference[] {
   return refs;
 }
 
-/** `sgs` with each group after the groups of `sgs` it names (input order otherwise; a cycle as given). */
+/**
+ * `sgs` with each group after the groups of `sgs` it names, input order otherwise; a cycle is
+ * cut where it was entered (that group goes after the others of its cycle).
+ */
 function dependencyOrder(sgs: readonly SecurityGroupResource[]): SecurityGroupResource[] {
   const byName = new Map(sgs.map((sg) => [sg.name, sg]));
   const ordered: SecurityGroupResource[] = [];
@@ -75,14 +81,29 @@ export const securityGroupKind: ResourceKind<SecurityGroupResource> = {
   units: (sgs) => [dependencyOrder(sgs)],
   planUnit(txn, unit, input) {
     const pods = resourcesOf<AppliedPod>(input, 'Pod').filter(({ pod }) => hasSwitchPort(pod));
+    const names = new Set(unit.map((sg) => sg.name));
+    const planned = new Set<string>();
     const plans = new Map(
       unit.map((sg) => {
+        // Groups naming each other: the address sets of a group of the cycle not planned yet are
+        // made (empty) first, so that this group's rules can name them; its own plan fills them.
+        const early: Operation[] = [];
+        for (const ref of remoteGroups(sg))
+          if (names.has(ref.name) && !planned.has(ref.name))
+            for (const family of [4, 6] as const) {
+              const set = securityGroupAddressSet(ref.name, family);
+              if (findNamed(txn.view, 'Address_Set', set) === undefined)
+                early.push(
+                  ...setAddressSet(txn, { name: set, addresses: [], family, externalIds: { sg: ref.name } }),
+                );
+            }
+        planned.add(sg.name);
         const members = pods
           .filter((pod) => pod.securityGroups.includes(sg.name))
           .map(({ pod }) => podPortName(pod.namespace, pod.name));
         const pg = securityGroupPortGroup(sg.name);
         const existed = findNamed(txn.view, 'Port_Group', pg) !== undefined;
-        const operations = planSecurityGroup(txn, sg, { members });
+        const operations = [...early, ...planSecurityGroup(txn, sg, { members })];
         const changes =
           operations.length === 0
             ? []
