@@ -115,12 +115,19 @@ spec:
 `;
 /** The whole stream: the network, the namespace, three pods, the policies and the security group. */
 const stream = (
-  options: { db?: PodSpec; client?: PodSpec; policies?: string[]; pods?: PodSpec[]; groups?: string[] } = {},
+  options: {
+    db?: PodSpec;
+    client?: PodSpec;
+    policies?: string[];
+    pods?: PodSpec[];
+    groups?: string[];
+    namespace?: string;
+  } = {},
 ) =>
   docs(
     VPC,
     SECURED_SUBNET,
-    NAMESPACE,
+    options.namespace ?? NAMESPACE,
     ...(options.pods ?? [WEB, options.client ?? CLIENT, options.db ?? DB]).map(pod),
     ...(options.policies ?? [WEB_POLICY, DB_POLICY]),
     ...(options.groups ?? [SG_WEB]),
@@ -478,6 +485,33 @@ spec:
     await snapshot();
     await applyResources(writer, input);
     assert.equal(transactions, 0);
+  });
+
+  test("a namespace's label change: only the address set of the policy selecting it mutates", async () => {
+    const policy = `
+kind: NetworkPolicy
+metadata: { name: db-from-team, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: db } }
+  ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: shop } } }] }]
+`;
+    await applyResources(writer, stream({ policies: [WEB_POLICY, policy] }));
+    const set = 'db.from.team.shop.ingress.allow.IPv4.0';
+    assert.equal(
+      (await nbctl('get', 'Address_Set', set, 'addresses')).trim(),
+      '["10.0.0.10", "10.0.0.11", "10.0.0.12"]',
+    );
+    await snapshot();
+    const relabeled = await applyResources(
+      writer,
+      stream({ policies: [WEB_POLICY, policy], namespace: NAMESPACE.replace('team: shop', 'team: other') }),
+    );
+    assert.equal(transactions, 1);
+    assert.deepEqual(
+      relabeled.resources.filter((r) => r.operations > 0).map((r) => [r.name, r.operations]),
+      [['shop/db-from-team', 1]],
+    );
+    assert.equal((await nbctl('get', 'Address_Set', set, 'addresses')).trim(), '[]');
   });
 
   test('a bad Subnet ACL match anywhere in the input writes nothing', async () => {
