@@ -1,16 +1,23 @@
 /**
- * `kubectl apply -f` (and `--prune`) for the Kube-OVN resources the helpers understand.
+ * `kubectl apply -f` (and `--prune`) for the Kube-OVN and Kubernetes resources the helpers
+ * understand: Vpc, Subnet (with its security fields), Pod, NetworkPolicy, SecurityGroup, and
+ * Namespaces for their labels.
  *
- * Design: applyResources knows the kinds only through {@link KINDS}, one entry per kind, in
- * the order they are applied (a Subnet's router must exist before its ports can join it):
+ * Design: applyResources knows the kinds only through {@link KINDS}, one entry per kind
+ * (src/ovn/resource-kinds/), in the order they are applied (a Subnet's router must exist
+ * before its ports can join it, a pod's switch before its port, a pod's port before the groups
+ * that hold it):
  *
  * - `parse`: one document to a typed resource, or a typed error naming the field;
- * - `check`: checks across the input's resources of the kind, before anything is sent;
+ * - `check`: checks across the input, before anything is sent;
+ * - `checkAgainst`: checks against the database as it is, before anything is sent;
  * - `units`: which resources share a transaction (by default each is alone);
- * - `plan`: adds one resource's operations to a transaction, with one line per change;
+ * - `plan` (or `planUnit`, for a kind planned a unit at once): adds the operations to a
+ *   transaction, with one line per change;
  * - `refersTo`: the resources of other kinds it names (a Subnet its Vpc): prune keeps those;
- * - `owned`: the names of the kind's Kube-OVN-owned objects in NB, what prune compares with;
- * - `prune`: adds the deletion of one owned object absent from the input.
+ * - `owned`: the Kube-OVN-owned objects in NB, what prune compares with (through `ownedKey`);
+ * - `prune`: adds the deletion of one owned object absent from the input (a kind with
+ *   `prunedByDefault: false` only when `pruneKinds` names it).
  *
  * A new kind is one more entry (and, for its own outcome detail, one more field). Every
  * resource is also reported kind-neutrally in {@link AppliedResources.resources}.
@@ -125,29 +132,35 @@ const KINDS: readonly ResourceKind<Named>[] = [
  * Applies every Vpc, Subnet, Pod, NetworkPolicy and SecurityGroup in `input` (YAML with several
  * `---` documents, JSON text, or parsed objects; `kind: List` items are read; Namespaces are
  * read for their labels; other kinds are skipped) on `nb`, in that order. Each Vpc is planned
- * by `applyVpc`'s planner; each Subnet by {@link addSubnet} with `mayExist` and then
- * `planSubnetSecurity` in the same transaction. The same input again sends nothing. Each
- * transaction is declarative: a lost reply or a conflict plans it again.
+ * by `applyVpc`'s planner; each Subnet by `addSubnet` with `mayExist` and then
+ * `planSubnetSecurity` in the same transaction (declarative: a Subnet without security fields
+ * removes what they wrote); the Pods' missing switch ports by `createPodPorts`; the
+ * NetworkPolicies by `planNetworkPolicies` with the input's Namespaces and Pods; each
+ * SecurityGroup by `planSecurityGroup` with the input's pods naming it as members. The same
+ * input again sends nothing. Each transaction is declarative: a lost reply or a conflict plans
+ * it again.
  *
  * Transactions: each Subnet is one; each Vpc is one, except that Vpcs of the input peering
  * with each other share one, so both ends of a link change together (renumbering a peering
- * in one input converges; see docs/ovn/apply-vpc.md).
+ * in one input converges; see docs/ovn/apply-vpc.md); all Pods are one, all NetworkPolicies
+ * one, all SecurityGroups one.
  *
  * The whole input is parsed and checked before anything is sent, so a malformed resource
- * anywhere, a name given twice, or two ends of a peering not on one link writes nothing. A
- * helper's refusal (an overlapping subnet) stops at that resource: the ones before it stay
- * applied, and the error says which field and value.
+ * anywhere, a name given twice, two ends of a peering not on one link, a pod on a switch or in
+ * a security group that neither the input nor the database holds writes nothing. A helper's
+ * refusal (an overlapping subnet) stops at that resource: the ones before it stay applied,
+ * and the error says which field and value.
  *
  * With `prune`, every Kube-OVN-owned object of the pruned kinds that the input does not hold
  * is then deleted in one transaction (see {@link ApplyResourcesOptions.prune}); what it would
- * refuse (a Vpc a Subnet of the input names, a Vpc with a foreign switch joined) is refused
- * before anything is sent.
+ * refuse (a Vpc a Subnet of the input names, a Vpc with a foreign switch joined, a security
+ * group a pod of the input names) is refused before anything is sent.
  *
  * With `dryRun`, nothing is sent: every resource, and the prune, is planned in one
  * transaction that is never committed, in order, so a Subnet of a Vpc created by the same
  * input is planned on the router its Vpc's plan creates.
- * @throws {@link InvalidSpecError}, `DuplicatePolicyError`, `VpcInUseError` and the helpers'
- *   typed errors.
+ * @throws {@link InvalidSpecError}, `DuplicatePolicyError`, `VpcInUseError`,
+ *   `NetworkPolicyConflictError` and the helpers' typed errors.
  */
 export async function applyResources(
   nb: NbHandle,
