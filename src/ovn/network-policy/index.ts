@@ -32,7 +32,14 @@ export {
   parseLabelSelector,
   selectorMatches,
 } from './label-selector.js';
-export { podPortName, policyAddressSetName, policyKey, policyOvnName, policyPortGroupName } from './names.js';
+export {
+  type PolicyDirection,
+  podPortName,
+  policyAddressSetName,
+  policyKey,
+  policyOvnName,
+  policyPortGroupName,
+} from './names.js';
 export {
   type ApplyNetworkPoliciesOptions,
   applyNetworkPolicies,
