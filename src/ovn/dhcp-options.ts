@@ -55,7 +55,7 @@ export interface DeleteDhcpOptionsOptions {
 }
 
 /** How ovn-northd 23.03 types an option's value (the `type` of the Southbound option tables). */
-type OptionType =
+export type DhcpOptionType =
   | 'ipv4'
   | 'ipv6'
   | 'mac'
@@ -69,7 +69,7 @@ type OptionType =
   | 'domains';
 
 /** The DHCPv4 options of ovn-northd 23.03, and `server_mac`, which northd reads itself. */
-export const DHCPV4_OPTION_TYPES: Readonly<Record<string, OptionType>> = {
+export const DHCPV4_OPTION_TYPES: Readonly<Record<string, DhcpOptionType>> = {
   offerip: 'ipv4',
   netmask: 'ipv4',
   router: 'ipv4',
@@ -112,7 +112,7 @@ export const DHCPV4_OPTION_TYPES: Readonly<Record<string, OptionType>> = {
 };
 
 /** The DHCPv6 options of ovn-northd 23.03, and `dhcpv6_stateless`, which northd reads itself. */
-export const DHCPV6_OPTION_TYPES: Readonly<Record<string, OptionType>> = {
+export const DHCPV6_OPTION_TYPES: Readonly<Record<string, DhcpOptionType>> = {
   server_id: 'mac',
   ia_addr: 'ipv6',
   dns_server: 'ipv6',
@@ -126,7 +126,7 @@ const REQUIRED: Readonly<Record<IpFamily, readonly string[]>> = {
   6: ['server_id'],
 };
 
-const UINT_MAX: Readonly<Partial<Record<OptionType, number>>> = {
+const UINT_MAX: Readonly<Partial<Record<DhcpOptionType, number>>> = {
   uint8: 0xff,
   uint16: 0xffff,
   uint32: 0xffffffff,
@@ -146,7 +146,7 @@ function checkAddresses(value: string, family: IpFamily, field: string): void {
   }
 }
 
-function checkOptionValue(type: OptionType, value: string, field: string): void {
+function checkOptionValue(type: DhcpOptionType, value: string, field: string): void {
   switch (type) {
     case 'ipv4':
       checkAddresses(value, 4, field);
