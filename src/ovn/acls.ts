@@ -294,8 +294,8 @@ function setAclsOps(
   specs: readonly AclSpec[],
   options: SetAclsOptions,
 ): Operation[] {
-  const field = options.field ?? 'acls';
   if (!isJsonObject(options)) throw new InvalidSpecError('options', options, 'an object with owner');
+  const field = options.field ?? 'acls';
   const owner = checkStringMap(options.owner, 'owner');
   if (Object.keys(owner).length === 0)
     throw new InvalidSpecError('owner', options.owner, 'at least one external_ids pair marks the owned ACLs');

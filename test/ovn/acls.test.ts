@@ -254,6 +254,8 @@ describe('ACLs: against ovn-nbctl', { timeout: 25_000 }, () => {
         1.5,
       ],
       [() => setAcls(pair.nb, PG, [base], { owner: {} }), 'owner', {}],
+      // Options missing at run time (an untyped caller): typed, not a TypeError.
+      [() => setAcls(pair.nb, PG, [base], undefined as never), 'options', undefined],
       [() => deleteAcls(pair.nb, SW, { priority: 40000 }), 'priority', 40000],
     ];
     for (const [call, field, value] of cases) {
