@@ -1,0 +1,171 @@
+/**
+ * `npm run bench:plan-cost`: what planning costs against the size of the Northbound database.
+ * Untimed: a server and, for each size in `--sizes`, an NB of that many VPCs (1: only the
+ * VPC the change peers with) (each a router
+ * with 2 subnets joined, so 2 router ports, 5 static routes and 3 policy routes) built in
+ * bulk transactions and brought to a fixed point with `applyResources`. Timed on a warm
+ * replica, `--reps` times each:
+ *
+ * - plan: the VPC change of a controller (a new Vpc peering with an existing one, and 2
+ *   static routes: about 10 operations), planned in one transaction that is never sent;
+ * - no-op reconcile: `applyResources` over every Vpc and Subnet of the NB as objects (as a
+ *   controller holds them), nothing to send; microseconds per resource.
+ *
+ *   npm run bench:plan-cost -- [--sizes 1,2000] [--reps 200] [--cpu-prof <dir>]
+ *
+ * With `--cpu-prof`, a CPU profile of the timed part at each size is written to that directory
+ * (open it in Chrome DevTools or speedscope).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { Session as InspectorSession } from 'node:inspector/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { model as nbModel } from '../src/generated/nb/index.js';
+import { connect, database } from '../src/index.js';
+import { applyResources, planVpc } from '../src/ovn/index.js';
+import { subnetKind } from '../src/ovn/resource-kinds/subnet.js';
+import { ovnSchemaPath, startOvsdbServer } from '../src/testing/index.js';
+import { planOn } from '../src/txn/plan.js';
+import { median } from './stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1,2000' },
+    reps: { type: 'string', default: '200' },
+    'noop-reps': { type: 'string', default: '5' },
+    'cpu-prof': { type: 'string' },
+    tmpdir: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir() },
+  },
+});
+process.env.TMPDIR = args.tmpdir;
+const sizes = args.sizes.split(',').map(Number);
+const reps = Number(args.reps);
+const noopReps = Number(args['noop-reps']);
+
+const octets = (i: number) => `${Math.floor(i / 250) % 250}.${i % 250}`;
+const vpc = (i: number) => ({
+  kind: 'Vpc',
+  metadata: { name: `vpc-${i}` },
+  spec: {
+    staticRoutes: Array.from({ length: 5 }, (_, r) => ({
+      cidr: `${20 + r}.${octets(i)}.0/24`,
+      nextHopIP: `10.${octets(i)}.1`,
+      policy: 'policyDst',
+    })),
+    policyRoutes: Array.from({ length: 3 }, (_, p) => ({
+      priority: 1000 + p,
+      match: `ip4.src == 10.${octets(i)}.${p}`,
+      action: 'allow',
+    })),
+  },
+});
+const subnet = (i: number, s: number) => ({
+  kind: 'Subnet',
+  metadata: { name: `vpc-${i}-net${s}` },
+  spec: { vpc: `vpc-${i}`, cidrBlock: `${100 + s}.${octets(i)}.0/24` },
+});
+const resources = (n: number) => [
+  ...Array.from({ length: n }, (_, i) => vpc(i)),
+  ...Array.from({ length: n }, (_, i) => [subnet(i, 0), subnet(i, 1)]).flat(),
+];
+/** The change: a new Vpc peering with vpc-0 (both ends), 2 static routes through the link. */
+const change = [
+  {
+    kind: 'Vpc',
+    metadata: { name: 'vpc-new' },
+    spec: {
+      vpcPeerings: [{ remoteVpc: 'vpc-0', localConnectIP: '169.254.99.1/30' }],
+      staticRoutes: [
+        { cidr: '100.0.0.0/24', nextHopIP: '169.254.99.2', policy: 'policyDst' },
+        { cidr: '101.0.0.0/24', nextHopIP: '169.254.99.2', policy: 'policyDst' },
+      ],
+    },
+  },
+  {
+    ...vpc(0),
+    spec: { ...vpc(0).spec, vpcPeerings: [{ remoteVpc: 'vpc-new', localConnectIP: '169.254.99.2/30' }] },
+  },
+];
+
+const rows: string[] = [];
+for (const n of sizes) {
+  const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
+  try {
+    const client = await connect(server.unix);
+    const nb = database(client, nbModel);
+    const replica = await nb.replica();
+    // The VPCs and subnets in bulk: 100 per transaction.
+    const built = performance.now();
+    for (let start = 0; start < n; start += 100) {
+      const end = Math.min(n, start + 100);
+      await nb.transaction((txn) => {
+        for (let i = start; i < end; i++) planVpc(txn, vpc(i));
+      });
+      await nb.transaction((txn) => {
+        const input = { resources: new Map(), namespaces: [] };
+        for (let i = start; i < end; i++)
+          for (const s of [0, 1]) subnetKind.plan!(txn, subnetKind.parse(subnet(i, s)), input);
+      });
+    }
+    const all = resources(n);
+    const settle = await applyResources(nb, all);
+    const settled = settle.resources.filter((r) => r.applied).length;
+    const buildSeconds = (performance.now() - built) / 1000;
+    console.error(
+      `N=${n}: built in ${buildSeconds.toFixed(1)} s (${settled} resources settled after the bulk load), ` +
+        `${[...['Logical_Router', 'Logical_Router_Port', 'Logical_Router_Static_Route', 'Logical_Router_Policy', 'Logical_Switch']].map((t) => `${t} ${replica.count(t as 'Logical_Router')}`).join(', ')}`,
+    );
+
+    const profiler = args['cpu-prof'] === undefined ? undefined : new InspectorSession();
+    if (profiler !== undefined) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
+    // Plan: both ends of the change in one transaction that is never sent.
+    const plan = () =>
+      planOn(replica, nbModel, (txn) => {
+        planVpc(txn, change[0]!, { sameInput: [] });
+        planVpc(txn, change[1]!);
+      });
+    let operations = 0;
+    for (let i = 0; i < 50; i++) operations = plan().length;
+    const planTimes: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const t0 = performance.now();
+      plan();
+      planTimes.push(performance.now() - t0);
+    }
+    // No-op reconcile over objects.
+    const noopTimes: number[] = [];
+    let sent = 0;
+    for (let i = 0; i < noopReps; i++) {
+      const input = resources(n);
+      const t0 = performance.now();
+      const outcome = await applyResources(nb, input);
+      noopTimes.push(performance.now() - t0);
+      sent += outcome.resources.filter((r) => r.applied).length;
+    }
+    if (profiler !== undefined) {
+      const { profile } = await profiler.post('Profiler.stop');
+      mkdirSync(args['cpu-prof']!, { recursive: true });
+      const file = join(args['cpu-prof']!, `plan-cost-${n}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      profiler.disconnect();
+      console.error(`profile: ${file}`);
+    }
+    const perResource = all.length === 0 ? Number.NaN : (median(noopTimes) * 1000) / all.length;
+    rows.push(
+      `| ${n} | ${operations} | ${(median(planTimes) * 1000).toFixed(0)} | ${all.length} | ${n === 0 ? '-' : perResource.toFixed(1)} | ${n === 0 ? '-' : median(noopTimes).toFixed(0)} | ${sent} |`,
+    );
+    await client.close();
+  } finally {
+    await server.stop();
+  }
+}
+console.log(
+  '| VPCs in NB | operations planned | plan, µs (median) | resources | no-op applyResources, µs per resource | no-op, ms | resources sent |',
+);
+console.log('|---|---|---|---|---|---|---|');
+for (const row of rows) console.log(row);
