@@ -19,6 +19,7 @@ import { ReplicaConditions } from './replica-conditions.js';
 import { ReplicaClosedError, type ReplicaEvents, TableNotReplicatedError } from './replica-events.js';
 import { type FeedHandlers, listenForUpdates } from './replica-feed.js';
 import type { MonitorMethod, ReplicaOptions } from './replica-options.js';
+import type { IndexSpec } from './row-index.js';
 import { TableStore } from './table-store.js';
 
 /** A monitor method actually sent (never `auto`). */
@@ -37,6 +38,8 @@ export class ReplicaState<T extends object> {
   readonly holds = new ReadHolds();
   readonly conditions: ReplicaConditions;
   private tableStores: Map<string, TableStore>;
+  /** Client indexes added after start (`Replica.ensureIndex`), by table. */
+  private readonly addedIndexes = new Map<string, IndexSpec[]>();
   private clientFilters: ReadonlyMap<string, ClientFilter> = new Map();
   private readonly streams = new Set<ChangeStream<Change<T>>>();
   private connection: ReplicaClient;
@@ -123,6 +126,20 @@ export class ReplicaState<T extends object> {
     return store;
   }
 
+  /**
+   * Adds client index `spec` to `table` unless the table has an index of that name; kept across
+   * schema changes. True when the index was added.
+   */
+  ensureIndex(table: string, spec: IndexSpec): boolean {
+    const store = this.store(table);
+    if (store.hasIndex(spec.name)) return false;
+    store.addIndex(spec);
+    const specs = this.addedIndexes.get(table);
+    if (specs === undefined) this.addedIndexes.set(table, [spec]);
+    else specs.push(spec);
+    return true;
+  }
+
   /** Throws `ReplicaClosedError` once the replica stopped. */
   assertRunning(): void {
     if (this.stopReason !== undefined) throw new ReplicaClosedError(this.stopReason);
@@ -157,6 +174,10 @@ export class ReplicaState<T extends object> {
 
   /** The database's schema changed: `stores`, filled for the new `plan`, replace the old ones. */
   adoptSchema(stores: Map<string, TableStore>, plan: MonitorPlan, view: ServerSchemaView): void {
+    for (const [table, specs] of this.addedIndexes) {
+      const store = stores.get(table);
+      if (store !== undefined) for (const spec of specs) if (!store.hasIndex(spec.name)) store.addIndex(spec);
+    }
     this.tableStores = stores;
     this.monitorPlan = plan;
     this.schemaView = view;

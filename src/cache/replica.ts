@@ -30,6 +30,7 @@ import { initialSync } from './replica-initial-sync.js';
 import type { MonitorMethod, ReplicaOptions, ReplicaTablesOption } from './replica-options.js';
 import { ReplicaResume } from './replica-resume.js';
 import { ReplicaState } from './replica-state.js';
+import type { IndexPart, IndexSpec } from './row-index.js';
 import type {
   DeclaredIndexes,
   IndexDeclarations,
@@ -240,6 +241,25 @@ export class Replica<T extends object, I extends IndexDeclarations = NoClientInd
   /** Index names of `table`. */
   indexes<K extends keyof T & string>(table: K): string[] {
     return this.state.store(table).indexNames();
+  }
+
+  /**
+   * Adds client index `spec` to `table` unless the table already has an index of that name:
+   * filled from the rows present, then kept up to date as changes are applied (and across
+   * schema changes), as the indexes declared at start are. For code that is handed a replica
+   * it did not start, such as planners that need a look-up its options may not declare. The
+   * name is not part of the replica's type: look it up with {@link find} untyped, or declare
+   * the index at start to have it typed. Cheap when the index exists: call it before each use.
+   * @returns true when the index was added.
+   * @throws `TableNotReplicatedError` when the table is not replicated.
+   */
+  ensureIndex<K extends keyof T & string>(table: K, spec: IndexSpec<T[K]>): boolean {
+    return this.state.ensureIndex(table, spec as unknown as IndexSpec);
+  }
+
+  /** The parts of the key of index `index` of `table` (columns, or keys of map columns); undefined when there is no such index. */
+  indexParts<K extends keyof T & string>(table: K, index: string): ReadonlyArray<IndexPart> | undefined {
+    return this.state.store(table).indexParts(index);
   }
 
   /**

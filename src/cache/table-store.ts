@@ -14,7 +14,7 @@ import { InvalidOperationError } from '../protocol/validation.js';
 import type { RowChange } from './change.js';
 import { type ColumnCodec, columnCodec, isEmptyCollection } from './column-codec.js';
 import { applyColumnDiff, isVersioned, materialize, type StoredValue } from './column-diff.js';
-import { type IndexSpec, RowIndex, UnknownIndexError } from './row-index.js';
+import { type IndexPart, type IndexSpec, RowIndex, UnknownIndexError } from './row-index.js';
 import type { VersionedMap } from './versioned-map.js';
 import type { VersionedSet } from './versioned-set.js';
 
@@ -119,6 +119,16 @@ export class TableStore {
       if (row !== undefined) out.push(row);
     }
     return out;
+  }
+
+  /** True when the table has an index named `name`. */
+  hasIndex(name: string): boolean {
+    return this.indexes.has(name);
+  }
+
+  /** The parts of index `name`'s key, or undefined when the table has no such index. */
+  indexParts(name: string): ReadonlyArray<IndexPart> | undefined {
+    return this.indexes.get(name)?.parts;
   }
 
   /** Names of the indexes, schema ones first. */

@@ -66,10 +66,36 @@ export type NamedTable = {
   [K in keyof NbTables & string]: NbTables[K] extends { readonly name: string } ? K : never;
 }[keyof NbTables & string];
 
+/** What can add an index: a replica, or a transaction's view of one. */
+interface IndexAdder {
+  ensureIndex(table: string, spec: { readonly name: string; readonly columns: readonly string[] }): boolean;
+}
+
+/** The index on `name` findNamed looks rows up with (named as a schema index on the column is). */
+const NAME_INDEX = { name: 'name', columns: ['name'] } as const;
+
 /**
- * The row of `table` named `name`, or undefined. Uses the table's schema index on `name`
- * when it has one (router and switch ports, ...); otherwise scans (routers and switches have
- * no index, so OVN allows two with one name).
+ * True when `nb` has an index `name` on `table`: the schema's (router and switch ports, ...),
+ * or one added on the replica on first use (routers and switches have none in the schema, so
+ * OVN allows two with one name; the index keeps both).
+ */
+function hasNameIndex(nb: NbReplica, table: string): boolean {
+  const adder = nb as unknown as Partial<IndexAdder>;
+  if (typeof adder.ensureIndex === 'function') {
+    try {
+      adder.ensureIndex(table, NAME_INDEX);
+      return true;
+    } catch {
+      // A reader that cannot take indexes: scan.
+    }
+  }
+  return nb.indexes(table as NamedTable).includes('name');
+}
+
+/**
+ * The row of `table` named `name`, or undefined. Looks it up by an index on `name`: the
+ * table's schema index when it has one (router and switch ports, ...), otherwise one added to
+ * the replica on first use (routers and switches); scans only a reader that takes no index.
  * @throws {@link DuplicateNameError} when several rows carry the name.
  */
 export function findNamed<K extends NamedTable>(
@@ -78,7 +104,7 @@ export function findNamed<K extends NamedTable>(
   name: string,
 ): NbTables[K] | undefined {
   const nb = nbReader(target);
-  const rows: NbTables[K][] = nb.indexes(table).includes('name')
+  const rows: NbTables[K][] = hasNameIndex(nb, table)
     ? (nb as ReplicaReader<Record<string, NbTables[K]>>).find(table, 'name', name) // K is generic: looked up untyped
     : nb.where(table, (row) => (row as { name: string }).name === name);
   if (rows.length > 1) {

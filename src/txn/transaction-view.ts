@@ -11,7 +11,7 @@
  * verified. Whole-table reads (`list`, `rows`, `count`, and the rows `where` tests) are not
  * verified: read rows by UUID or index when the decision depends on them.
  */
-import { RowIndex } from '../cache/row-index.js';
+import { type IndexSpec, RowIndex, UnknownIndexError } from '../cache/row-index.js';
 import type { IndexName, IndexValues, NoClientIndexes } from '../cache/typed-indexes.js';
 import type { DatabaseModel } from '../model/descriptor.js';
 import { encodeValue } from '../model/row-encode.js';
@@ -35,7 +35,12 @@ export interface SnapshotReader {
   indexes(table: string): string[];
   has(table: string, column?: string): boolean;
   /** The parts of index `index` of `table` (columns, or keys of map columns). */
-  indexParts?(table: string, index: string): ReadonlyArray<string | { column: string; key: string }>;
+  indexParts?(
+    table: string,
+    index: string,
+  ): ReadonlyArray<string | { column: string; key: string }> | undefined;
+  /** Adds a client index unless the table has one of that name (a replica's `ensureIndex`). */
+  ensureIndex?(table: string, spec: IndexSpec): boolean;
   /** The server's schema (a replica's `view`): without it, index look-ups are not verified. */
   readonly view?: { readonly server: DatabaseSchema };
 }
@@ -184,6 +189,17 @@ export class TransactionView<T extends object> {
   /** Index names of `table`. */
   indexes<K extends keyof T & string>(table: K): string[] {
     return this.base.indexes(table);
+  }
+
+  /**
+   * Adds client index `spec` to `table` of the replica underneath unless it has an index of
+   * that name (see `Replica.ensureIndex`); look-ups through the view on it are verified at
+   * commit as those on schema indexes are. False when the index was there already.
+   * @throws `UnknownIndexError` when the view reads something that cannot take indexes.
+   */
+  ensureIndex<K extends keyof T & string>(table: K, spec: IndexSpec<T[K]>): boolean {
+    if (this.base.ensureIndex === undefined) throw new UnknownIndexError(table, spec.name);
+    return this.base.ensureIndex(table, spec as unknown as IndexSpec);
   }
 
   /** True when the server has the table (and the column, when given). */
