@@ -11,6 +11,7 @@ import { Address6 } from 'ip-address';
 import { embeddedIpv4Refusal, judgeAddressText } from './address-refusals.js';
 import type { IpAddress, IpFamily } from './addresses.js';
 import { InvalidSpecError } from './ovn-errors.js';
+import { ParseCache } from './parse-cache.js';
 
 /** The width of an address of each family. */
 export const ADDRESS_WIDTH: Readonly<Record<IpFamily, number>> = { 4: 32, 6: 128 };
@@ -37,17 +38,26 @@ function guarded<T>(field: string, value: unknown, reason: string, call: () => T
  *   IPv4-mapped and IPv4-compatible IPv6 addresses.
  */
 export function readAddress(text: string, field: string, value: unknown): AddressBits {
+  return bitsCache.get(text, () => parseAddress(text, field, value));
+}
+
+// Read addresses by text, and canonical text by value: each is worked out once.
+const bitsCache = new ParseCache<AddressBits>();
+const textCache: Readonly<Record<IpFamily, Map<bigint, string>>> = { 4: new Map(), 6: new Map() };
+const TEXT_CACHE_SIZE = 65_536;
+
+function parseAddress(text: string, field: string, value: unknown): AddressBits {
   const verdict = judgeAddressText(text);
   if ('refused' in verdict) throw new InvalidSpecError(field, value, verdict.refused);
   if (verdict.family === 4) {
     // judgeAddressText checked four decimal octets of at most 255.
     const bits = text.split('.').reduce((sum, octet) => (sum << 8n) | BigInt(octet), 0n);
-    return { family: 4, bits };
+    return Object.freeze({ family: 4, bits });
   }
   const bits = guarded(field, value, 'not an IPv6 address', () => new Address6(text).bigInt());
   const refused = embeddedIpv4Refusal(bits);
   if (refused !== undefined) throw new InvalidSpecError(field, value, refused);
-  return { family: 6, bits };
+  return Object.freeze({ family: 6, bits });
 }
 
 /**
@@ -56,12 +66,22 @@ export function readAddress(text: string, field: string, value: unknown): Addres
  * @throws {@link InvalidSpecError} (`field`) when `bits` does not fit the family.
  */
 export function formatAddress(family: IpFamily, bits: bigint, field = 'address'): string {
+  const cache = textCache[family];
+  const found = cache?.get(bits);
+  if (found !== undefined) return found;
   if (bits < 0n || bits >> BigInt(ADDRESS_WIDTH[family]) !== 0n)
     throw new InvalidSpecError(field, bits.toString(), `outside the IPv${family} address space`);
-  if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((bits >> shift) & 0xffn)).join('.');
-  return guarded(field, bits.toString(), 'not an IPv6 address', () =>
-    Address6.fromBigInt(bits).correctForm().toLowerCase(),
-  );
+  const text =
+    family === 4
+      ? [24n, 16n, 8n, 0n].map((shift) => String((bits >> shift) & 0xffn)).join('.')
+      : guarded(field, bits.toString(), 'not an IPv6 address', () =>
+          Address6.fromBigInt(bits).correctForm().toLowerCase(),
+        );
+  if (cache !== undefined) {
+    if (cache.size >= TEXT_CACHE_SIZE) cache.clear();
+    cache.set(bits, text);
+  }
+  return text;
 }
 
 /**

@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { ADDRESS_WIDTH, formatAddress, ipBits, readAddress } from './address-bits.js';
 import { prefixLengthRefusal } from './address-refusals.js';
 import { InvalidSpecError } from './ovn-errors.js';
+import { ParseCache } from './parse-cache.js';
 
 /** 4 or 6. */
 export type IpFamily = 4 | 6;
@@ -52,10 +53,16 @@ function trimmed(value: unknown): string {
  */
 export function parseIp(value: string, field: string): IpAddress {
   const text = trimmed(value);
-  if (text.includes('/')) throw new InvalidSpecError(field, value, 'an address, without a prefix length');
-  const { family, bits } = readAddress(text, field, value);
-  return { family, text: formatAddress(family, bits, field) };
+  return ipCache.get(text, () => {
+    if (text.includes('/')) throw new InvalidSpecError(field, value, 'an address, without a prefix length');
+    const { family, bits } = readAddress(text, field, value);
+    return Object.freeze({ family, text: formatAddress(family, bits, field) });
+  });
 }
+
+// Parsed forms by text (trimmed): each address is parsed once, not once per plan.
+const ipCache = new ParseCache<IpAddress>();
+const cidrCache = new ParseCache<Cidr>();
 
 /**
  * Parses a CIDR (`10.0.0.0/16`, `fd00::1/64`). A missing prefix length is refused (OVN
@@ -66,6 +73,10 @@ export function parseIp(value: string, field: string): IpAddress {
  */
 export function parseCidr(value: string, field: string): Cidr {
   const text = trimmed(value);
+  return cidrCache.get(text, () => readCidr(text, value, field));
+}
+
+function readCidr(text: string, value: string, field: string): Cidr {
   const slash = text.indexOf('/');
   if (slash < 0) throw new InvalidSpecError(field, value, 'a CIDR needs a prefix length (address/len)');
   const { family, bits } = readAddress(text.slice(0, slash), field, value);
@@ -76,7 +87,7 @@ export function parseCidr(value: string, field: string): Cidr {
   const networkBits = (bits >> hostBits) << hostBits;
   const address = formatAddress(family, bits, field);
   const network = formatAddress(family, networkBits, field);
-  return {
+  return Object.freeze({
     family,
     prefix,
     address,
@@ -84,7 +95,7 @@ export function parseCidr(value: string, field: string): Cidr {
     addressText: `${address}/${prefix}`,
     networkText: `${network}/${prefix}`,
     hasHostBits: bits !== networkBits,
-  };
+  });
 }
 
 /**
