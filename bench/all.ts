@@ -2,15 +2,17 @@
  * `npm run bench`: the whole benchmark in one run. Throughput (W1 and W2 on unix, tcp and a
  * 3-member raft cluster) of ovndb (typed API; with and without a replica), the raw pipelined
  * limit and the peers (Python IDL, ovsdbapp, ovn-nbctl daemon); the initial monitor of a
- * 100,000-route database; kill -9 failover. Every client on a fresh server, repetitions
- * interleaved. Prints JSON lines, then markdown tables; `--write-docs` also writes the
- * sections of docs/benchmarks.md and the SVG chart, with the command, machine and versions.
+ * 100,000-route database; kill -9 failover; the Kube-OVN-sized Northbound (bench/scale.ts).
+ * Every client on a fresh server, repetitions interleaved. Prints JSON lines, then markdown
+ * tables; `--write-docs` also writes the sections of docs/benchmarks.md and the SVG chart,
+ * with the command, machine and versions.
  *
  *   npm run bench -- [--reps 5] [--transports unix,tcp,raft] [--workloads W1,W2] [--windows 1,128]
- *     [--clients ...] [--txns N] [--duration S] [--remote R] [--only throughput,monitor,failover]
+ *     [--clients ...] [--txns N] [--duration S] [--remote R] [--only throughput,monitor,failover,scale]
  *     [--monitor-routes 100000] [--monitor-reps 3] [--failover-reps 1] [--failover-kills 10]
- *     [--install-peers] [--json] [--write-docs]
+ *     [--scale-factor 1] [--scale-rounds 3] [--install-peers] [--json] [--write-docs]
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runFailoverDrill } from '../src/testing/index.js';
@@ -54,7 +56,9 @@ const { values: args } = parseArgs({
     txns: { type: 'string' },
     duration: { type: 'string' },
     remote: { type: 'string' },
-    only: { type: 'string', default: 'throughput,monitor,failover' },
+    only: { type: 'string', default: 'throughput,monitor,failover,scale' },
+    'scale-factor': { type: 'string', default: '1' },
+    'scale-rounds': { type: 'string', default: '3' },
     'monitor-routes': { type: 'string', default: '100000' },
     'monitor-reps': { type: 'string', default: '3' },
     'monitor-clients': { type: 'string', default: 'raw,replica,py-idl,shared-raw' },
@@ -79,7 +83,8 @@ if (args.help) {
       '  --clients LIST           raw,shared-raw,ovndb-typed,ovndb,ovndb-nocheck,ovndb-cache,raw-monitor,py-idl,ovsdbapp,nbctl-daemon',
       '  --txns N                 transactions per run (peers: their reference sizes, capped by N)',
       '  --duration S             stop issuing after S seconds per run; rates over what was done',
-      '  --only LIST              throughput,monitor,failover',
+      '  --only LIST              throughput,monitor,failover,scale',
+      '  --scale-factor F, --scale-rounds N   the Kube-OVN-sized NB (npm run bench:scale)',
       '  --monitor-routes N, --monitor-reps N, --monitor-clients LIST',
       '  --failover-reps N, --failover-kills N',
       '  --install-peers          apt-get install python3-openvswitch python3-ovsdbapp (root)',
@@ -176,6 +181,32 @@ for (let rep = 0; rep < failoverReps; rep++) {
   out(`${JSON.stringify({ bench: 'failover', ...row })}\n`);
 }
 
+// ---- Kube-OVN-sized Northbound (its own command; its JSON lines and table passed on) -----
+let scaleReport = '';
+if (only.has('scale') && !args.remote) {
+  const scaleArgs = [
+    '--scale',
+    args['scale-factor'],
+    '--rounds',
+    args['scale-rounds'],
+    '--tmpdir',
+    args.tmpdir,
+  ];
+  if (!available['py-idl'].ok) scaleArgs.push('--skip-peers');
+  try {
+    const text = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', `${import.meta.dirname}/scale.ts`, ...scaleArgs],
+      { encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const at = text.indexOf('\n## ');
+    out(at < 0 ? text : text.slice(0, at + 1));
+    scaleReport = at < 0 ? '' : text.slice(text.indexOf('\n', at + 1) + 1).trim();
+  } catch (error) {
+    failures.push(`scale: ${(error as Error).message}`);
+  }
+}
+
 // ---- report ---------------------------------------------------------------------------
 const summary = summarize(results);
 const checks = peerChecks(summary, sharedBaselines(), sharedBaselineSizes());
@@ -200,6 +231,7 @@ if (monitorResults.length)
     `Initial monitor of ${routes} routes, ${monitorReps} repetitions.\n\n${monitorTable(monitorResults)}`,
   ]);
 if (failoverReport) sections.push(['failover-drill', failoverReport]);
+if (scaleReport) sections.push(['scale', scaleReport]);
 
 if (!args.json) for (const [name, body] of sections) out(`\n## ${name}\n\n${body}\n`);
 if (failures.length) {

@@ -1,0 +1,244 @@
+/**
+ * One round of the in-process measures of `npm run bench:scale`, in a child process on a
+ * server already holding the generated Northbound (`--remote`), after a warm replica synced:
+ *
+ * - `noop-reconcile`: `applyResources` over every Vpc and Subnet given as objects, nothing to
+ *   change (operations sent are counted), µs per resource, and the process's peak RSS;
+ * - `yaml`: the same resources as YAML text: `parseResources` alone, and `applyResources` on it;
+ * - `vpc-plan`: planning the VPC change (`applyResources` with `dryRun`: nothing sent);
+ * - `vpc-change`: the VPC change end to end as one ovndb transaction, beside a raw client
+ *   sending the operations ovndb planned for the same change, and `ovn-nbctl` (one command,
+ *   one transaction) unless `--skip-peers`;
+ * - `np-change`: one pod label flip under a NetworkPolicy selecting `--np-pods` pods of the
+ *   database: planning on the replica, and applying it.
+ *
+ * With `--empty`, the server holds an empty Northbound: only the peers of the changes are
+ * created, and only `vpc-plan` is measured. Prints one JSON line per measure.
+ */
+import { execFile } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { parseArgs, promisify } from 'node:util';
+import { stringify } from 'yaml';
+import { model } from '../../src/generated/nb/index.js';
+import { connect, database } from '../../src/index.js';
+import {
+  applyNetworkPolicies,
+  applyResources,
+  parseKubernetesObjects,
+  parseResources,
+  planNetworkPolicies,
+} from '../../src/ovn/index.js';
+import { findBinary } from '../../src/testing/binaries.js';
+import { report } from '../monitor-probe.js';
+import {
+  allObjects,
+  type NbSize,
+  podIp,
+  podMac,
+  podName,
+  scaledSize,
+  subnetName,
+  vpcObject,
+} from './nb-shape.js';
+import { RawTransactClient } from './raw-transact.js';
+import { peerOf, vpcChangeNbctlArgs, vpcChangeObjects } from './vpc-change.js';
+
+const { values: args } = parseArgs({
+  options: {
+    remote: { type: 'string' },
+    scale: { type: 'string', default: '1' },
+    round: { type: 'string', default: '0' },
+    reps: { type: 'string', default: '5' },
+    'np-pods': { type: 'string', default: '5000' },
+    'noop-passes': { type: 'string', default: '2' },
+    'skip-peers': { type: 'boolean', default: false },
+    empty: { type: 'boolean', default: false },
+  },
+});
+const remote = args.remote!;
+const size: NbSize = scaledSize(Number(args.scale));
+const round = Number(args.round);
+const reps = Number(args.reps);
+const ms = (from: number) => +(performance.now() - from).toFixed(3);
+const peakRssMb = () => +((process.resourceUsage().maxRSS * 1024) / 1048576).toFixed(1);
+const rssMb = () => +(process.memoryUsage.rss() / 1048576).toFixed(1);
+const run = promisify(execFile);
+
+let transactions = 0;
+let operationsSent = 0;
+const client = await connect(remote, {
+  metrics: {
+    transaction: (m) => {
+      transactions++;
+      operationsSent += m.operations;
+    },
+  },
+});
+const nb = database(client, model);
+const replica = await nb.replica();
+// Change numbers: distinct per round and per client, so that no change repeats another.
+let nextChange = round * 1000;
+
+if (args.empty) {
+  const changes = Array.from({ length: reps }, () => nextChange++);
+  await applyResources(
+    nb,
+    changes.map((n) => vpcObject(size, peerOf(size, n))),
+  );
+  for (const n of changes) {
+    const t0 = performance.now();
+    await applyResources(nb, vpcChangeObjects(size, n), { dryRun: true });
+    report({ measure: 'vpc-plan', client: 'ovndb', nb: 'empty', round, ms: ms(t0) });
+  }
+} else {
+  report({ measure: 'replica', round, rss_mb: rssMb(), peak_rss_mb: peakRssMb() });
+  // ---- no-op reconcile over objects, then over YAML text
+  const objects = allObjects(size);
+  for (let pass = 0; pass < Number(args['noop-passes']); pass++) {
+    const [txns, ops] = [transactions, operationsSent];
+    const t0 = performance.now();
+    await applyResources(nb, objects);
+    const total = ms(t0);
+    report({
+      measure: 'noop-reconcile',
+      client: 'ovndb',
+      round,
+      pass,
+      resources: objects.length,
+      total_ms: total,
+      us_per_resource: +((total * 1000) / objects.length).toFixed(1),
+      transactions_sent: transactions - txns,
+      operations_sent: operationsSent - ops,
+      peak_rss_mb: peakRssMb(),
+      rss_mb: rssMb(),
+    });
+  }
+  const text = objects.map((o) => stringify(o)).join('---\n');
+  {
+    const t0 = performance.now();
+    parseResources(text);
+    const parseMs = ms(t0);
+    const [txns, ops] = [transactions, operationsSent];
+    const t1 = performance.now();
+    await applyResources(nb, text);
+    report({
+      measure: 'yaml',
+      client: 'ovndb',
+      round,
+      resources: objects.length,
+      text_mb: +(text.length / 1048576).toFixed(1),
+      parse_ms: parseMs,
+      apply_text_ms: ms(t1),
+      transactions_sent: transactions - txns,
+      operations_sent: operationsSent - ops,
+    });
+  }
+
+  // ---- the VPC change: plan, then end to end (ovndb, raw, ovn-nbctl interleaved)
+  const raw = await RawTransactClient.open(remote);
+  const nbctl = args['skip-peers'] ? undefined : await findBinary('ovn-nbctl').catch(() => undefined);
+  for (let i = 0; i < reps; i++) {
+    const n = nextChange++;
+    const t0 = performance.now();
+    await applyResources(nb, vpcChangeObjects(size, n), { dryRun: true });
+    report({ measure: 'vpc-plan', client: 'ovndb', nb: 'big', round, ms: ms(t0) });
+  }
+  for (let i = 0; i < reps; i++) {
+    const clients = i % 2 === 0 ? ['ovndb', 'raw', 'ovn-nbctl'] : ['ovn-nbctl', 'raw', 'ovndb'];
+    for (const who of clients) {
+      const n = nextChange++;
+      const objects = vpcChangeObjects(size, n);
+      if (who === 'ovndb') {
+        const [txns, ops] = [transactions, operationsSent];
+        const t0 = performance.now();
+        const outcome = await applyResources(nb, objects);
+        const took = ms(t0);
+        if (!outcome.vpcs.some((p) => p.applied)) throw new Error('the VPC change was not sent');
+        report({
+          measure: 'vpc-change',
+          client: 'ovndb',
+          round,
+          ms: took,
+          transactions_sent: transactions - txns,
+          operations_sent: operationsSent - ops,
+        });
+      } else if (who === 'raw') {
+        const planned = await applyResources(nb, objects, { dryRun: true });
+        const operations = planned.vpcs.flatMap((p) => p.operations);
+        const t0 = performance.now();
+        await raw.transact(operations);
+        report({
+          measure: 'vpc-change',
+          client: 'raw',
+          round,
+          ms: ms(t0),
+          operations_sent: operations.length,
+        });
+      } else if (nbctl !== undefined) {
+        const t0 = performance.now();
+        await run(nbctl, [`--db=${remote}`, ...vpcChangeNbctlArgs(size, n)], { timeout: 120_000 });
+        report({ measure: 'vpc-change', client: 'ovn-nbctl', round, ms: ms(t0) });
+      }
+      // Let the replica take in this change's update before the next change is timed.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  raw.close();
+
+  // ---- one pod label under a NetworkPolicy selecting --np-pods pods of the database
+  const switches = size.routers * size.subnetsPerRouter;
+  const pods = Math.min(Number(args['np-pods']), switches * size.podsPerSwitch);
+  const pod = (i: number, role: string) => {
+    const s = Math.floor(i / size.podsPerSwitch);
+    const j = i % size.podsPerSwitch;
+    return {
+      kind: 'Pod',
+      metadata: {
+        namespace: 'bench',
+        name: podName(s, j),
+        labels: { app: 'bench', role },
+        annotations: {
+          'ovn.kubernetes.io/ip_address': podIp(s, j),
+          'ovn.kubernetes.io/mac_address': podMac(s, j),
+          'ovn.kubernetes.io/logical_switch': subnetName(
+            Math.floor(s / size.subnetsPerRouter),
+            s % size.subnetsPerRouter,
+          ),
+        },
+      },
+    };
+  };
+  const policy = {
+    kind: 'NetworkPolicy',
+    metadata: { namespace: 'bench', name: 'peers' },
+    spec: {
+      podSelector: { matchLabels: { app: 'bench' } },
+      ingress: [{ from: [{ podSelector: { matchLabels: { role: 'peer' } } }], ports: [{ port: 80 }] }],
+    },
+  };
+  const input = (flipped: boolean) => [
+    ...Array.from({ length: pods }, (_, i) => pod(i, flipped && i === 7 ? 'none' : 'peer')),
+    policy,
+  ];
+  await applyNetworkPolicies(nb, input(false));
+  for (let rep = 0; rep < reps; rep++) {
+    const flipped = rep % 2 === 0;
+    const t0 = performance.now();
+    const plans = planNetworkPolicies(replica, parseKubernetesObjects(input(flipped)));
+    const planMs = ms(t0);
+    const t1 = performance.now();
+    const outcome = await applyNetworkPolicies(nb, input(flipped));
+    const applyMs = ms(t1);
+    if (!outcome.applied) throw new Error('the pod change was not sent');
+    report({
+      measure: 'np-change',
+      client: 'ovndb',
+      round,
+      pods,
+      plan_ms: planMs,
+      apply_ms: applyMs,
+      planned_operations: plans.reduce((a, p) => a + p.operations.length, 0),
+    });
+  }
+}
+await client.close();

@@ -1,0 +1,75 @@
+/**
+ * `npm run bench:scale` end to end at a tiny size (1 % of the Kube-OVN-sized Northbound, one
+ * round, no peers): every measure is reported as JSON lines, the no-op reconcile sends
+ * nothing, the burst's changes all arrive, and the markdown table ends the output.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { MEASURES } from '../../bench/scale/report.js';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../..');
+
+test('npm run bench:scale reports every measure at a tiny scale', { timeout: 60_000 }, async () => {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bench/scale.ts',
+      '--scale',
+      '0.01',
+      '--rounds',
+      '1',
+      '--reps',
+      '1',
+      '--noop-passes',
+      '1',
+      '--np-pods',
+      '100',
+      '--skip-peers',
+    ],
+    { cwd: root, timeout: 55_000, maxBuffer: 16 << 20 },
+  );
+  const lines = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    lines.filter((l) => l.error !== undefined),
+    [],
+  );
+  const database = lines.find((l) => l.measure === 'database')!;
+  assert.equal(database.rows, 1530);
+  for (const measure of MEASURES)
+    assert.ok(
+      lines.some((l) => l.measure === measure),
+      `no ${measure} line`,
+    );
+  const of = (measure: string, client = 'ovndb') =>
+    lines.filter((l) => l.measure === measure && (l.client ?? 'ovndb') === client);
+  assert.deepEqual(
+    of('sync', 'replica')
+      .concat(of('sync', 'raw'))
+      .map((l) => l.rows),
+    [database.rows, database.rows],
+  );
+  for (const l of of('sync', 'replica')) {
+    assert.ok(Number(l.total_s) > 0 && Number(l.peak_rss_mb) > 0 && Number(l.rss_per_row_bytes) > 0);
+    assert.equal(typeof l.longest_block_ms, 'number');
+    assert.equal(typeof l.longest_block_cpu_ms, 'number');
+  }
+  for (const l of of('noop-reconcile')) assert.equal(l.operations_sent, 0);
+  for (const l of of('yaml')) assert.equal(l.operations_sent, 0);
+  const burst = of('burst', 'replica')[0]!;
+  assert.equal(burst.changes, burst.expected_changes);
+  assert.equal(typeof burst.lag_ms, 'number');
+  assert.ok(of('vpc-change', 'raw').length > 0 && of('vpc-change').length > 0);
+  assert.deepEqual([...new Set(of('vpc-plan').map((l) => l.nb))].sort(), ['big', 'empty']);
+  assert.ok(of('np-change').every((l) => Number(l.plan_ms) > 0 && Number(l.apply_ms) > 0));
+  assert.match(stdout, /## Kube-OVN-sized Northbound \(1,530 rows\)/);
+  assert.match(stdout, /\| sync \| replica \| total_s /);
+});
