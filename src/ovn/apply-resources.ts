@@ -195,8 +195,18 @@ export async function applyResources(
 
   const records: PlanRecord[] = [];
   const sent = new Set<PlanRecord>();
+  const replica = await nb.replica();
   for (const kind of KINDS)
     for (const unit of unitsOf(kind, parsed)) {
+      // Planned on the replica as it is first, recording nothing: what a transaction would
+      // read now. Nothing to change (a resync's usual case): no transaction at all.
+      if (options.signal?.aborted !== true) {
+        const unchanged = planUnchanged(replica, kind, unit, parsed);
+        if (unchanged !== undefined) {
+          records.push(...unchanged);
+          continue;
+        }
+      }
       const outcome = await nb.transaction((txn) => planUnit(txn, kind, unit, parsed), {
         ...txnOptions,
         idempotent: true,
@@ -295,6 +305,20 @@ function planUnit(
   const planned: PlannedResource[] =
     kind.planUnit?.(txn, unit, parsed) ?? unit.map((resource) => kind.plan!(txn, resource, parsed));
   return unit.map((resource, i) => ({ kind: kind.kind, resource, ...planned[i]! }));
+}
+
+/** The unit's records when planning it on `replica` changes nothing; undefined otherwise. */
+function planUnchanged(
+  replica: NbReplica,
+  kind: ResourceKind<Named>,
+  unit: readonly Named[],
+  parsed: ParsedInput,
+): PlanRecord[] | undefined {
+  let records: PlanRecord[] = [];
+  const operations = planNb(replica, (txn) => {
+    records = planUnit(txn, kind, unit, parsed);
+  });
+  return operations.length === 0 ? records : undefined;
 }
 
 type PruneRecord = Omit<PrunedResource, 'applied'>;
