@@ -28,11 +28,12 @@ import { parseArgs, promisify } from 'node:util';
 import { ovnSchemaPath, startOvsdbServer } from '../src/testing/index.js';
 import { prepareBenchProcess, tmpdirOption } from './bench-process.js';
 import { serverOnTemplate } from './monitor-suite.js';
-import { peerAvailability } from './peers.js';
+import { peerAvailability, systemPython } from './peers.js';
 import { measureBurst, measureSync, type SyncClient } from './scale/children.js';
 import { scaleTemplate } from './scale/generate.js';
 import { rowCounts, scaledSize } from './scale/nb-shape.js';
 import { scaleTable } from './scale/report.js';
+import { vpcChangeRows } from './scale/vpc-change.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -85,9 +86,11 @@ const pyIdl = !args['skip-peers'] && peerAvailability()['py-idl'].ok;
 const skipped: string[] = [];
 if (args['skip-peers']) skipped.push('peers left out (--skip-peers)');
 else if (!pyIdl) skipped.push(`Python IDL left out: ${peerAvailability()['py-idl'].why}`);
-if (only.has('ovndb'))
+const ovsdbapp = !args['skip-peers'] && peerAvailability().ovsdbapp.ok;
+if (!args['skip-peers'] && !ovsdbapp) skipped.push(`ovsdbapp left out: ${peerAvailability().ovsdbapp.why}`);
+if (only.has('ovndb') && !args['skip-peers'])
   skipped.push(
-    "ovsdbapp: not measured for the VPC change (the project's ovsdbapp driver only inserts routes); ovn-nbctl runs it as one command (one transaction)",
+    'vpc-change: ovn-nbctl makes the change as one command (one transaction, connecting and reading the database first); ovsdbapp as one transaction on an API synced over the 3 tables it touches',
   );
 
 const template = await scaleTemplate(size, args.tmpdir);
@@ -141,8 +144,25 @@ async function ovndbChild(round: number, empty: boolean): Promise<void> {
       { timeout: 1_800_000, maxBuffer: 16 << 20 },
     );
     for (const text of stdout.trim().split('\n')) if (text.startsWith('{')) record(JSON.parse(text));
+    if (!empty && ovsdbapp) await ovsdbappChanges(round, server.unix);
   } finally {
     await server.stop();
+  }
+}
+
+/** The VPC change through ovsdbapp, `--reps` times, on the server the ovndb child left. */
+async function ovsdbappChanges(round: number, remote: string): Promise<void> {
+  const changes = Array.from({ length: Number(args.reps) }, (_, i) =>
+    vpcChangeRows(size, round * 1000 + 500 + i),
+  );
+  const { stdout } = await run(
+    systemPython,
+    [join(import.meta.dirname, 'scale/ovsdbapp_vpc_change.py'), remote, JSON.stringify(changes)],
+    { timeout: 600_000, maxBuffer: 1 << 20, env: { ...process.env, OVNDB_PEER_TIMEOUT_S: '600' } },
+  );
+  for (const text of stdout.trim().split('\n')) {
+    const line = JSON.parse(text) as Record<string, unknown>;
+    if (line.ms !== undefined) record({ measure: 'vpc-change', client: 'ovsdbapp', round, ms: line.ms });
   }
 }
 

@@ -51,39 +51,62 @@ export function vpcChangeObjects(size: NbSize, n: number): Record<string, unknow
   ];
 }
 
-/** The same change as the arguments of one `ovn-nbctl` command (one transaction). */
-export function vpcChangeNbctlArgs(size: NbSize, n: number): string[] {
-  const k = vpcName(peerOf(size, n));
+/** Change `n` as the rows a CLI or an IDL client writes: the new router, a port on each side, the routes. */
+export interface VpcChangeRows {
+  name: string;
+  peer: string;
+  local_port: string;
+  remote_port: string;
+  mac1: string;
+  mac2: string;
+  local: string;
+  remote: string;
+  routes: [string, string][];
+}
+
+/** The rows of change `n`. */
+export function vpcChangeRows(size: NbSize, n: number): VpcChangeRows {
+  const peer = vpcName(peerOf(size, n));
   const l = link(n);
   const name = newVpcName(n);
-  const mac = (x: number) =>
-    `0a:fe:00:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}:0${x}`;
+  const hex = (x: number) => (x & 255).toString(16).padStart(2, '0');
+  const mac = (x: number) => `0a:fe:00:${hex(n >> 8)}:${hex(n)}:0${x}`;
+  return {
+    name,
+    peer,
+    local_port: `${name}-${peer}`,
+    remote_port: `${peer}-${name}`,
+    mac1: mac(1),
+    mac2: mac(2),
+    local: `${l.local}${l.prefix}`,
+    remote: `${l.remote}${l.prefix}`,
+    routes: [
+      [`172.31.${n & 255}.0/24`, l.remote],
+      [`172.30.${n & 255}.0/24`, l.remote],
+    ],
+  };
+}
+
+/** The same change as the arguments of one `ovn-nbctl` command (one transaction). */
+export function vpcChangeNbctlArgs(size: NbSize, n: number): string[] {
+  const c = vpcChangeRows(size, n);
   return [
     'lr-add',
-    name,
+    c.name,
     '--',
     'lrp-add',
-    name,
-    `${name}-${k}`,
-    mac(1),
-    `${l.local}${l.prefix}`,
-    `peer=${k}-${name}`,
+    c.name,
+    c.local_port,
+    c.mac1,
+    c.local,
+    `peer=${c.remote_port}`,
     '--',
     'lrp-add',
-    k,
-    `${k}-${name}`,
-    mac(2),
-    `${l.remote}${l.prefix}`,
-    `peer=${name}-${k}`,
-    '--',
-    'lr-route-add',
-    name,
-    `172.31.${n & 255}.0/24`,
-    l.remote,
-    '--',
-    'lr-route-add',
-    name,
-    `172.30.${n & 255}.0/24`,
-    l.remote,
+    c.peer,
+    c.remote_port,
+    c.mac2,
+    c.remote,
+    `peer=${c.local_port}`,
+    ...c.routes.flatMap(([prefix, nexthop]) => ['--', 'lr-route-add', c.name, prefix, nexthop]),
   ];
 }
