@@ -118,11 +118,24 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   );
 }
 
+// Random bytes drawn in batches: one draw per MAC costs more than planning the port it is for.
+let randomPool = new Uint8Array(0);
+let randomAt = 0;
+
+function randomSix(): Uint8Array {
+  if (randomAt + 6 > randomPool.length) {
+    randomPool = randomBytes(6 * 256);
+    randomAt = 0;
+  }
+  randomAt += 6;
+  return randomPool.subarray(randomAt - 6, randomAt);
+}
+
 /**
  * A random MAC, locally administered and unicast (the first byte's bit 1 set, bit 0 clear),
  * as Kube-OVN makes for router ports. `bytes` may be injected for repeatable tests.
  */
-export function randomMac(bytes: Uint8Array = randomBytes(6)): string {
+export function randomMac(bytes: Uint8Array = randomSix()): string {
   const b = Array.from(bytes.subarray(0, 6));
   b[0] = ((b[0] ?? 0) | 0x02) & 0xfe;
   return b.map((x) => x.toString(16).padStart(2, '0')).join(':');
