@@ -74,11 +74,25 @@ export function planVpc(
 /** Options of {@link planVpc}. */
 export interface PlanVpcOptions {
   /**
-   * The other Vpcs of the same input, planned in the same transaction. A peering with one of
-   * them is checked against what its spec declares, not against its port in NB (which the
+   * The other Vpcs of the same input, planned in the same transaction (the list may hold this
+   * Vpc too: pass one array, unchanged, for every Vpc of an input, and it is indexed once). A
+   * peering with one of them is checked against what its spec declares, not against its port in NB (which the
    * same transaction rewrites): both ends of a link can be renumbered at once.
    */
   readonly sameInput?: readonly VpcResource[];
+}
+
+// The Vpcs of an input by name (the first of a name), worked out once per input, not once per
+// Vpc planned; worked out again when the list's length changed.
+const byNameOf = new WeakMap<readonly VpcResource[], { length: number; map: Map<string, VpcResource> }>();
+
+function vpcsByName(vpcs: readonly VpcResource[]): ReadonlyMap<string, VpcResource> {
+  const found = byNameOf.get(vpcs);
+  if (found !== undefined && found.length === vpcs.length) return found.map;
+  const map = new Map<string, VpcResource>();
+  for (const vpc of vpcs) if (!map.has(vpc.name)) map.set(vpc.name, vpc);
+  byNameOf.set(vpcs, { length: vpcs.length, map });
+  return map;
 }
 
 function planVpcIn(
@@ -106,7 +120,7 @@ function planVpcIn(
   const wantedPorts = new Set<string>();
   for (const peering of vpc.vpcPeerings) {
     wantedPorts.add(peeringPortNames(vpc.name, peering.remoteVpc).local);
-    const remote = sameInput.find((other) => other.name === peering.remoteVpc);
+    const remote = vpcsByName(sameInput).get(peering.remoteVpc);
     const ops = peerVpc(
       txn,
       { vpc: vpc.name, remoteVpc: peering.remoteVpc, localConnectIP: peering.localConnectIP },

@@ -36,13 +36,16 @@ export const vpcKind: ResourceKind<VpcResource> = {
         mine.push(...theirs);
         for (const moved of theirs) unitOf.set(moved.name, mine);
       }
-    // In input order, each unit once.
+    // In input order, each unit once, its Vpcs in input order.
+    const order = new Map(vpcs.map((vpc, i) => [vpc, i]));
     const units = [...new Set(vpcs.map((vpc) => unitOf.get(vpc.name)!))];
-    return units.map((unit) => vpcs.filter((vpc) => unit.includes(vpc)));
+    return units.map((unit) =>
+      unit.length === 1 ? unit : [...unit].sort((a, b) => order.get(a)! - order.get(b)!),
+    );
   },
   plan(txn, vpc, input) {
-    const sameInput = resourcesOf<VpcResource>(input, 'Vpc');
-    return planVpc(txn, vpc, { sameInput: sameInput.filter((other) => other !== vpc) });
+    // The whole list (the Vpc itself in it is never its own peer): no copy per Vpc.
+    return planVpc(txn, vpc, { sameInput: resourcesOf<VpcResource>(input, 'Vpc') });
   },
   owned: (nb) => nb.where('Logical_Router', (router) => ownedBy(router)).map((router) => router.name),
   prune(txn, name) {
