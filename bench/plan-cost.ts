@@ -13,7 +13,7 @@
  *
  *   npm run bench:plan-cost -- [--sizes 1,2000] [--reps 200] [--cpu-prof <dir>]
  *
- * With `--cpu-prof`, a CPU profile of the timed part at each size is written to that directory
+ * With `--cpu-prof`, CPU profiles of the timed parts (plan, no-op) are written to that directory
  * (open it in Chrome DevTools or speedscope).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,7 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '1,2000' },
     reps: { type: 'string', default: '200' },
     'noop-reps': { type: 'string', default: '5' },
+    'warm-ms': { type: 'string', default: '2000' },
     'cpu-prof': { type: 'string' },
     tmpdir: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir() },
   },
@@ -42,6 +43,7 @@ process.env.TMPDIR = args.tmpdir;
 const sizes = args.sizes.split(',').map(Number);
 const reps = Number(args.reps);
 const noopReps = Number(args['noop-reps']);
+const warmMs = Number(args['warm-ms']);
 
 const octets = (i: number) => `${Math.floor(i / 250) % 250}.${i % 250}`;
 const vpc = (i: number) => ({
@@ -106,76 +108,87 @@ async function profileStop(name: string): Promise<void> {
   console.error(`profile: ${file}`);
 }
 
-const rows: string[] = [];
-for (const n of sizes) {
+/** A server holding `n` VPCs and their subnets, settled, and a warm replica of it. */
+async function build(n: number) {
   const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
-  try {
-    const client = await connect(server.unix);
-    const nb = database(client, nbModel);
-    const replica = await nb.replica();
-    // The VPCs and subnets in bulk: 100 per transaction.
-    const built = performance.now();
-    for (let start = 0; start < n; start += 100) {
-      const end = Math.min(n, start + 100);
-      await nb.transaction((txn) => {
-        for (let i = start; i < end; i++) planVpc(txn, vpc(i));
-      });
-      await nb.transaction((txn) => {
-        const input = { resources: new Map(), namespaces: [] };
-        for (let i = start; i < end; i++)
-          for (const s of [0, 1]) subnetKind.plan!(txn, subnetKind.parse(subnet(i, s)), input);
-      });
-    }
-    const all = resources(n);
-    const settle = await applyResources(nb, all);
-    const settled = settle.resources.filter((r) => r.applied).length;
-    const buildSeconds = (performance.now() - built) / 1000;
-    console.error(
-      `N=${n}: built in ${buildSeconds.toFixed(1)} s (${settled} resources settled after the bulk load), ` +
-        `${[...['Logical_Router', 'Logical_Router_Port', 'Logical_Router_Static_Route', 'Logical_Router_Policy', 'Logical_Switch']].map((t) => `${t} ${replica.count(t as 'Logical_Router')}`).join(', ')}`,
-    );
+  const client = await connect(server.unix);
+  const nb = database(client, nbModel);
+  const replica = await nb.replica();
+  // The VPCs and subnets in bulk: 100 per transaction.
+  const built = performance.now();
+  for (let start = 0; start < n; start += 100) {
+    const end = Math.min(n, start + 100);
+    await nb.transaction((txn) => {
+      for (let i = start; i < end; i++) planVpc(txn, vpc(i));
+    });
+    await nb.transaction((txn) => {
+      const input = { resources: new Map(), namespaces: [] };
+      for (let i = start; i < end; i++)
+        for (const s of [0, 1]) subnetKind.plan!(txn, subnetKind.parse(subnet(i, s)), input);
+    });
+  }
+  const settle = await applyResources(nb, resources(n));
+  const settled = settle.resources.filter((r) => r.applied).length;
+  const tables = [
+    'Logical_Router',
+    'Logical_Router_Port',
+    'Logical_Router_Static_Route',
+    'Logical_Router_Policy',
+    'Logical_Switch',
+  ] as const;
+  console.error(
+    `N=${n}: built in ${((performance.now() - built) / 1000).toFixed(1)} s (${settled} resources settled after the bulk load), ` +
+      tables.map((t) => `${t} ${replica.count(t)}`).join(', '),
+  );
+  // Plan: both ends of the change in one transaction that is never sent.
+  const plan = () =>
+    planOn(replica, nbModel, (txn) => {
+      planVpc(txn, change[0]!, { sameInput: [] });
+      planVpc(txn, change[1]!);
+    }).length;
+  return { n, server, client, nb, plan, planTimes: [] as number[], noopTimes: [] as number[], sent: 0 };
+}
 
-    // Plan: both ends of the change in one transaction that is never sent.
-    const plan = () =>
-      planOn(replica, nbModel, (txn) => {
-        planVpc(txn, change[0]!, { sameInput: [] });
-        planVpc(txn, change[1]!);
-      });
-    // Warm: the code optimized before it is timed (at N=1 nothing else ran it before).
-    let operations = 0;
-    for (const until = performance.now() + 500; performance.now() < until; ) operations = plan().length;
-    await profileStart();
-    const planTimes: number[] = [];
-    for (let i = 0; i < reps; i++) {
+const built = [];
+for (const n of sizes) built.push(await build(n));
+try {
+  // Warm: the code optimized before anything is timed.
+  for (const until = performance.now() + warmMs; performance.now() < until; ) for (const b of built) b.plan();
+  // Interleaved: each round times every size once, so load from elsewhere hits them alike.
+  await profileStart();
+  for (let i = 0; i < reps; i++)
+    for (const b of built) {
       const t0 = performance.now();
-      plan();
-      planTimes.push(performance.now() - t0);
+      b.plan();
+      b.planTimes.push(performance.now() - t0);
     }
-    await profileStop(`plan-cost-${n}-plan`);
-    // No-op reconcile over objects.
-    await applyResources(nb, resources(n));
-    await profileStart();
-    const noopTimes: number[] = [];
-    let sent = 0;
-    for (let i = 0; i < noopReps; i++) {
-      const input = resources(n);
+  await profileStop('plan-cost-plan');
+  // No-op reconcile over objects, as a controller holds them.
+  for (const b of built) await applyResources(b.nb, resources(b.n));
+  await profileStart();
+  for (let i = 0; i < noopReps; i++)
+    for (const b of built) {
+      const input = resources(b.n);
       const t0 = performance.now();
-      const outcome = await applyResources(nb, input);
-      noopTimes.push(performance.now() - t0);
-      sent += outcome.resources.filter((r) => r.applied).length;
+      const outcome = await applyResources(b.nb, input);
+      b.noopTimes.push(performance.now() - t0);
+      b.sent += outcome.resources.filter((r) => r.applied).length;
     }
-    await profileStop(`plan-cost-${n}-noop`);
-    const perResource = all.length === 0 ? Number.NaN : (median(noopTimes) * 1000) / all.length;
-    rows.push(
-      `| ${n} | ${operations} | ${(median(planTimes) * 1000).toFixed(0)} | ${all.length} | ${n === 0 ? '-' : perResource.toFixed(1)} | ${n === 0 ? '-' : median(noopTimes).toFixed(0)} | ${sent} |`,
-    );
-    await client.close();
-  } finally {
-    await server.stop();
+  await profileStop('plan-cost-noop');
+} finally {
+  for (const b of built) {
+    await b.client.close();
+    await b.server.stop();
   }
 }
 console.log(
-  '| VPCs in NB | operations planned | plan, µs (median) | resources | no-op applyResources, µs per resource | no-op, ms | resources sent |',
+  '| VPCs in NB | operations planned | plan, µs (median) | resources | no-op applyResources, µs per resource (median) | no-op, ms | resources sent |',
 );
 console.log('|---|---|---|---|---|---|---|');
-for (const row of rows) console.log(row);
+for (const b of built) {
+  const count = 3 * b.n;
+  const noop = median(b.noopTimes);
+  console.log(
+    `| ${b.n} | ${b.plan()} | ${(median(b.planTimes) * 1000).toFixed(0)} | ${count} | ${((noop * 1000) / count).toFixed(1)} | ${noop.toFixed(1)} | ${b.sent} |`,
+  );
+}
