@@ -257,6 +257,22 @@ export class Replica<T extends object, I extends IndexDeclarations = NoClientInd
     return this.state.ensureIndex(table, spec as unknown as IndexSpec);
   }
 
+  /**
+   * Adds the client indexes `tables` declares (as the `tables` option of {@link Replica.start}
+   * declares them, `indexes` per table) with {@link ensureIndex}, and returns this replica
+   * typed with them, so that {@link find} takes their names and values typed:
+   * `replica.withIndexes({ Logical_Router: { indexes: [{ name: 'byName', columns: ['name'] }] } })`.
+   */
+  withIndexes<const Tables extends ReplicaTablesOption<T>>(
+    tables: Tables,
+  ): Replica<T, I & DeclaredIndexes<ReplicaOptions<T, Tables>>> {
+    for (const [table, options] of Object.entries(tables) as [keyof T & string, unknown][]) {
+      const specs = (options as { indexes?: ReadonlyArray<IndexSpec<T[typeof table]>> }).indexes ?? [];
+      for (const spec of specs) this.ensureIndex(table, spec);
+    }
+    return this as unknown as Replica<T, I & DeclaredIndexes<ReplicaOptions<T, Tables>>>;
+  }
+
   /** The parts of the key of index `index` of `table` (columns, or keys of map columns); undefined when there is no such index. */
   indexParts<K extends keyof T & string>(table: K, index: string): ReadonlyArray<IndexPart> | undefined {
     return this.state.store(table).indexParts(index);
