@@ -6,9 +6,9 @@
  *   change (operations sent are counted), µs per resource, and the process's peak RSS;
  * - `yaml`: the same resources as YAML text: `parseResources` alone, and `applyResources` on it;
  * - `vpc-plan`: planning the VPC change (`applyResources` with `dryRun`: nothing sent);
- * - `vpc-change`: the VPC change end to end as one ovndb transaction, beside a raw client
- *   sending the operations ovndb planned for the same change, and `ovn-nbctl` (one command,
- *   one transaction) unless `--skip-peers`;
+ * - `vpc-change`: the VPC change end to end as one ovndb transaction, interleaved with a raw
+ *   client sending the operations ovndb planned for the same change; then `ovn-nbctl` (one
+ *   command, one transaction) unless `--skip-peers`;
  * - `np-change`: one pod label flip under a NetworkPolicy selecting `--np-pods` pods of the
  *   database: planning on the replica, and applying it.
  *
@@ -143,8 +143,11 @@ if (args.empty) {
     await applyResources(nb, vpcChangeObjects(size, n), { dryRun: true });
     report({ measure: 'vpc-plan', client: 'ovndb', nb: 'big', round, ms: ms(t0) });
   }
-  for (let i = 0; i < reps; i++) {
-    const clients = i % 2 === 0 ? ['ovndb', 'raw', 'ovn-nbctl'] : ['ovn-nbctl', 'raw', 'ovndb'];
+  // ovn-nbctl goes last: each run reads the whole database, and the server is still busy
+  // sending it for a while after the command exits, which would slow the change after it.
+  const order = Array.from({ length: reps }, (_, i) => (i % 2 === 0 ? ['ovndb', 'raw'] : ['raw', 'ovndb']));
+  order.push(Array.from({ length: reps }, () => 'ovn-nbctl'));
+  for (const clients of order) {
     for (const who of clients) {
       const n = nextChange++;
       const objects = vpcChangeObjects(size, n);
@@ -179,8 +182,8 @@ if (args.empty) {
         await run(nbctl, [`--db=${remote}`, ...vpcChangeNbctlArgs(size, n)], { timeout: 120_000 });
         report({ measure: 'vpc-change', client: 'ovn-nbctl', round, ms: ms(t0) });
       }
-      // Let the replica take in this change's update before the next change is timed.
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // Let the replica (and the server) take in this change before the next one is timed.
+      await new Promise((resolve) => setTimeout(resolve, who === 'ovn-nbctl' ? 1000 : 50));
     }
   }
   raw.close();
