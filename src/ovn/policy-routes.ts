@@ -5,7 +5,7 @@
  * hops go to `nexthops` (several = ECMP); the deprecated `nexthop` column is never written.
  */
 import { TableNotReplicatedError } from '../cache/replica-events.js';
-import type { AddressSet, LogicalRouterPolicy, LogicalRouterPolicyAction } from '../generated/nb/index.js';
+import type { LogicalRouterPolicy, LogicalRouterPolicyAction } from '../generated/nb/index.js';
 import { LogicalRouterPolicyTable, LogicalRouterTable } from '../generated/nb/index.js';
 import { mutateColumn, whereColumn } from '../model/typed-clauses.js';
 import { insertRow, mutateRows, updateRows } from '../model/typed-ops.js';
@@ -13,6 +13,7 @@ import type { Operation } from '../protocol/operations.js';
 import type { Planned } from '../txn/plan.js';
 import { parseIp } from './addresses.js';
 import type { MatchOptions } from './expr/index.js';
+import { tokenize } from './expr/lexer.js';
 import { type NbHandle, type NbReplica, type NbTarget, planNb, requireNamed } from './nb-lookup.js';
 import { InvalidSpecError, ObjectExistsError, ObjectNotFoundError } from './ovn-errors.js';
 import { KUBE_OVN_VENDOR } from './ownership.js';
@@ -89,15 +90,20 @@ function checkPriority(value: unknown, field: string): number {
 function routerPipeline(nb: NbReplica, match: string): MatchOptions {
   const options = ROUTER_MATCH;
   if (!match.includes('$')) return options;
-  let rows: AddressSet[];
+  // The sets the match names, each by the schema's index on name: no scan of the table.
+  const addressSets = new Map<string, readonly string[]>();
   try {
-    rows = nb.list('Address_Set');
+    for (const token of tokenize(match)) {
+      if (token.kind !== 'address-set' || addressSets.has(token.name)) continue;
+      const row = nb.findOne('Address_Set', 'name', token.name);
+      if (row !== undefined) addressSets.set(token.name, row.addresses);
+    }
   } catch (error) {
     // A replica of some tables only: the sets are then unknown, not missing.
     if (error instanceof TableNotReplicatedError) return options;
     throw error;
   }
-  return { ...options, addressSets: new Map(rows.map((row) => [row.name, row.addresses])) };
+  return { ...options, addressSets };
 }
 
 function checkNonEmpty(value: unknown, field: string): string {
