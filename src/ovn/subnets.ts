@@ -117,10 +117,21 @@ export function subnetGateways(
   return blocks.map((block) => {
     const ip = given.get(block.family);
     if (ip !== undefined) return ip.text;
-    if (block.network === lastAddress(block))
-      throw new InvalidSpecError('spec.cidrBlock', block.networkText, 'no address is left for a gateway');
-    return offsetAddress(block.network, block.family, 1n);
+    return defaultGateway(block);
   });
+}
+
+// A block's default gateway, by the block (parsed blocks are shared: see addresses.ts).
+const defaultGateways = new WeakMap<Cidr, string>();
+
+function defaultGateway(block: Cidr): string {
+  const known = defaultGateways.get(block);
+  if (known !== undefined) return known;
+  if (block.network === lastAddress(block))
+    throw new InvalidSpecError('spec.cidrBlock', block.networkText, 'no address is left for a gateway');
+  const gateway = offsetAddress(block.network, block.family, 1n);
+  defaultGateways.set(block, gateway);
+  return gateway;
 }
 
 function compareIp(a: IpAddress, b: IpAddress): number {
