@@ -12,7 +12,10 @@
  *   controller's informer holds them: decoded from JSON once, the same objects at every
  *   resync), nothing to send; microseconds per resource.
  *
- *   npm run bench:plan-cost -- [--sizes 1,2000] [--reps 200] [--cpu-prof <dir>]
+ *   npm run bench:plan-cost -- [--sizes 1,2000] [--reps 200] [--ports-per-switch 0] [--cpu-prof <dir>]
+ *
+ * `--ports-per-switch 26` adds that many switch ports to every switch (104,000 at 2,000 VPCs,
+ * as a big Kube-OVN install has): rows the change does not read, so planning must not slow.
  *
  * With `--cpu-prof`, CPU profiles of the timed parts (plan, no-op) are written to that directory
  * (open it in Chrome DevTools or speedscope).
@@ -22,8 +25,8 @@ import { Session as InspectorSession } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { model as nbModel } from '../src/generated/nb/index.js';
-import { connect, database } from '../src/index.js';
+import { LogicalSwitchPortTable, LogicalSwitchTable, model as nbModel } from '../src/generated/nb/index.js';
+import { connect, database, insertRow, mutateColumn, mutateRows, whereColumn } from '../src/index.js';
 import { applyResources, planVpc } from '../src/ovn/index.js';
 import { subnetKind } from '../src/ovn/resource-kinds/subnet.js';
 import { ovnSchemaPath, startOvsdbServer } from '../src/testing/index.js';
@@ -35,6 +38,7 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '1,2000' },
     reps: { type: 'string', default: '200' },
     'noop-reps': { type: 'string', default: '5' },
+    'ports-per-switch': { type: 'string', default: '0' },
     'warm-ms': { type: 'string', default: '2000' },
     'cpu-prof': { type: 'string' },
     tmpdir: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : tmpdir() },
@@ -45,6 +49,7 @@ const sizes = args.sizes.split(',').map(Number);
 const reps = Number(args.reps);
 const noopReps = Number(args['noop-reps']);
 const warmMs = Number(args['warm-ms']);
+const portsPerSwitch = Number(args['ports-per-switch']);
 
 const octets = (i: number) => `${Math.floor(i / 250) % 250}.${i % 250}`;
 const vpc = (i: number) => ({
@@ -128,6 +133,36 @@ async function build(n: number) {
         for (const s of [0, 1]) subnetKind.plan!(txn, subnetKind.parse(subnet(i, s)), input);
     });
   }
+  // Pods' ports on every switch, in bulk (rows the VPC change has no business reading).
+  for (let start = 0; start < n && portsPerSwitch > 0; start += 50) {
+    await nb.transaction((txn) => {
+      for (let i = start; i < Math.min(n, start + 50); i++)
+        for (const s of [0, 1]) {
+          const ls = `vpc-${i}-net${s}`;
+          const ports = Array.from({ length: portsPerSwitch }, (_, p) =>
+            insertRow(
+              LogicalSwitchPortTable,
+              { name: `${ls}-pod${p}`, addresses: [`0a:00:00:00:00:01 ${100 + s}.${octets(i)}.${p + 2}`] },
+              { uuidName: `p${i}x${s}x${p}` },
+            ),
+          );
+          txn.add([
+            ...ports.map((port) => port.operation),
+            mutateRows(
+              LogicalSwitchTable,
+              [whereColumn('name', '==', ls)],
+              [
+                mutateColumn(
+                  'ports',
+                  'insert',
+                  ports.map((port) => port.ref),
+                ),
+              ],
+            ),
+          ]);
+        }
+    });
+  }
   const settle = await applyResources(nb, resources(n));
   const settled = settle.resources.filter((r) => r.applied).length;
   const tables = [
@@ -136,6 +171,7 @@ async function build(n: number) {
     'Logical_Router_Static_Route',
     'Logical_Router_Policy',
     'Logical_Switch',
+    'Logical_Switch_Port',
   ] as const;
   console.error(
     `N=${n}: built in ${((performance.now() - built) / 1000).toFixed(1)} s (${settled} resources settled after the bulk load), ` +
