@@ -12,6 +12,7 @@ import type { TableSchema } from '../protocol/schema.js';
 import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
 import type { RowChange } from './change.js';
 import { nextTurn } from './next-turn.js';
+import { SliceBudget } from './slice-budget.js';
 import { ReplicaInconsistencyError, type TableStore } from './table-store.js';
 
 /** Receives each change as it is applied; absent when nobody listens (no change objects kept). */
@@ -88,8 +89,6 @@ export function applyUpdates2(
   return n;
 }
 
-/** Most bytes of row JSON parsed in one slice of the initial contents. */
-const SLICE_BYTES = 512 * 1024;
 /** Rows bigger than this are parsed over several turns. */
 const HUGE_ROW_BYTES = 1024 * 1024;
 
@@ -178,18 +177,17 @@ export async function applyUpdates2Sliced(
   resolve: Resolve = identity,
 ): Promise<number> {
   let n = 0;
-  let inSlice = 0;
-  let sliceBytes = 0;
+  // A slice ends after `sliceRows` rows, SLICE_BYTES of JSON to parse or SLICE_MS of time
+  // (slice-budget.ts), and a row that is big on its own (a router with 100,000 routes) gets a
+  // turn of its own.
+  const budget = new SliceBudget(sliceRows);
   for (const rows of tables) {
     const store = stores.get(rows.table) as TableStore;
     for (let k = 0; k < rows.count; k++) {
-      // A slice ends after `sliceRows` rows or SLICE_BYTES of JSON to parse, and a row that is
-      // big on its own (a router with 100,000 routes) gets a turn of its own.
       const bytes = rows.bytes(k);
-      if (inSlice > 0 && sliceBytes + bytes > SLICE_BYTES) {
-        inSlice = 0;
-        sliceBytes = 0;
+      if (budget.full(bytes)) {
         await yieldTurn(n);
+        budget.reset();
       }
       // A huge row (a set of 100,000 UUIDs) is parsed over several turns before it is applied.
       const wire = bytes > HUGE_ROW_BYTES ? await rows.wireInPieces(k, nextTurn) : rows.wire(k);
@@ -197,12 +195,7 @@ export async function applyUpdates2Sliced(
       // The parsed message is ours: dropping each applied row lets the collector reclaim the
       // wire form while the typed rows are built, so a big dump is not held twice.
       rows.drop(k);
-      sliceBytes += bytes;
-      if (++inSlice >= sliceRows) {
-        inSlice = 0;
-        sliceBytes = 0;
-        await yieldTurn(n);
-      }
+      budget.add(bytes);
     }
   }
   return n;

@@ -12,6 +12,7 @@ import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
 import { type ChangeSink, type ClientFilter, identity, listRows, type Resolve } from './apply-updates.js';
 import type { RowChange } from './change.js';
 import { nextTurn } from './next-turn.js';
+import { SliceBudget } from './slice-budget.js';
 import { TableStore } from './table-store.js';
 
 type Row = Record<string, unknown>;
@@ -31,8 +32,6 @@ export interface ResyncOptions {
   readonly yieldTurn: () => Promise<void>;
 }
 
-/** Most bytes of row JSON parsed in one slice. */
-const SLICE_BYTES = 512 * 1024;
 /** Rows bigger than this are parsed over several turns. */
 const HUGE_ROW_BYTES = 1024 * 1024;
 
@@ -55,14 +54,12 @@ export async function resyncTables(
   const inPlace = held === into;
   const present = new Map<string, Set<string>>();
   let n = 0;
-  let inSlice = 0;
-  let sliceBytes = 0;
+  // Slices end by rows, bytes or time (slice-budget.ts).
+  const budget = new SliceBudget(sliceRows);
   const turn = async (bytes: number): Promise<void> => {
-    sliceBytes += bytes;
-    if (++inSlice < sliceRows) return;
-    inSlice = 0;
-    sliceBytes = 0;
+    if (!budget.full(bytes)) return;
     await options.yieldTurn();
+    budget.reset();
   };
   for (const rows of tables) {
     const store = into.get(rows.table) as TableStore;
@@ -74,11 +71,7 @@ export async function resyncTables(
     present.set(rows.table, seen);
     for (let k = 0; k < rows.count; k++) {
       const bytes = rows.bytes(k);
-      if (inSlice > 0 && sliceBytes + bytes > SLICE_BYTES) {
-        inSlice = 0;
-        sliceBytes = 0;
-        await options.yieldTurn();
-      }
+      await turn(bytes);
       const wire = bytes > HUGE_ROW_BYTES ? await rows.wireInPieces(k, nextTurn) : rows.wire(k);
       const uuid = rows.key(k);
       const image = imageOf(resolve(wire) as Row, format, resolve);
@@ -90,7 +83,7 @@ export async function resyncTables(
         seen.add(uuid);
         n += place(store, old?.get(uuid), scratch, uuid, image, sink);
       }
-      await turn(bytes);
+      budget.add(bytes);
     }
   }
   // Rows the server no longer has (a table it sent no rows of has none).
@@ -98,6 +91,9 @@ export async function resyncTables(
     const seen = present.get(table);
     // Deleting the entry being visited is safe while iterating a Map.
     for (const uuid of store.uuids()) {
+      // Rows kept count against the slice too: 100,000 of them are a long turn on their own.
+      await turn(0);
+      budget.add(0);
       if (seen?.has(uuid)) continue;
       if (inPlace) {
         const change = store.delete(uuid);
@@ -106,7 +102,6 @@ export async function resyncTables(
         sink?.({ kind: 'delete', table, uuid, old: store.get(uuid) as Row });
       }
       n++;
-      await turn(0);
     }
   }
   return n;

@@ -52,6 +52,7 @@ import {
   type UnansweredRequest,
 } from './rpc-errors.js';
 import type { SegmentedFrame } from './segmented-frame.js';
+import { TurnReadCap } from './turn-read-cap.js';
 
 export type { JsonRpcId } from './codec.js';
 
@@ -85,6 +86,8 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   private lastId = 0;
   private isClosed = false;
   private readonly readPause: ReadPause;
+  /** Bounds the bytes scanned per event-loop turn (turn-read-cap.ts). */
+  private readonly readCap: TurnReadCap;
   private readonly probe: InactivityProbe;
   private readonly deadlines: ReplyDeadlines;
 
@@ -123,6 +126,11 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
           ? { echoIntervalMs: options.pausedEchoIntervalMs }
           : {}),
       },
+    );
+    this.readCap = new TurnReadCap(
+      () => this.transport.pause(),
+      () => this.transport.resume(),
+      () => !this.isClosed && !this.readPause.paused,
     );
     this.probe = new InactivityProbe(options.probeIntervalMs ?? 0, {
       sendEcho: () => this.sendKeepAliveEcho('ovndb-probe'),
@@ -345,6 +353,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     if (this.isClosed) return;
     this.probe.activity();
     this.readPause.chunkReceived();
+    this.readCap.received(chunk.length);
     try {
       this.splitter.push(chunk);
     } catch (error) {

@@ -454,10 +454,14 @@ describe('replica: initial contents', { timeout: 60_000 }, () => {
         );
       }
       clearInterval(timer);
-      assert.deepEqual(
-        progress,
-        [2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000, 20_000],
-      );
+      // Slices end after 2000 rows, or sooner by bytes or time (src/cache/slice-budget.ts);
+      // the last report comes once every row is applied.
+      assert.ok(progress.length >= 11, `${progress.length} progress reports`);
+      assert.equal(progress.at(-1), 20_000);
+      for (let i = 0; i < progress.length; i++) {
+        const step = (progress[i] as number) - (i === 0 ? 0 : (progress[i - 1] as number));
+        assert.ok(step >= 0 && step <= 2000, `slice ${i} applied ${step} rows`);
+      }
       assert.ok(ticks >= 5, `the timer fired ${ticks} times while the slices were applied`);
       const [since, cond, plain] = replicas;
       assert.ok(since && cond && plain);
