@@ -63,8 +63,9 @@ export interface ReplicaOptions<
   /** @default 'auto' */
   method?: MonitorMethod;
   /**
-   * Rows applied per slice of the initial contents before the event loop gets a turn, so a
-   * big initial dump does not block timers and I/O for long.
+   * Rows applied per slice of the initial contents (and of a resync) before the event loop
+   * gets a turn, so a big initial dump does not block timers and I/O for long. A slice also
+   * ends after 256 KiB of row JSON or 5 ms, whichever comes first.
    * @default 2000
    */
   initialSliceRows?: number;
