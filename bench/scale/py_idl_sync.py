@@ -6,8 +6,8 @@
 Registers every table, runs the Idl until its replica holds the server's contents, and prints
 one JSON line: wall and CPU seconds, rows held, peak RSS and the RSS per row above what the
 process had before. With BURST, it then prints {"ready": true}, runs the Idl until BURST more
-rows were seen changing (inserted or modified), and prints the time of the last one (ms since
-the epoch) and its peak RSS.
+rows were seen changing (inserted or modified), or until 5 s pass without a change, and prints
+the changes seen, the time of the last one (ms since the epoch) and its peak RSS.
 """
 import json
 import os
@@ -23,6 +23,7 @@ import ovs.vlog  # noqa: E402
 from peer_common import start_watchdog  # noqa: E402
 
 SCHEMA = '/usr/share/ovn/ovn-nb.ovsschema'
+QUIET_MS = 5000
 
 
 def rss_bytes():
@@ -84,8 +85,12 @@ def main():
         if idl.seen != seen:
             last = time.time() * 1000
             continue
+        # Changes the Idl folds together are not seen one by one: stop 5 s after the last one.
+        if last and time.time() * 1000 - last > QUIET_MS:
+            break
         poller = ovs.poller.Poller()
         idl.wait(poller)
+        poller.timer_wait(500)
         poller.block()
     print(json.dumps({'client': 'py-idl', 'changes': idl.seen, 'last_change_ms': last,
                       'peak_rss_mb': peak_mb()}), flush=True)
