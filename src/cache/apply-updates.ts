@@ -12,7 +12,7 @@ import type { TableSchema } from '../protocol/schema.js';
 import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
 import type { RowChange } from './change.js';
 import { nextTurn } from './next-turn.js';
-import { SliceBudget } from './slice-budget.js';
+import { HUGE_ROW_BYTES, SliceBudget } from './slice-budget.js';
 import { ReplicaInconsistencyError, type TableStore } from './table-store.js';
 
 /** Receives each change as it is applied; absent when nobody listens (no change objects kept). */
@@ -88,9 +88,6 @@ export function applyUpdates2(
   }
   return n;
 }
-
-/** Rows bigger than this are parsed over several turns. */
-const HUGE_ROW_BYTES = 1024 * 1024;
 
 /** The rows of one table of an update2 payload, read by position. */
 export interface TableRows {

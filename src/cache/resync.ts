@@ -12,7 +12,7 @@ import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
 import { type ChangeSink, type ClientFilter, identity, listRows, type Resolve } from './apply-updates.js';
 import type { RowChange } from './change.js';
 import { nextTurn } from './next-turn.js';
-import { SliceBudget } from './slice-budget.js';
+import { HUGE_ROW_BYTES, SliceBudget } from './slice-budget.js';
 import { TableStore } from './table-store.js';
 
 type Row = Record<string, unknown>;
@@ -31,9 +31,6 @@ export interface ResyncOptions {
   /** Gives the event loop a turn (and may throw to abandon the resync). */
   readonly yieldTurn: () => Promise<void>;
 }
-
-/** Rows bigger than this are parsed over several turns. */
-const HUGE_ROW_BYTES = 1024 * 1024;
 
 /**
  * Brings `into` to the full contents `contents` by difference with `held`; returns the number
@@ -56,8 +53,8 @@ export async function resyncTables(
   let n = 0;
   // Slices end by rows, bytes or time (slice-budget.ts).
   const budget = new SliceBudget(sliceRows);
-  const turn = async (bytes: number): Promise<void> => {
-    if (!budget.full(bytes)) return;
+  // Awaited only when the slice is full: a promise per row would be work of its own.
+  const nextSlice = async (): Promise<void> => {
     await options.yieldTurn();
     budget.reset();
   };
@@ -71,7 +68,7 @@ export async function resyncTables(
     present.set(rows.table, seen);
     for (let k = 0; k < rows.count; k++) {
       const bytes = rows.bytes(k);
-      await turn(bytes);
+      if (budget.full(bytes)) await nextSlice();
       const wire = bytes > HUGE_ROW_BYTES ? await rows.wireInPieces(k, nextTurn) : rows.wire(k);
       const uuid = rows.key(k);
       const image = imageOf(resolve(wire) as Row, format, resolve);
@@ -92,7 +89,7 @@ export async function resyncTables(
     // Deleting the entry being visited is safe while iterating a Map.
     for (const uuid of store.uuids()) {
       // Rows kept count against the slice too: 100,000 of them are a long turn on their own.
-      await turn(0);
+      if (budget.full(0)) await nextSlice();
       budget.add(0);
       if (seen?.has(uuid)) continue;
       if (inPlace) {

@@ -9,6 +9,9 @@
  */
 import { performance } from 'node:perf_hooks';
 
+/** Rows bigger than this are parsed over several turns of their own. */
+export const HUGE_ROW_BYTES = 1024 * 1024;
+
 /** Most bytes of row JSON parsed in one slice. */
 export const SLICE_BYTES = 256 * 1024;
 
