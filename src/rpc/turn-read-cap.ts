@@ -6,10 +6,19 @@
  * most one more chunk), so one turn scans at most the cap plus one chunk, at any frame size.
  * A pause held by flow control (read-pause.ts) is left alone: reading resumes only when
  * nothing else holds it.
+ *
+ * The count starts over at the end of a turn only once it has reached RESET_FROM_BYTES: a
+ * turn that reads a small reply (a transaction's, at one request in flight) schedules
+ * nothing, where an immediate per turn cost that round trip an extra pass of the event loop.
+ * Small turns' bytes add up until one reaches that mark, so a turn may begin with up to
+ * RESET_FROM_BYTES counted and pause that much sooner; it never scans more than the cap.
  */
 
 /** Most bytes scanned in one turn before reading waits for the next one. */
 export const TURN_READ_BYTES = 512 * 1024;
+
+/** Bytes counted from which the count is reset at the end of the turn. */
+const RESET_FROM_BYTES = 64 * 1024;
 
 /** Counts the bytes of the current turn; pauses reading past the cap until the next turn. */
 export class TurnReadCap {
@@ -27,6 +36,7 @@ export class TurnReadCap {
   /** Counts a received chunk of `n` bytes. */
   received(n: number): void {
     this.bytes += n;
+    if (this.bytes < RESET_FROM_BYTES) return;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.nextTurn);
