@@ -27,6 +27,7 @@ import type { Tables as NbTables } from '../generated/nb/rows.js';
 import { isJsonObject } from '../protocol/json-members.js';
 import type { Operation } from '../protocol/operations.js';
 import type { Transaction } from '../txn/transaction.js';
+import { TransactionAbortedError } from '../txn/txn-errors.js';
 import type { VpcPlan } from './apply-vpc.js';
 import { type NbHandle, type NbReplica, type NbTarget, planNb } from './nb-lookup.js';
 import { type NamespaceResource, parseNamespace } from './network-policy/k8s-objects.js';
@@ -181,16 +182,19 @@ export async function applyResources(
   };
 
   if (options.dryRun === true) {
-    const outcome = await nb.transaction(
-      (txn) => {
-        const records = KINDS.flatMap((kind) =>
-          unitsOf(kind, parsed).flatMap((unit) => planUnit(txn, kind, unit, parsed)),
-        );
-        return { records, pruned: planPrune(txn, parsed, pruneKinds) };
-      },
-      { ...txnOptions, dryRun: true },
-    );
-    return outcomeOf(outcome.value.records, false, outcome.value.pruned, false);
+    // Planned on the replica, as the no-op check below is: a transaction that is never sent
+    // has no verify waits to build, so what it reads is not recorded for them.
+    const replica = await nb.replica();
+    if (options.signal?.aborted === true) throw new TransactionAbortedError(0, options.signal.reason);
+    let records: PlanRecord[] = [];
+    let pruned: PruneRecord[] = [];
+    planNb(replica, (txn) => {
+      records = KINDS.flatMap((kind) =>
+        unitsOf(kind, parsed).flatMap((unit) => planUnit(txn, kind, unit, parsed)),
+      );
+      pruned = planPrune(txn, parsed, pruneKinds);
+    });
+    return outcomeOf(records, false, pruned, false);
   }
 
   const records: PlanRecord[] = [];
