@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Operation } from '../protocol/operations.js';
-import { findTransactError, type OperationResult } from '../protocol/results.js';
+import type { OperationResult } from '../protocol/results.js';
 import { type DatabaseSchema, parseDatabaseSchema } from '../protocol/schema.js';
 import { serverError } from '../protocol/server-errors.js';
 import type {
@@ -25,6 +25,7 @@ import type { ConnectionState } from './connection-state.js';
 import { report, transactionMetric, updateMetric } from './metrics.js';
 import type { CallOptions, ResolvedClientOptions } from './options.js';
 import { SchemaNotFetchedError } from './schema-not-fetched-error.js';
+import { TransactRequest } from './transact-request.js';
 import { waitDeadline } from './wait-deadline.js';
 
 /** Options of {@link OvsdbClient.transact}. */
@@ -32,6 +33,9 @@ export interface TransactOptions extends CallOptions {
   /** Check the operations against the schema before sending. @default the client's `validate` option */
   validate?: boolean;
 }
+
+/** The options of a call given none (shared: a call without options allocates none). */
+const NO_OPTIONS: TransactOptions = Object.freeze({});
 
 /** A connected OVSDB client. Create one with {@link connect}. */
 export class OvsdbClient extends EventEmitter<ClientEvents> {
@@ -119,7 +123,7 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   transact(
     database: string,
     operations: readonly Operation[],
-    options: TransactOptions = {},
+    options: TransactOptions = NO_OPTIONS,
   ): Promise<OperationResult[]> {
     // Written with plain promises rather than async/await: this is the hot path of every write.
     if ((options.validate ?? this.options.validate) && !this.schemas.has(database)) {
@@ -143,34 +147,21 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   startTransact(
     database: string,
     operations: readonly Operation[],
-    options: TransactOptions = {},
+    options: TransactOptions = NO_OPTIONS,
   ): StartedRequest {
     if (options.validate ?? this.options.validate) {
       const schema = this.schemas.get(database);
       if (schema === undefined) throw new SchemaNotFetchedError(database);
       validateOperations(schema, operations);
     }
-    // Results are checked and errors typed as the reply settles the request's own promise:
-    // no second promise per transaction on this hot path.
-    const accept = (reply: unknown): OperationResult[] => {
-      const results = reply as unknown[];
-      const error = findTransactError(database, operations, results);
-      if (error) throw error;
-      return (
-        results.length === operations.length ? results : results.slice(0, operations.length)
-      ) as OperationResult[];
-    };
-    const deadline =
-      options.timeoutMs === undefined ? waitDeadline(operations, this.options.requestTimeoutMs) : undefined;
-    const started = this.rpc.start(
-      'transact',
-      [database, ...operations],
-      this.requestOptions(
-        deadline === undefined ? options : { ...options, timeoutMs: deadline },
-        database,
-        accept,
-      ),
-    );
+    // Results are checked and errors typed as the reply settles the request's own promise.
+    const request = new TransactRequest(database, operations, this.transactErrorMapper(database));
+    request.timeoutMs =
+      options.timeoutMs === undefined
+        ? waitDeadline(operations, this.options.requestTimeoutMs)
+        : options.timeoutMs;
+    request.signal = options.signal;
+    const started = this.rpc.start('transact', [database, ...operations], request);
     if (this.options.metrics?.transaction !== undefined) this.measure(started, database, operations.length);
     return started;
   }
@@ -212,22 +203,16 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   }
 
   /**
-   * The rpc options of a call: its timeout and signal, and, for a `transact`, how its result is
-   * checked and how its failures are typed (a written request that is aborted is also canceled
-   * on the server).
+   * The rpc options of a call: its timeout and signal, and, for a call to a `database`, how its
+   * failures are typed (a written `transact` that is aborted is also canceled on the server).
    */
-  private requestOptions(
-    options: CallOptions,
-    database?: string,
-    accept?: (result: unknown) => unknown,
-  ): RequestOptions | undefined {
+  private requestOptions(options: CallOptions, database?: string): RequestOptions | undefined {
     // Without a timeout of its own, the connection's default deadline applies (replyTimeoutMs).
     const timeoutMs = options.timeoutMs;
     if (timeoutMs === undefined && options.signal === undefined && database === undefined) return undefined;
     const request: RequestOptions = {};
     if (timeoutMs !== undefined) request.timeoutMs = timeoutMs;
     if (options.signal !== undefined) request.signal = options.signal;
-    if (accept !== undefined) request.accept = accept;
     if (database !== undefined) request.mapError = this.transactErrorMapper(database);
     return request;
   }

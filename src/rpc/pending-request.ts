@@ -65,14 +65,15 @@ export class PendingRequest implements OutboundRequest {
 
   /** Resolves with the reply's result, shaped by `accept` when given. */
   resolve(result: unknown): void {
-    const accept = this.shaping?.accept;
-    if (accept === undefined) {
+    // `accept` and `mapError` are called as methods of the shaping: it may be a class instance.
+    const shaping = this.shaping;
+    if (shaping?.accept === undefined) {
       this.settleOk(result);
       return;
     }
     let value: unknown;
     try {
-      value = accept(result);
+      value = shaping.accept(result);
     } catch (error) {
       this.settleError(error);
       return;
@@ -82,8 +83,8 @@ export class PendingRequest implements OutboundRequest {
 
   /** Rejects, with the error shaped by `mapError` when given. */
   reject(error: Error): void {
-    const mapError = this.shaping?.mapError;
-    this.settleError(mapError === undefined ? error : mapError(error, this));
+    const shaping = this.shaping;
+    this.settleError(shaping?.mapError === undefined ? error : shaping.mapError(error, this));
   }
 
   /** Marks it settled and drops its timer and abort listener. */
