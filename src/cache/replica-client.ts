@@ -1,11 +1,13 @@
 /**
  * What a replica needs from a connection, and nothing more: the server's schema, its monitor
- * requests, the notifications they bring, the connection's state, and a hold on reading for
- * lagging change streams. An `OvsdbClient` is one, as it is; the replica knows nothing else of
+ * requests, the notifications they bring, the connection's state, a hold on reading for
+ * lagging change streams, and a hold on delivery while a big update is applied. An `OvsdbClient` is one, as it is; the replica knows nothing else of
  * it, so the cache does not depend on the client's class.
  */
+
+import type { MonitorNotice } from '../protocol/monitor-notice.js';
 import type { DatabaseSchema } from '../protocol/schema.js';
-import type { MonitorCondChangeRequests, TableUpdates, TableUpdates2 } from '../protocol/updates.js';
+import type { MonitorCondChangeRequests } from '../protocol/updates.js';
 import type { ReadPauser } from './change-stream.js';
 
 /** Options of one request: a replica only ever passes a signal. */
@@ -26,12 +28,11 @@ export interface ReplicaConnectionState {
 export interface ReplicaClientEvents {
   /** The connection's state changed. */
   state: [state: ReplicaConnectionState];
-  /** `update` notification of a `monitor`. */
-  update: [monitorId: unknown, updates: TableUpdates];
-  /** `update2` notification of a `monitor_cond`. */
-  update2: [monitorId: unknown, updates: TableUpdates2];
-  /** `update3` notification of a `monitor_cond_since`. */
-  update3: [monitorId: unknown, lastTxnId: string, updates: TableUpdates2];
+  /**
+   * @internal An `update`, `update2` or `update3` notification, the updates of a big one
+   * unparsed so that the replica parses and applies its rows a slice at a time.
+   */
+  monitorNotice: [notice: MonitorNotice];
   /** The server canceled a monitor (its database was converted or removed). */
   monitorCanceled: [monitorId: unknown];
 }
@@ -61,6 +62,11 @@ export interface ReplicaClient extends ReadPauser {
   ): Promise<void>;
   /** `monitor_cancel`: stops a monitor. */
   monitorCancel(monitorId: unknown, options?: ReplicaCallOptions): Promise<void>;
+  /**
+   * @internal Holds back every message read from now on, replies included, until the returned
+   * release is called; taken while a big update is applied over several turns.
+   */
+  holdDelivery(): () => void;
   /** Listens to a notification. */
   on<E extends keyof ReplicaClientEvents>(
     event: E,

@@ -1,13 +1,17 @@
 /**
  * The replica's update feed: listening to a client for the notifications of the replica's
- * monitor and applying them, synchronously and in the order the server sent them. While a
- * monitor reply is still being applied (initial contents, a resume) notifications wait in
- * a queue and follow it, so that no change is applied out of order.
+ * monitor and applying them in the order the server sent them: a small one synchronously, a
+ * big one over several turns (staged-apply.ts). While a monitor reply or a big update is still
+ * being applied (initial contents, a resume) notifications wait in a queue and follow it, so
+ * that no change is applied out of order.
  */
+import type { LazyReply } from '../protocol/lazy-reply.js';
+import { type MonitorNotice, plainUpdates } from '../protocol/monitor-notice.js';
 import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
 import { applyUpdates1, applyUpdates2 } from './apply-updates.js';
 import type { ReplicaClient } from './replica-client.js';
 import type { Pending, ReplicaState } from './replica-state.js';
+import { applyStaged, isBig } from './staged-apply.js';
 
 /** What the feed reports about the connection besides updates. */
 export interface FeedHandlers {
@@ -23,14 +27,19 @@ export function listenForUpdates<T extends object>(
   client: ReplicaClient,
   handlers: FeedHandlers,
 ): () => void {
-  const onUpdate = (id: unknown, updates: TableUpdates) => {
-    if (id === state.monitorId) receive(state, { method: 'update', updates });
-  };
-  const onUpdate2 = (id: unknown, updates: TableUpdates2) => {
-    if (id === state.monitorId) receive(state, { method: 'update2', updates });
-  };
-  const onUpdate3 = (id: unknown, lastTxnId: string, updates: TableUpdates2) => {
-    if (id === state.monitorId) receive(state, { method: 'update2', updates, lastTxnId });
+  const onNotice = (notice: MonitorNotice) => {
+    if (notice.monitorId !== state.monitorId) return;
+    const message: Pending =
+      notice.method === 'update'
+        ? { method: 'update', updates: notice.updates as TableUpdates | LazyReply }
+        : notice.lastTxnId === undefined
+          ? { method: 'update2', updates: notice.updates as TableUpdates2 | LazyReply }
+          : {
+              method: 'update2',
+              updates: notice.updates as TableUpdates2 | LazyReply,
+              lastTxnId: notice.lastTxnId,
+            };
+    receive(state, client, message);
   };
   const onState = () => {
     if (client.state.status !== 'closed') return;
@@ -39,38 +48,43 @@ export function listenForUpdates<T extends object>(
   const onCanceled = (id: unknown) => {
     if (id === state.monitorId) handlers.canceled();
   };
-  client.on('update', onUpdate);
-  client.on('update2', onUpdate2);
-  client.on('update3', onUpdate3);
+  client.on('monitorNotice', onNotice);
   client.on('state', onState);
   client.on('monitorCanceled', onCanceled);
   return () => {
-    client.off('update', onUpdate);
-    client.off('update2', onUpdate2);
-    client.off('update3', onUpdate3);
+    client.off('monitorNotice', onNotice);
     client.off('state', onState);
     client.off('monitorCanceled', onCanceled);
   };
 }
 
-function receive<T extends object>(state: ReplicaState<T>, message: Pending): void {
+function receive<T extends object>(state: ReplicaState<T>, client: ReplicaClient, message: Pending): void {
   if (state.stopped !== undefined) return;
-  if (!state.holdIfWaiting(message)) apply(state, message);
+  if (state.holdIfWaiting(message) || state.queueIfStaging(message)) return;
+  apply(state, client, message);
 }
 
 /** Applies the messages that waited for a monitor reply; from now on they apply as they come. */
 export function drainPending<T extends object>(state: ReplicaState<T>): void {
-  for (const message of state.releaseHeldUpdates()) apply(state, message);
+  for (const message of state.releaseHeldUpdates()) {
+    if (!state.queueIfStaging(message)) apply(state, state.client, message);
+  }
 }
 
-function apply<T extends object>(state: ReplicaState<T>, message: Pending): void {
+function apply<T extends object>(state: ReplicaState<T>, client: ReplicaClient, message: Pending): void {
   if (state.stopped !== undefined) return;
+  if (message.method === 'update2' && isBig(message.updates)) {
+    state.startStaging(applyBig(state, client, message));
+    return;
+  }
   try {
     let rows: number;
     if (message.method === 'update') {
-      rows = applyUpdates1(state.stores, message.updates, state.filters, false, state.sink());
+      // The old `monitor` method's updates are applied whole, a big one parsed whole first.
+      const updates = plainUpdates(message.updates) as TableUpdates;
+      rows = applyUpdates1(state.stores, updates, state.filters, false, state.sink());
     } else {
-      rows = applyUpdates2(state.stores, message.updates, state.sink());
+      rows = applyUpdates2(state.stores, message.updates as TableUpdates2, state.sink());
       if (message.lastTxnId !== undefined) state.recordTxnId(message.lastTxnId);
     }
     state.events.emit('batch', {
@@ -81,5 +95,24 @@ function apply<T extends object>(state: ReplicaState<T>, message: Pending): void
   } catch (error) {
     // A message the replica cannot apply leaves it unreliable: stop rather than serve wrong data.
     state.fail(error);
+  }
+}
+
+/** Applies a big update over several turns, then what arrived meanwhile. */
+async function applyBig<T extends object>(
+  state: ReplicaState<T>,
+  client: ReplicaClient,
+  message: Pending & { method: 'update2' },
+): Promise<void> {
+  try {
+    await applyStaged(state, client, message);
+  } catch (error) {
+    state.fail(error);
+  }
+  const queued = state.endStaging();
+  for (let k = 0; k < queued.length; k++) {
+    const next = queued[k] as Pending;
+    if (state.queueIfStaging(next)) continue;
+    apply(state, client, next);
   }
 }

@@ -181,6 +181,9 @@ export class ReplicaResume<T extends object> {
    */
   private async establish(client: ReplicaClient, signal: AbortSignal | undefined): Promise<ResumeInfo> {
     const { state } = this;
+    // A big update still being applied came before anything the new monitor brings, and the
+    // transaction the request resumes from is the one it ends at.
+    await state.whenStaged();
     const epoch = ++this.epoch;
     this.reestablishing = true;
     state.holdUpdates();

@@ -8,6 +8,7 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { DatabaseModel } from '../model/descriptor.js';
 import type { ServerSchemaView } from '../model/server-schema-view.js';
+import type { LazyReply } from '../protocol/lazy-reply.js';
 import { type TableUpdates, type TableUpdates2, ZERO_TXN_ID } from '../protocol/updates.js';
 import type { ChangeSink, ClientFilter } from './apply-updates.js';
 import type { Change, RowChange } from './change.js';
@@ -25,10 +26,13 @@ import { TableStore } from './table-store.js';
 /** A monitor method actually sent (never `auto`). */
 export type Method = Exclude<MonitorMethod, 'auto'>;
 
-/** One update notification, as received for the replica's monitor. */
+/**
+ * One update notification, as received for the replica's monitor: the updates of a big one
+ * unparsed ({@link LazyReply}), to be applied a slice at a time.
+ */
 export type Pending =
-  | { method: 'update'; updates: TableUpdates }
-  | { method: 'update2'; updates: TableUpdates2; lastTxnId?: string };
+  | { method: 'update'; updates: TableUpdates | LazyReply }
+  | { method: 'update2'; updates: TableUpdates2 | LazyReply; lastTxnId?: string };
 
 let nextMonitorNumber = 1;
 
@@ -49,6 +53,10 @@ export class ReplicaState<T extends object> {
   private detach: () => void = () => {};
   /** Messages that arrived while a monitor reply was still being applied; undefined: none wait. */
   private held: Pending[] | undefined = [];
+  /** The apply of a big update under way over several turns; undefined when none is. */
+  private stagedApply: Promise<void> | undefined;
+  /** Messages that arrived during {@link stagedApply}, to follow it in order. */
+  private afterStaged: Pending[] = [];
   private stopReason: Error | undefined;
   private method: Method = 'monitor_cond_since';
   private lastTxnId: string = ZERO_TXN_ID;
@@ -215,6 +223,36 @@ export class ReplicaState<T extends object> {
     const held = this.held ?? [];
     this.held = undefined;
     return held;
+  }
+
+  /** True while a big update is being applied over several turns. */
+  get staging(): boolean {
+    return this.stagedApply !== undefined;
+  }
+
+  /** `apply`, which applies a big update over several turns, is under way from now on. */
+  startStaging(apply: Promise<void>): void {
+    this.stagedApply = apply;
+  }
+
+  /** Keeps `message` to follow the update being applied; false when none is. */
+  queueIfStaging(message: Pending): boolean {
+    if (this.stagedApply === undefined) return false;
+    this.afterStaged.push(message);
+    return true;
+  }
+
+  /** The big update is in: returns the messages that waited for it, in order. */
+  endStaging(): Pending[] {
+    const queued = this.afterStaged;
+    this.stagedApply = undefined;
+    this.afterStaged = [];
+    return queued;
+  }
+
+  /** Resolves once no big update is being applied (nor one that followed it). */
+  async whenStaged(): Promise<void> {
+    while (this.stagedApply !== undefined) await this.stagedApply.catch(() => {});
   }
 
   /** Forgets the messages that waited (their monitor is being abandoned). */

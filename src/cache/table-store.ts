@@ -46,6 +46,16 @@ export class TableStore {
   private readonly codecs: ReadonlyArray<ColumnCodec>;
   private readonly codecByName: ReadonlyMap<string, ColumnCodec>;
   private readonly indexes = new Map<string, RowIndex>();
+  /**
+   * While a transaction is applied over several turns: each row it changed so far, as it was
+   * before (null: absent). Reads answer from it, so they see the table as it was until the
+   * whole transaction is in ({@link beginStaged}, {@link commitStaged}).
+   */
+  private before: Map<string, Row | null> | undefined;
+  /** The row count before the staged transaction. */
+  private sizeBefore = 0;
+  /** Per index, built on the first look-up while staged: the `before` rows by key. */
+  private beforeIndexes: Map<string, RowIndex> | undefined;
 
   /**
    * @param schema the table as the server has it (so columns a newer server adds decode too)
@@ -84,7 +94,65 @@ export class TableStore {
 
   /** Number of rows. */
   get size(): number {
-    return this.rows.size;
+    return this.before === undefined ? this.rows.size : this.sizeBefore;
+  }
+
+  /**
+   * From now on changes are applied to the rows but reads keep answering as before them, until
+   * {@link commitStaged}: a transaction applied over several turns is seen whole or not at all.
+   * What a staged read costs besides the plain one is proportional to the rows changed so far.
+   */
+  beginStaged(): void {
+    if (this.before !== undefined) return;
+    this.before = new Map();
+    this.sizeBefore = this.rows.size;
+    this.beforeIndexes = undefined;
+  }
+
+  /** Reads see every change applied since {@link beginStaged}. */
+  commitStaged(): void {
+    this.before = undefined;
+    this.beforeIndexes = undefined;
+  }
+
+  /** True between {@link beginStaged} and {@link commitStaged}. */
+  get staged(): boolean {
+    return this.before !== undefined;
+  }
+
+  // Called before row `uuid` changes while staged: keeps what readers are to go on seeing.
+  private keepBefore(uuid: string): void {
+    const before = this.before as Map<string, Row | null>;
+    if (before.has(uuid)) return;
+    const old = this.rows.get(uuid) ?? null;
+    before.set(uuid, old);
+    if (old !== null && this.beforeIndexes !== undefined)
+      for (const index of this.beforeIndexes.values()) index.add(uuid, old);
+  }
+
+  private beforeIndex(name: string): RowIndex {
+    this.beforeIndexes ??= new Map();
+    let index = this.beforeIndexes.get(name);
+    if (index === undefined) {
+      const live = this.indexes.get(name) as RowIndex;
+      index = new RowIndex(this.name, name, live.parts);
+      for (const [uuid, row] of this.before as Map<string, Row | null>)
+        if (row !== null) index.add(uuid, row);
+      this.beforeIndexes.set(name, index);
+    }
+    return index;
+  }
+
+  private *stagedValues(before: Map<string, Row | null>): IterableIterator<Row> {
+    for (const [uuid, row] of this.rows) {
+      if (!before.has(uuid)) yield row;
+    }
+    for (const row of before.values()) if (row !== null) yield row;
+  }
+
+  private *stagedUuids(before: Map<string, Row | null>): IterableIterator<string> {
+    for (const uuid of this.rows.keys()) if (!before.has(uuid)) yield uuid;
+    for (const [uuid, row] of before) if (row !== null) yield uuid;
   }
 
   /** Declares an index and fills it from the rows present. */
@@ -96,17 +164,19 @@ export class TableStore {
 
   /** The row with UUID `uuid`. */
   get(uuid: string): Row | undefined {
+    const before = this.before;
+    if (before?.has(uuid)) return before.get(uuid) ?? undefined;
     return this.rows.get(uuid);
   }
 
   /** Every row, in no particular order. */
   values(): IterableIterator<Row> {
-    return this.rows.values();
+    return this.before === undefined ? this.rows.values() : this.stagedValues(this.before);
   }
 
   /** UUIDs of the rows present. */
   uuids(): IterableIterator<string> {
-    return this.rows.keys();
+    return this.before === undefined ? this.rows.keys() : this.stagedUuids(this.before);
   }
 
   /** Rows whose key in index `name` equals `values`. */
@@ -114,9 +184,18 @@ export class TableStore {
     const index = this.indexes.get(name);
     if (index === undefined) throw new UnknownIndexError(this.name, name);
     const out: Row[] = [];
+    const before = this.before;
     for (const uuid of index.lookup(values)) {
+      // A row the staged transaction changed is answered from its earlier form, below.
+      if (before?.has(uuid)) continue;
       const row = this.rows.get(uuid);
       if (row !== undefined) out.push(row);
+    }
+    if (before !== undefined) {
+      for (const uuid of this.beforeIndex(name).lookup(values)) {
+        const row = before.get(uuid);
+        if (row !== undefined && row !== null) out.push(row);
+      }
     }
     return out;
   }
@@ -174,6 +253,7 @@ export class TableStore {
     if (!isJsonObject(wire))
       throw new ReplicaInconsistencyError(this.name, uuid, 'the row is not a JSON object');
     const row = this.build(uuid, wire);
+    if (this.before !== undefined) this.keepBefore(uuid);
     const old = this.rows.get(uuid);
     if (old !== undefined) {
       this.indexRemove(uuid, old);
@@ -220,6 +300,7 @@ export class TableStore {
     if (nextVersioned === undefined) this.versioned.delete(uuid);
     else this.versioned.set(uuid, nextVersioned);
     const columns = new Set(changed);
+    if (this.before !== undefined) this.keepBefore(uuid);
     this.indexRemove(uuid, old, columns);
     this.rows.set(uuid, next);
     this.indexAdd(uuid, next, columns);
@@ -230,6 +311,7 @@ export class TableStore {
   delete(uuid: string): RowChange | undefined {
     const old = this.rows.get(uuid);
     if (old === undefined) return undefined;
+    if (this.before !== undefined) this.keepBefore(uuid);
     this.indexRemove(uuid, old);
     this.rows.delete(uuid);
     this.versioned.delete(uuid);
@@ -247,6 +329,7 @@ export class TableStore {
 
   /** Forgets every row (no changes reported). */
   clear(): void {
+    this.commitStaged();
     this.rows.clear();
     this.versioned.clear();
     for (const index of this.indexes.values()) index.clear();

@@ -1,4 +1,5 @@
 /** The events an {@link OvsdbClient} emits, typed for eventemitter3. */
+import type { MonitorNotice } from '../protocol/monitor-notice.js';
 import type { UuidString } from '../protocol/notation.js';
 import type { TableUpdates, TableUpdates2 } from '../protocol/updates.js';
 import type { ConnectionState } from './connection-state.js';
@@ -19,6 +20,11 @@ export interface ClientEvents {
   stolen: [lockId: string];
   /** The server canceled a monitor (its database was converted or removed); `setDbChangeAware` sessions only. */
   monitorCanceled: [monitorId: unknown];
+  /**
+   * @internal Every monitor notification as read, the updates of a big one unparsed: what a
+   * replica listens to. The `update*` events above carry the same, parsed whole.
+   */
+  monitorNotice: [notice: MonitorNotice];
   /** A notification of a method this client does not know; reported, not an error. */
   notification: [method: string, params: unknown[]];
 }

@@ -4,6 +4,7 @@
  * up as typed events.
  */
 import { EventEmitter } from 'eventemitter3';
+import { plainUpdates } from '../protocol/monitor-notice.js';
 import type { Operation } from '../protocol/operations.js';
 import type { OperationResult } from '../protocol/results.js';
 import { type DatabaseSchema, parseDatabaseSchema } from '../protocol/schema.js';
@@ -379,6 +380,19 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     });
   }
 
+  /**
+   * @internal Holds back every message read from now on, replies included, until the returned
+   * release is called; they are then delivered in order. A replica takes it while it applies a
+   * big update over several turns, so that a transaction's reply read after that update is not
+   * seen before the update is applied (read-your-writes).
+   */
+  holdDelivery(): () => void {
+    return this.rpc.holdDelivery({
+      trickleIntervalMs: this.options.pausedTrickleIntervalMs,
+      echoIntervalMs: this.options.pausedEchoIntervalMs,
+    });
+  }
+
   /** `echo`: the server returns the params; a liveness check. */
   async echo(params: unknown[] = [], options?: CallOptions): Promise<unknown[]> {
     return (await this.call('echo', params, options)) as unknown[];
@@ -437,13 +451,26 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     }
     switch (method) {
       case 'update':
-        this.emit('update', params[0], params[1] as TableUpdates);
+        this.emit('monitorNotice', { method, monitorId: params[0], updates: params[1] as TableUpdates });
+        // A big notification's updates arrive unparsed (for the replica): parsed whole only for
+        // someone listening here.
+        if (this.listenerCount('update') > 0)
+          this.emit('update', params[0], plainUpdates(params[1]) as TableUpdates);
         return;
       case 'update2':
-        this.emit('update2', params[0], params[1] as TableUpdates2);
+        this.emit('monitorNotice', { method, monitorId: params[0], updates: params[1] as TableUpdates2 });
+        if (this.listenerCount('update2') > 0)
+          this.emit('update2', params[0], plainUpdates(params[1]) as TableUpdates2);
         return;
       case 'update3':
-        this.emit('update3', params[0], params[1] as string, params[2] as TableUpdates2);
+        this.emit('monitorNotice', {
+          method,
+          monitorId: params[0],
+          lastTxnId: params[1] as string,
+          updates: params[2] as TableUpdates2,
+        });
+        if (this.listenerCount('update3') > 0)
+          this.emit('update3', params[0], params[1] as string, plainUpdates(params[2]) as TableUpdates2);
         return;
       case 'locked':
         this.emit('locked', params[0] as string);

@@ -4,7 +4,9 @@
  * Hooks run synchronously where the event happens: keep them cheap (an increment, an
  * observation). A hook that throws is ignored, so metrics can never break a transaction.
  */
+
 import { OvndbError } from '../errors.js';
+import { countUpdates } from '../protocol/monitor-notice.js';
 
 /** A `transact` reply arrived, or the transaction failed. */
 export interface TransactionMetric {
@@ -66,15 +68,7 @@ export function transactionMetric(
   return { database, operations, durationMs, ok: false, errorCode };
 }
 
-/** Counts the tables and rows of an update notification's table-updates object. */
+/** Counts the tables and rows of an update notification's table-updates object (plain or lazy). */
 export function updateMetric(method: UpdateMetric['method'], updates: unknown): UpdateMetric {
-  let tables = 0;
-  let rows = 0;
-  if (updates !== null && typeof updates === 'object') {
-    for (const table of Object.values(updates)) {
-      tables++;
-      if (table !== null && typeof table === 'object') rows += Object.keys(table).length;
-    }
-  }
-  return { method, tables, rows };
+  return { method, ...countUpdates(updates) };
 }

@@ -31,6 +31,7 @@ import {
   type RpcConnectionOptions,
   type StartedRequest,
 } from './connection-options.js';
+import { DeliveryHold } from './delivery-hold.js';
 import { JsonFrameSplitter } from './frame-splitter.js';
 import { FrameWriter } from './frame-writer.js';
 import { InactivityProbe } from './inactivity-probe.js';
@@ -86,6 +87,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   private lastId = 0;
   private isClosed = false;
   private readonly readPause: ReadPause;
+  private readonly delivery = new DeliveryHold((msg) => this.dispatchMessage(msg));
   /** Bounds the bytes scanned per event-loop turn (turn-read-cap.ts). */
   private readonly readCap: TurnReadCap;
   private readonly probe: InactivityProbe;
@@ -194,6 +196,24 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   pauseReading(intervals?: ReadPauseIntervals): () => void {
     if (this.isClosed) return () => {};
     return this.readPause.acquire(intervals);
+  }
+
+  /**
+   * @internal Holds back every message read from now on, replies included, until the returned
+   * release is called (idempotent); they are then delivered in order on a later turn. Reading
+   * pauses meanwhile as with {@link pauseReading}. Taken by a consumer that applies one message
+   * over several turns (a replica applying a big update a slice at a time), so that nothing read
+   * after that message, a transaction's reply in particular, is seen before it is applied. On
+   * close the held messages are delivered at once, before pending requests fail.
+   */
+  holdDelivery(intervals?: ReadPauseIntervals): () => void {
+    if (this.isClosed) return () => {};
+    const releaseDelivery = this.delivery.acquire();
+    const releaseReading = this.readPause.acquire(intervals);
+    return () => {
+      releaseReading();
+      releaseDelivery();
+    };
   }
 
   /** Sends a request; resolves with `result`, rejects RpcRemoteError when `error` is non-null. */
@@ -390,6 +410,10 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   }
 
   private onMessage(msg: unknown): void {
+    if (!this.delivery.offer(msg)) this.dispatchMessage(msg);
+  }
+
+  private dispatchMessage(msg: unknown): void {
     switch (classifyMessage(msg)) {
       case 'reply':
         this.onReply(msg as OvsdbMessage);
@@ -499,6 +523,10 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   }
 
   private shutdown(error: Error | undefined, action: TransportAction, byPeer = false): void {
+    if (this.isClosed) return;
+    // Messages held back were read before the close: they go out first, a reply settling its
+    // request rather than failing it.
+    for (const msg of this.delivery.takeAll()) if (!this.isClosed) this.dispatchMessage(msg);
     if (this.isClosed) return;
     this.isClosed = true;
     this.readPause.stop();

@@ -24,9 +24,18 @@ export function messageOfText(text: string): unknown {
   }
 }
 
+/** Where a monitor notification carries its table updates: `update3` has the txn id before them. */
+const UPDATES_PARAM: ReadonlyMap<unknown, number> = new Map([
+  ['update', 1],
+  ['update2', 1],
+  ['update3', 2],
+]);
+
 /**
  * The message in big frame `frame`: a reply to a request for which `wantsLazy(id)` holds gets
- * a lazy result (its rows parsed on demand); any other message is parsed whole.
+ * a lazy result (its rows parsed on demand), and so do the table updates of a monitor
+ * notification (`update`, `update2`, `update3`: the client parses them whole for whoever needs
+ * them so); any other message is parsed whole.
  */
 export function messageOfSegmentedFrame(frame: SegmentedFrame, wantsLazy: (id: number) => boolean): unknown {
   try {
@@ -35,6 +44,15 @@ export function messageOfSegmentedFrame(frame: SegmentedFrame, wantsLazy: (id: n
     if (typeof msg.id === 'number' && result !== null && result !== undefined && wantsLazy(msg.id)) {
       msg.result = lazyResult(frame, result);
       return msg;
+    }
+    const at = UPDATES_PARAM.get(msg.method);
+    const params = msg.params;
+    if (at !== undefined && Array.isArray(params) && params.length === at + 1) {
+      const updates = params[at];
+      return {
+        ...msg,
+        params: params.map((p, k) => (k === at ? lazyResult(frame, updates) : frame.materialize(p))),
+      };
     }
     return frame.materialize(msg);
   } catch (cause) {
