@@ -45,7 +45,13 @@ function portInserts(prefix: string, n: number): unknown[] {
       row: {
         name: `${prefix}-${i}`,
         addresses: `00:00:00:00:${((i >> 8) & 255).toString(16)}:${(i & 255).toString(16)} 10.1.${(i >> 8) & 255}.${i & 255}`,
-        external_ids: ['map', [['pod', `${prefix}-pod-with-a-long-name-${i}`], ['vendor', 'kube-ovn']]],
+        external_ids: [
+          'map',
+          [
+            ['pod', `${prefix}-pod-with-a-long-name-${i}`],
+            ['vendor', 'kube-ovn'],
+          ],
+        ],
       },
     });
   }
