@@ -18,15 +18,7 @@ import {
   whereColumn,
 } from '../src/index.js';
 import { type CpuRunResult, cpuPerTxn } from './client-cpu.js';
-import {
-  deadlineOf,
-  prefix,
-  type RunResult,
-  type RunTarget,
-  result,
-  transactionOps,
-  warmupTxns,
-} from './workload.js';
+import { deadlineOf, prefix, type RunTarget, result, transactionOps, warmupTxns } from './workload.js';
 
 async function pass(
   client: OvsdbClient,
@@ -55,18 +47,22 @@ async function pass(
   return { ms: performance.now() - t0, failed, done: next };
 }
 
-/** Warm-up, then the measured pass, of transactions built by `opsOf(t, router, octet)` on one client. */
+/**
+ * Warm-up, then the measured pass, of transactions built by `opsOf(t, router, octet)` on one
+ * client; with the client's own CPU time per transaction during that pass.
+ */
 async function measureTransact(
   name: string,
   remote: string,
   target: RunTarget,
   opsOf: (t: number, rows: number, router: string, octet: number) => Operation[],
   validate = true,
-): Promise<RunResult> {
+): Promise<CpuRunResult> {
   const { workload, window } = target;
   const client = await connect(remote, { validate });
   try {
     await pass(client, warmupTxns(workload), window, (t) => opsOf(t, workload.rows, target.warmRouter, 11));
+    const cpu = process.cpuUsage();
     const { ms, failed, done } = await pass(
       client,
       workload.txns,
@@ -75,7 +71,8 @@ async function measureTransact(
       undefined,
       target.durationMs,
     );
-    return result(name, target, failed, ms / 1000, done);
+    const cpuUs = cpuPerTxn(cpu, done);
+    return { ...result(name, target, failed, ms / 1000, done), client_cpu_us_per_txn: cpuUs };
   } finally {
     await client.close();
   }
@@ -85,7 +82,7 @@ async function measureTransact(
  * Measures ovndb's `transact` for one target; with `validate: false`, without the schema checks
  * that run before every send by default.
  */
-export function runOvndb(remote: string, target: RunTarget, validate = true): Promise<RunResult> {
+export function runOvndb(remote: string, target: RunTarget, validate = true): Promise<CpuRunResult> {
   return measureTransact(validate ? 'ovndb' : 'ovndb-nocheck', remote, target, transactionOps, validate);
 }
 
@@ -116,7 +113,7 @@ export function typedTransactionOps(t: number, rows: number, router: string, oct
 }
 
 /** Measures ovndb's typed API (typed builders, then `transact` with its schema checks). */
-export function runOvndbTyped(remote: string, target: RunTarget): Promise<RunResult> {
+export function runOvndbTyped(remote: string, target: RunTarget): Promise<CpuRunResult> {
   return measureTransact('ovndb-typed', remote, target, typedTransactionOps);
 }
 

@@ -5,15 +5,9 @@
 import type net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { JsonFrameSplitter } from '../src/rpc/frame-splitter.js';
+import { type CpuRunResult, cpuPerTxn } from './client-cpu.js';
 import { openSocket } from './raw-socket.js';
-import {
-  deadlineOf,
-  type RunResult,
-  type RunTarget,
-  result,
-  transactionOps,
-  warmupTxns,
-} from './workload.js';
+import { deadlineOf, type RunTarget, result, transactionOps, warmupTxns } from './workload.js';
 
 /** Runs one pipelined pass of `requests` over `socket`; resolves with the elapsed ms and failures. */
 function pass(
@@ -85,15 +79,17 @@ export function encodedRequests(target: RunTarget): { warm: string[]; requests: 
   };
 }
 
-/** Measures the raw limit for one target. */
-export async function runRaw(remote: string, target: RunTarget): Promise<RunResult> {
+/** Measures the raw limit for one target, with the client's own CPU time per transaction. */
+export async function runRaw(remote: string, target: RunTarget): Promise<CpuRunResult> {
   const { window } = target;
   const socket = await openSocket(remote);
   try {
     const { warm, requests } = encodedRequests(target);
     await pass(socket, warm, window);
+    const cpu = process.cpuUsage();
     const { ms, failed, done } = await pass(socket, requests, window, target.durationMs);
-    return result('raw', target, failed, ms / 1000, done);
+    const cpuUs = cpuPerTxn(cpu, done);
+    return { ...result('raw', target, failed, ms / 1000, done), client_cpu_us_per_txn: cpuUs };
   } finally {
     socket.destroy();
   }
