@@ -200,24 +200,28 @@ export async function applyResources(
   const records: PlanRecord[] = [];
   const sent = new Set<PlanRecord>();
   const replica = await nb.replica();
-  for (const kind of KINDS)
-    for (const unit of unitsOf(kind, parsed)) {
-      // Planned on the replica as it is first, recording nothing: what a transaction would
-      // read now. Nothing to change (a resync's usual case): no transaction at all.
-      if (options.signal?.aborted !== true) {
-        const unchanged = planUnchanged(replica, kind, unit, parsed);
-        if (unchanged !== undefined) {
-          records.push(...unchanged);
-          continue;
-        }
+  const units = KINDS.flatMap((kind) => unitsOf(kind, parsed).map((unit) => ({ kind, unit })));
+  // The check pays when most units are unchanged (a resync); a lone unit goes to its
+  // transaction at once, which sends nothing either when it writes nothing (it read only the
+  // replica): planning a change twice would cost more than recording the reads of a no-op.
+  const checkFirst = units.length > 1;
+  for (const { kind, unit } of units) {
+    // Planned on the replica as it is first, recording nothing: what a transaction would
+    // read now. Nothing to change (a resync's usual case): no transaction at all.
+    if (checkFirst && options.signal?.aborted !== true) {
+      const unchanged = planUnchanged(replica, kind, unit, parsed);
+      if (unchanged !== undefined) {
+        records.push(...unchanged);
+        continue;
       }
-      const outcome = await nb.transaction((txn) => planUnit(txn, kind, unit, parsed), {
-        ...txnOptions,
-        idempotent: true,
-      });
-      records.push(...outcome.value);
-      if (outcome.sent) for (const record of outcome.value) sent.add(record);
     }
+    const outcome = await nb.transaction((txn) => planUnit(txn, kind, unit, parsed), {
+      ...txnOptions,
+      idempotent: true,
+    });
+    records.push(...outcome.value);
+    if (outcome.sent) for (const record of outcome.value) sent.add(record);
+  }
   let pruned: PruneRecord[] = [];
   let pruneSent = false;
   if (pruneKinds.length > 0) {
