@@ -13,12 +13,13 @@
  *   change, consumer RSS;
  * - `vpc-change`, `vpc-plan`, `np-change`, `noop-reconcile`, `yaml`: see scale/ovndb-child.ts
  *   (one Vpc + peering + 2 routes end to end as one ovndb transaction, a raw client sending
- *   the same operations, ovn-nbctl; planning it on an empty NB and on the big one; one pod
- *   label under a NetworkPolicy; a reconcile with nothing to change).
+ *   the same transaction, verify waits included, and one sending its body alone, ovn-nbctl;
+ *   planning it on an empty NB and on the big one, warmed up; one pod label under a
+ *   NetworkPolicy; a reconcile with nothing to change, its first pass apart).
  *
  * Prints JSON lines, then a markdown table of medians (min-max).
  *
- *   npm run bench:scale -- [--scale 1] [--rounds 3] [--reps 5] [--skip-peers] [--np-pods 5000]
+ *   npm run bench:scale -- [--scale 1] [--rounds 3] [--reps 5] [--plan-reps 100] [--skip-peers] [--np-pods 5000]
  *     [--burst-routes 20000] [--burst-txns 200] [--only sync,burst,ovndb] [--json] [--tmpdir DIR]
  */
 
@@ -45,6 +46,7 @@ const { values: args } = parseArgs({
     'burst-routes': { type: 'string' },
     'burst-txns': { type: 'string' },
     'noop-passes': { type: 'string', default: '2' },
+    'plan-reps': { type: 'string', default: '100' },
     only: { type: 'string', default: 'sync,burst,ovndb' },
     json: { type: 'boolean', default: false },
     ...tmpdirOption,
@@ -62,7 +64,8 @@ if (args.help) {
       '  --np-pods N        pods selected by the NetworkPolicy of np-change (5000)',
       '  --burst-routes N   route inserts of the burst (20000 x scale, at least 200)',
       '  --burst-txns N     transactions of the burst (200 x scale, at least 2)',
-      '  --noop-passes N    no-op reconciles per round (2)',
+      '  --noop-passes N    no-op reconciles per round after the first pass, reported apart (2)',
+      '  --plan-reps N      VPC changes planned per round and NB, after as many planned to warm up (100, at most 200)',
       '  --only LIST        sync,burst,ovndb',
       '  --json             JSON lines only',
       '',
@@ -121,6 +124,8 @@ const childArgs = [
   args['np-pods'],
   '--noop-passes',
   args['noop-passes'],
+  '--plan-reps',
+  args['plan-reps'],
   ...(args['skip-peers'] ? ['--skip-peers'] : []),
 ];
 async function ovndbChild(round: number, empty: boolean): Promise<void> {

@@ -3,17 +3,23 @@
  * server already holding the generated Northbound (`--remote`), after a warm replica synced:
  *
  * - `noop-reconcile`: `applyResources` over every Vpc and Subnet given as objects, nothing to
- *   change (operations sent are counted), µs per resource, and the process's peak RSS;
+ *   change (operations sent are counted), µs per resource, and the process's peak RSS: the
+ *   first pass of the process apart (it compiles the code and parses every address and match
+ *   for the first time), then `--noop-passes` more;
  * - `yaml`: the same resources as YAML text: `parseResources` alone, and `applyResources` on it;
- * - `vpc-plan`: planning the VPC change (`applyResources` with `dryRun`: nothing sent);
+ * - `vpc-plan`: planning the VPC change (`applyResources` with `dryRun`: nothing sent), one
+ *   line per round: the median of `--plan-reps` changes, each a new one, timed after as many
+ *   others were planned to warm up (the first of those reported as `first_ms`);
  * - `vpc-change`: the VPC change end to end as one ovndb transaction, interleaved with a raw
- *   client sending the operations ovndb planned for the same change; then `ovn-nbctl` (one
- *   command, one transaction) unless `--skip-peers`;
+ *   client sending the same transaction (captured from ovndb's own send path for the same
+ *   change: the verify waits, then the body) and with a raw client sending the body alone;
+ *   `ovndb minus raw` is ovndb's time minus the raw client's in the same turn. Then
+ *   `ovn-nbctl` (one command, one transaction) unless `--skip-peers`;
  * - `np-change`: one pod label flip under a NetworkPolicy selecting `--np-pods` pods of the
  *   database: planning on the replica, and applying it.
  *
- * With `--empty`, the server holds an empty Northbound: only the peers of the changes are
- * created, and only `vpc-plan` is measured. Prints one JSON line per measure.
+ * With `--empty`, the server holds an empty Northbound: only the peers of the planned changes
+ * are created, and only `vpc-plan` is measured. Prints one JSON line per measure.
  */
 import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -30,6 +36,8 @@ import {
 } from '../../src/ovn/index.js';
 import { findBinary } from '../../src/testing/binaries.js';
 import { report } from '../monitor-probe.js';
+import { medianSpread } from '../stats.js';
+import { capturedTransaction } from './captured-transaction.js';
 import {
   allObjects,
   type NbSize,
@@ -51,6 +59,7 @@ const { values: args } = parseArgs({
     reps: { type: 'string', default: '5' },
     'np-pods': { type: 'string', default: '5000' },
     'noop-passes': { type: 'string', default: '2' },
+    'plan-reps': { type: 'string', default: '100' },
     'skip-peers': { type: 'boolean', default: false },
     empty: { type: 'boolean', default: false },
   },
@@ -78,23 +87,60 @@ const nb = database(client, model);
 const replica = await nb.replica();
 // Change numbers: distinct per round and per client, so that no change repeats another.
 let nextChange = round * 1000;
+// At most 200: the changes planned are 400 numbers of the round's own range.
+const planReps = Math.min(200, Number(args['plan-reps']));
+
+/**
+ * The changes planned by `vpc-plan`: `planReps` timed, and as many before them to warm up (so
+ * that the figure is planning's, not compiling's); never sent, so they may repeat in every
+ * round. Distinct from the changes made, which start at `round * 1000`.
+ */
+function planChanges(): [timed: number[], warmUp: number[]] {
+  const at = (i: number) => round * 1000 + 600 + (i % 400);
+  return [
+    Array.from({ length: planReps }, (_, i) => at(i)),
+    Array.from({ length: planReps }, (_, i) => at(planReps + i)),
+  ];
+}
+
+/** Plans each change of `planChanges` with `applyResources` `dryRun` (the objects made before timing). */
+async function planTimes(): Promise<Record<string, number>> {
+  const planOnce = async (n: number) => {
+    const objects = vpcChangeObjects(size, n);
+    const t0 = performance.now();
+    await applyResources(nb, objects, { dryRun: true });
+    return performance.now() - t0;
+  };
+  const [timed, warmUp] = planChanges();
+  const first = await planOnce(warmUp[0]!);
+  for (const n of warmUp.slice(1)) await planOnce(n);
+  const times: number[] = [];
+  for (const n of timed) times.push(await planOnce(n));
+  const s = medianSpread(times);
+  return {
+    ms: +s.median.toFixed(3),
+    min_ms: +s.min.toFixed(3),
+    max_ms: +s.max.toFixed(3),
+    plans: times.length,
+    first_ms: +first.toFixed(3),
+  };
+}
 
 if (args.empty) {
-  const changes = Array.from({ length: reps }, () => nextChange++);
+  // Only the Vpcs the planned changes peer with.
+  const peers = new Set(planChanges().flatMap((ns) => ns.map((n) => peerOf(size, n))));
   await applyResources(
     nb,
-    changes.map((n) => vpcObject(size, peerOf(size, n))),
+    [...peers].map((k) => vpcObject(size, k)),
   );
-  for (const n of changes) {
-    const t0 = performance.now();
-    await applyResources(nb, vpcChangeObjects(size, n), { dryRun: true });
-    report({ measure: 'vpc-plan', client: 'ovndb', nb: 'empty', round, ms: ms(t0) });
-  }
+  report({ measure: 'vpc-plan', client: 'ovndb', nb: 'empty', round, ...(await planTimes()) });
 } else {
   report({ measure: 'replica', round, rss_mb: rssMb(), peak_rss_mb: peakRssMb() });
   // ---- no-op reconcile over objects, then over YAML text
   const objects = allObjects(size);
-  for (let pass = 0; pass < Number(args['noop-passes']); pass++) {
+  // The first pass in the process is reported apart: it also compiles the code and parses
+  // every address and match of the input for the first time (kept for the next passes).
+  for (let pass = 0; pass <= Number(args['noop-passes']); pass++) {
     const [txns, ops] = [transactions, operationsSent];
     const t0 = performance.now();
     await applyResources(nb, objects);
@@ -102,6 +148,7 @@ if (args.empty) {
     report({
       measure: 'noop-reconcile',
       client: 'ovndb',
+      ...(pass === 0 ? { variant: 'first pass' } : {}),
       round,
       pass,
       resources: objects.length,
@@ -135,46 +182,52 @@ if (args.empty) {
   }
 
   // ---- the VPC change: plan, then end to end (ovndb, raw, ovn-nbctl interleaved)
+  report({ measure: 'vpc-plan', client: 'ovndb', nb: 'big', round, ...(await planTimes()) });
   const raw = await RawTransactClient.open(remote);
   const nbctl = args['skip-peers'] ? undefined : await findBinary('ovn-nbctl').catch(() => undefined);
-  for (let i = 0; i < reps; i++) {
-    const n = nextChange++;
-    const t0 = performance.now();
-    await applyResources(nb, vpcChangeObjects(size, n), { dryRun: true });
-    report({ measure: 'vpc-plan', client: 'ovndb', nb: 'big', round, ms: ms(t0) });
-  }
   // ovn-nbctl goes last: each run reads the whole database, and the server is still busy
   // sending it for a while after the command exits, which would slow the change after it.
-  const order = Array.from({ length: reps }, (_, i) => (i % 2 === 0 ? ['ovndb', 'raw'] : ['raw', 'ovndb']));
+  const clients = ['ovndb', 'raw', 'raw-body'];
+  const order = Array.from({ length: reps }, (_, i) => [
+    ...clients.slice(i % clients.length),
+    ...clients.slice(0, i % clients.length),
+  ]);
   order.push(Array.from({ length: reps }, () => 'ovn-nbctl'));
-  for (const clients of order) {
-    for (const who of clients) {
+  for (const [rep, turn] of order.entries()) {
+    const took = new Map<string, number>();
+    for (const who of turn) {
       const n = nextChange++;
       const objects = vpcChangeObjects(size, n);
       if (who === 'ovndb') {
         const [txns, ops] = [transactions, operationsSent];
         const t0 = performance.now();
         const outcome = await applyResources(nb, objects);
-        const took = ms(t0);
+        took.set(who, ms(t0));
         if (!outcome.vpcs.some((p) => p.applied)) throw new Error('the VPC change was not sent');
         report({
           measure: 'vpc-change',
           client: 'ovndb',
           round,
-          ms: took,
+          rep,
+          ms: took.get(who),
           transactions_sent: transactions - txns,
           operations_sent: operationsSent - ops,
         });
-      } else if (who === 'raw') {
-        const planned = await applyResources(nb, objects, { dryRun: true });
-        const operations = planned.vpcs.flatMap((p) => p.operations);
+      } else if (who === 'raw' || who === 'raw-body') {
+        // What ovndb sends for this change (its verify waits, then the body), or the body alone.
+        const operations =
+          who === 'raw'
+            ? await capturedTransaction(nb, objects)
+            : (await applyResources(nb, objects, { dryRun: true })).vpcs.flatMap((p) => p.operations);
         const t0 = performance.now();
         await raw.transact(operations);
+        took.set(who, ms(t0));
         report({
           measure: 'vpc-change',
-          client: 'raw',
+          client: who,
           round,
-          ms: ms(t0),
+          rep,
+          ms: took.get(who),
           operations_sent: operations.length,
         });
       } else if (nbctl !== undefined) {
@@ -185,6 +238,14 @@ if (args.empty) {
       // Let the replica (and the server) take in this change before the next one is timed.
       await new Promise((resolve) => setTimeout(resolve, who === 'ovn-nbctl' ? 1000 : 50));
     }
+    if (took.has('ovndb') && took.has('raw'))
+      report({
+        measure: 'vpc-change',
+        client: 'ovndb minus raw',
+        round,
+        rep,
+        ms: +(took.get('ovndb')! - took.get('raw')!).toFixed(3),
+      });
   }
   raw.close();
 

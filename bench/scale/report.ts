@@ -5,7 +5,7 @@ import { median } from '../stats.js';
 export const FIGURES: Record<string, readonly string[]> = {
   sync: ['total_s', 'cpu_ms', 'peak_rss_mb', 'longest_block_ms', 'longest_block_cpu_ms', 'rss_per_row_bytes'],
   'vpc-change': ['ms', 'operations_sent'],
-  'vpc-plan': ['ms'],
+  'vpc-plan': ['ms', 'first_ms'],
   'np-change': ['plan_ms', 'apply_ms'],
   'noop-reconcile': ['total_ms', 'us_per_resource', 'operations_sent', 'peak_rss_mb'],
   yaml: ['parse_ms', 'apply_text_ms', 'operations_sent'],
@@ -32,12 +32,12 @@ export function spread(values: readonly number[]): string {
   return lo === hi ? fmt(m) : `${fmt(m)} (${fmt(lo)}-${fmt(hi)})`;
 }
 
-/** The markdown table of `lines`: one row per measure and client (and NB, for plans). */
+/** The markdown table of `lines`: one row per measure and client (and NB, for plans; and variant: a first pass). */
 export function scaleTable(lines: readonly Record<string, unknown>[], skipped: readonly string[]): string {
   const groups = new Map<string, Record<string, unknown>[]>();
   for (const line of lines) {
     if (line.error !== undefined) continue;
-    const key = `${line.measure}|${line.client ?? 'ovndb'}${line.nb ? ` (${line.nb} NB)` : ''}`;
+    const key = `${line.measure}|${line.client ?? 'ovndb'}${line.nb ? ` (${line.nb} NB)` : ''}${line.variant ? `, ${line.variant}` : ''}`;
     const group = groups.get(key) ?? [];
     group.push(line);
     groups.set(key, group);

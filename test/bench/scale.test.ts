@@ -68,7 +68,20 @@ test('npm run bench:scale reports every measure at a tiny scale', { timeout: 60_
   assert.equal(burst.changes, burst.expected_changes);
   assert.equal(typeof burst.lag_ms, 'number');
   assert.ok(of('vpc-change', 'raw').length > 0 && of('vpc-change').length > 0);
+  // The raw client sends ovndb's own transaction (verify waits and body), the other its body alone.
+  assert.deepEqual(
+    of('vpc-change', 'raw').map((l) => l.operations_sent),
+    of('vpc-change').map((l) => l.operations_sent),
+  );
+  for (const l of of('vpc-change', 'raw-body'))
+    assert.ok(Number(l.operations_sent) < Number(of('vpc-change')[0]!.operations_sent));
+  assert.equal(of('vpc-change', 'ovndb minus raw').length, of('vpc-change').length);
   assert.deepEqual([...new Set(of('vpc-plan').map((l) => l.nb))].sort(), ['big', 'empty']);
+  for (const l of of('vpc-plan')) assert.ok(Number(l.plans) > 0 && Number(l.first_ms) > 0);
+  assert.deepEqual(
+    of('noop-reconcile').map((l) => l.variant),
+    ['first pass', undefined],
+  );
   assert.ok(of('np-change').every((l) => Number(l.plan_ms) > 0 && Number(l.apply_ms) > 0));
   assert.match(stdout, /## Kube-OVN-sized Northbound \(1,530 rows\)/);
   assert.match(stdout, /\| sync \| replica \| total_s /);
