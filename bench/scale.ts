@@ -19,7 +19,7 @@
  *
  * Prints JSON lines, then a markdown table of medians (min-max).
  *
- *   npm run bench:scale -- [--scale 1] [--rounds 3] [--reps 5] [--plan-reps 100] [--skip-peers] [--np-pods 5000]
+ *   npm run bench:scale -- [--scale 1] [--rounds 3] [--reps 5] [--change-reps 20] [--plan-reps 100] [--skip-peers] [--np-pods 5000]
  *     [--burst-routes 20000] [--burst-txns 200] [--only sync,burst,ovndb] [--json] [--tmpdir DIR]
  */
 
@@ -47,6 +47,7 @@ const { values: args } = parseArgs({
     'burst-txns': { type: 'string' },
     'noop-passes': { type: 'string', default: '2' },
     'plan-reps': { type: 'string', default: '100' },
+    'change-reps': { type: 'string', default: '20' },
     only: { type: 'string', default: 'sync,burst,ovndb' },
     json: { type: 'boolean', default: false },
     ...tmpdirOption,
@@ -59,7 +60,8 @@ if (args.help) {
       'usage: npm run bench:scale -- [options]',
       '  --scale F          multiply the counts of routers, switches, port groups and address sets (1: 153,000 rows)',
       '  --rounds N         interleaved rounds, each on fresh servers (3)',
-      '  --reps N           changes measured per client and round (5)',
+      '  --reps N           changes measured per round: ovn-nbctl, ovsdbapp, np-change (5)',
+      '  --change-reps N    VPC changes timed per client and round for ovndb and the raw clients, after 3 untimed (20)',
       '  --skip-peers       leave out the Python IDL and ovn-nbctl',
       '  --np-pods N        pods selected by the NetworkPolicy of np-change (5000)',
       '  --burst-routes N   route inserts of the burst (20000 x scale, at least 200)',
@@ -126,6 +128,8 @@ const childArgs = [
   args['noop-passes'],
   '--plan-reps',
   args['plan-reps'],
+  '--change-reps',
+  args['change-reps'],
   ...(args['skip-peers'] ? ['--skip-peers'] : []),
 ];
 async function ovndbChild(round: number, empty: boolean): Promise<void> {
