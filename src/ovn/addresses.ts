@@ -87,7 +87,7 @@ function readCidr(text: string, value: string, field: string): Cidr {
   const networkBits = (bits >> hostBits) << hostBits;
   const address = formatAddress(family, bits, field);
   const network = formatAddress(family, networkBits, field);
-  return Object.freeze({
+  const cidr: Cidr = Object.freeze({
     family,
     prefix,
     address,
@@ -96,6 +96,16 @@ function readCidr(text: string, value: string, field: string): Cidr {
     networkText: `${network}/${prefix}`,
     hasHostBits: bits !== networkBits,
   });
+  parsedNetworks.set(cidr, networkBits);
+  return cidr;
+}
+
+// The network value of each CIDR parseCidr made: a containment test reads it, not the text.
+const parsedNetworks = new WeakMap<Cidr, bigint>();
+
+/** The value of `cidr`'s network (a hand-built one's text is read again). */
+function networkBits(cidr: Cidr): bigint {
+  return parsedNetworks.get(cidr) ?? ipBits({ family: cidr.family, text: cidr.network }, 'cidr');
 }
 
 /**
@@ -105,17 +115,17 @@ function readCidr(text: string, value: string, field: string): Cidr {
 export function cidrContains(cidr: Cidr, ip: IpAddress): boolean {
   if (cidr.family !== ip.family) return false;
   const hostBits = BigInt(ADDRESS_WIDTH[cidr.family] - cidr.prefix);
-  const network = ipBits({ family: cidr.family, text: cidr.network }, 'cidr');
-  return ipBits(ip) >> hostBits === network >> hostBits;
+  return ipBits(ip) >> hostBits === networkBits(cidr) >> hostBits;
 }
 
-/** True when two CIDRs share at least one address (one contains the other's network). */
+/**
+ * True when two CIDRs share at least one address: one contains the other's network, that is
+ * their networks agree on the bits of the shorter prefix.
+ */
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   if (a.family !== b.family) return false;
-  return (
-    cidrContains(a, { family: b.family, text: b.network }) ||
-    cidrContains(b, { family: a.family, text: a.network })
-  );
+  const hostBits = BigInt(ADDRESS_WIDTH[a.family] - Math.min(a.prefix, b.prefix));
+  return networkBits(a) >> hostBits === networkBits(b) >> hostBits;
 }
 
 // Random bytes drawn in batches: one draw per MAC costs more than planning the port it is for.
