@@ -2,14 +2,15 @@
  * One round of the in-process measures of `npm run bench:scale`, in a child process on a
  * server already holding the generated Northbound (`--remote`), after a warm replica synced:
  *
+ * - `vpc-plan`, first: planning the VPC change (`applyResources` with `dryRun`: nothing sent),
+ *   one line per round: the median of `--plan-reps` changes, each a new one, timed after as
+ *   many others were planned to warm up (the first of those reported as `first_ms`); the Vpcs
+ *   they peer with applied just before, on either NB, so both processes start alike;
  * - `noop-reconcile`: `applyResources` over every Vpc and Subnet given as objects, nothing to
  *   change (operations sent are counted), µs per resource, and the process's peak RSS: the
- *   first pass of the process apart (it compiles the code and parses every address and match
- *   for the first time), then `--noop-passes` more;
+ *   first pass apart (it parses every address and match of the input for the first time, and
+ *   compiles what no plan before it ran), then `--noop-passes` more;
  * - `yaml`: the same resources as YAML text: `parseResources` alone, and `applyResources` on it;
- * - `vpc-plan`: planning the VPC change (`applyResources` with `dryRun`: nothing sent), one
- *   line per round: the median of `--plan-reps` changes, each a new one, timed after as many
- *   others were planned to warm up (the first of those reported as `first_ms`);
  * - `vpc-change`: the VPC change end to end as one ovndb transaction, interleaved with a raw
  *   client sending the same transaction (captured from ovndb's own send path for the same
  *   change: the verify waits, then the body) and with a raw client sending the body alone;
@@ -131,20 +132,25 @@ async function planTimes(): Promise<Record<string, number>> {
   };
 }
 
-if (args.empty) {
-  // Only the Vpcs the planned changes peer with.
+// ---- planning the VPC change, first in both processes, on the same terms: the Vpcs the
+// planned changes peer with applied first (created on the empty NB, nothing to change on the
+// big one), then the same plans.
+{
   const peers = new Set(planChanges().flatMap((ns) => ns.map((n) => peerOf(size, n))));
   await applyResources(
     nb,
     [...peers].map((k) => vpcObject(size, k)),
   );
-  report({ measure: 'vpc-plan', client: 'ovndb', nb: 'empty', round, ...(await planTimes()) });
-} else {
+  const nbName = args.empty ? 'empty' : 'big';
+  report({ measure: 'vpc-plan', client: 'ovndb', nb: nbName, round, ...(await planTimes()) });
+}
+
+if (!args.empty) {
   report({ measure: 'replica', round, rss_mb: rssMb(), peak_rss_mb: peakRssMb() });
   // ---- no-op reconcile over objects, then over YAML text
   const objects = allObjects(size);
-  // The first pass in the process is reported apart: it also compiles the code and parses
-  // every address and match of the input for the first time (kept for the next passes).
+  // The first pass is reported apart: it also parses every address and match of the input for
+  // the first time (kept for the next passes) and compiles the code of the Subnets' plans.
   for (let pass = 0; pass <= Number(args['noop-passes']); pass++) {
     const [txns, ops] = [transactions, operationsSent];
     const t0 = performance.now();
@@ -186,8 +192,7 @@ if (args.empty) {
     });
   }
 
-  // ---- the VPC change: plan, then end to end (ovndb, raw, ovn-nbctl interleaved)
-  report({ measure: 'vpc-plan', client: 'ovndb', nb: 'big', round, ...(await planTimes()) });
+  // ---- the VPC change end to end (ovndb, raw, ovn-nbctl interleaved)
   const raw = await RawTransactClient.open(remote);
   const nbctl = args['skip-peers'] ? undefined : await findBinary('ovn-nbctl').catch(() => undefined);
   // Turns of the three clients, in rotating order, the first WARM_UP_TURNS untimed (the code
