@@ -268,43 +268,13 @@ export class ReplicaResume<T extends object> {
       lastTxnId = last;
       contents = updates;
     }
-    if (found) {
-      const resolve = lazy?.resolve ?? identity;
-      const listed = listRows(
-        state.stores,
-        contents as TableUpdates2,
-        resolve,
-        lazy?.bytesOf,
-        lazy?.resolveInPieces,
-      );
-      const rows = await applyUpdates2Sliced(
-        state.stores,
-        listed,
-        state.sink(),
-        sliceRows,
-        yieldTurn,
-        resolve,
-      );
-      return { found, rows, lastTxnId };
-    }
-    const format = reply.method === 'monitor' ? 'update' : 'update2';
-    if (view === undefined) {
-      const rows = await resyncTables(state.stores, state.stores, contents, {
-        format,
-        filters: reply.filters,
-        lazy,
-        sink: state.sink(),
-        sliceRows,
-        yieldTurn,
-      });
-      return { found, rows, lastTxnId };
-    }
+    if (view === undefined) return this.applyInPlace(found, contents, reply, sliceRows, yieldTurn, lastTxnId);
     // A new schema: the rows go into new stores, swapped in whole once complete, and the
     // changes are reported after the swap so that listeners read the new stores.
     const stores = buildStores(plan);
     const changes: RowChange[] = [];
     const rows = await resyncTables(state.stores, stores, contents, {
-      format,
+      format: reply.method === 'monitor' ? 'update' : 'update2',
       filters: reply.filters,
       lazy,
       sink: (change) => changes.push(change),
@@ -317,5 +287,59 @@ export class ReplicaResume<T extends object> {
     const sink = state.sink();
     if (sink !== undefined) for (const change of changes) sink(change);
     return { found, rows, lastTxnId };
+  }
+
+  /**
+   * The changes since (`found`) or the difference with the full contents, applied to the
+   * stores a slice at a time while reads keep answering from the rows as they were (as for a
+   * big update, staged-apply.ts); the changes are reported once all are in. A resume cut short
+   * leaves what was applied visible and reported, and the next one asks for the full contents.
+   */
+  private async applyInPlace(
+    found: boolean,
+    contents: TableUpdates | TableUpdates2,
+    reply: MonitorReply,
+    sliceRows: number,
+    yieldTurn: () => Promise<void>,
+    lastTxnId: string,
+  ): Promise<{ found: boolean; rows: number; lastTxnId: string }> {
+    const { state } = this;
+    const { lazy } = reply;
+    const changes: RowChange[] = [];
+    const collect = (change: RowChange) => changes.push(change);
+    for (const store of state.stores.values()) store.beginStaged();
+    try {
+      if (found) {
+        const listed = listRows(
+          state.stores,
+          contents as TableUpdates2,
+          lazy?.resolve ?? identity,
+          lazy?.bytesOf,
+          lazy?.resolveInPieces,
+        );
+        const rows = await applyUpdates2Sliced(
+          state.stores,
+          listed,
+          collect,
+          sliceRows,
+          yieldTurn,
+          lazy?.resolve,
+        );
+        return { found, rows, lastTxnId };
+      }
+      const rows = await resyncTables(state.stores, state.stores, contents, {
+        format: reply.method === 'monitor' ? 'update' : 'update2',
+        filters: reply.filters,
+        lazy,
+        sink: collect,
+        sliceRows,
+        yieldTurn,
+      });
+      return { found, rows, lastTxnId };
+    } finally {
+      for (const store of state.stores.values()) store.commitStaged();
+      const sink = state.sink();
+      if (sink !== undefined) for (const change of changes) sink(change);
+    }
   }
 }

@@ -87,7 +87,7 @@ export async function resyncTables(
   for (const [table, store] of held) {
     const seen = present.get(table);
     // Deleting the entry being visited is safe while iterating a Map.
-    for (const uuid of store.uuids()) {
+    for (const uuid of store.appliedUuids()) {
       // Rows kept count against the slice too: 100,000 of them are a long turn on their own.
       if (budget.full(0)) await nextSlice();
       budget.add(0);

@@ -179,6 +179,11 @@ export class TableStore {
     return this.before === undefined ? this.rows.keys() : this.stagedUuids(this.before);
   }
 
+  /** UUIDs of the rows as applied so far, a staged transaction's changes included. */
+  appliedUuids(): IterableIterator<string> {
+    return this.rows.keys();
+  }
+
   /** Rows whose key in index `name` equals `values`. */
   find(name: string, values: ReadonlyArray<unknown>): Row[] {
     const index = this.indexes.get(name);

@@ -185,6 +185,87 @@ describe('big updates applied over several turns', { timeout: 90_000 }, () => {
   });
 });
 
+describe('a resync applied over several turns', { timeout: 60_000 }, () => {
+  test('reads during a resume see the rows as they were until the whole difference is in', {
+    timeout: 30_000,
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ovndb-staged-resync-'));
+    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: false, dir });
+    const writer = await connect(server.unix);
+    let client = await connect(server.unix);
+    try {
+      const inserts: unknown[] = [];
+      for (let i = 0; i < 1000; i++)
+        inserts.push({ op: 'insert', table: 'Address_Set', row: { name: `rs${i}`, addresses: '10.0.0.1' } });
+      await writer.transact(NB, inserts as never);
+      // Small slices: the resync of 1,000 rows takes many turns.
+      const replica = await Replica.start(client, nbModel, {
+        tables: { Address_Set: true },
+        initialSliceRows: 50,
+      });
+      replica.enableResume();
+      const suspended = new Promise((resolve) => replica.once('suspended', resolve));
+      await client.close();
+      await suspended;
+      // While away: 200 deleted, 300 changed, 100 added.
+      await writer.transact(NB, [
+        ...Array.from({ length: 200 }, (_, i) => ({
+          op: 'delete',
+          table: 'Address_Set',
+          where: [['name', '==', `rs${i}`]],
+        })),
+        ...Array.from({ length: 300 }, (_, i) => ({
+          op: 'update',
+          table: 'Address_Set',
+          where: [['name', '==', `rs${500 + i}`]],
+          row: { addresses: '10.0.0.2' },
+        })),
+        ...Array.from({ length: 100 }, (_, i) => ({
+          op: 'insert',
+          table: 'Address_Set',
+          row: { name: `new${i}`, addresses: '10.0.0.3' },
+        })),
+      ] as never);
+      const states = new Set<string>();
+      const probe = () => {
+        const rows = replica.list('Address_Set');
+        const two = rows.filter((r) => r.addresses[0] === '10.0.0.2').length;
+        const three = replica.findOne('Address_Set', 'name', 'new5') === undefined ? 0 : 1;
+        const gone = replica.findOne('Address_Set', 'name', 'rs5') === undefined ? 1 : 0;
+        states.add(`${rows.length} rows, ${two} changed, new5 ${three}, rs5 gone ${gone}`);
+      };
+      let changesAtResumed = -1;
+      let changes = 0;
+      replica.on('change', () => changes++);
+      replica.on('resumed', () => {
+        changesAtResumed = changes;
+      });
+      client = await connect(server.unix);
+      const stop = everyTurn(probe);
+      let info: { rows: number; found: boolean };
+      try {
+        info = await replica.resume(client);
+        probe();
+      } finally {
+        stop();
+      }
+      assert.equal(info.found, false);
+      assert.equal(info.rows, 600);
+      assert.equal(changesAtResumed, 600, 'the changes are reported before the resume resolves');
+      assert.deepEqual([...states].sort(), [
+        '1000 rows, 0 changed, new5 0, rs5 gone 0',
+        '900 rows, 300 changed, new5 1, rs5 gone 1',
+      ]);
+      await replica.close();
+    } finally {
+      await client.close();
+      await writer.close();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('DeliveryHold', { timeout: 5_000 }, () => {
   test('holds messages in order, delivers them on a later turn, stops at a new hold', async () => {
     const delivered: unknown[] = [];
