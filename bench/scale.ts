@@ -67,7 +67,7 @@ if (args.help) {
       '  --burst-routes N   route inserts of the burst (20000 x scale, at least 200)',
       '  --burst-txns N     transactions of the burst (200 x scale, at least 2)',
       '  --noop-passes N    no-op reconciles per round after the first pass, reported apart (2)',
-      '  --plan-reps N      VPC changes planned per round and NB, after as many planned to warm up (100, at most 200)',
+      '  --plan-reps N      VPC changes timed per round and NB, after as many others planned for 1 s to warm up (100, at most 200)',
       '  --only LIST        sync,burst,ovndb',
       '  --json             JSON lines only',
       '',
@@ -140,6 +140,7 @@ async function ovndbChild(round: number, empty: boolean): Promise<void> {
     const { stdout } = await run(
       process.execPath,
       [
+        '--expose-gc',
         '--import',
         'tsx',
         join(import.meta.dirname, 'scale/ovndb-child.ts'),

@@ -3,9 +3,10 @@
  * server already holding the generated Northbound (`--remote`), after a warm replica synced:
  *
  * - `vpc-plan`, first: planning the VPC change (`applyResources` with `dryRun`: nothing sent),
- *   one line per round: the median of `--plan-reps` changes, each a new one, timed after as
- *   many others were planned to warm up (the first of those reported as `first_ms`); the Vpcs
- *   they peer with applied just before, on either NB, so both processes start alike;
+ *   one line per round: the median wall and CPU time of `--plan-reps` changes, each a new one,
+ *   timed after as many others were planned over and over for a second to warm up (the very
+ *   first reported as `first_ms`); the Vpcs they peer with and their Subnets applied just
+ *   before, on either NB, and a full collection, so both processes start alike;
  * - `noop-reconcile`: `applyResources` over every Vpc and Subnet given as objects, nothing to
  *   change (operations sent are counted), µs per resource, and the process's peak RSS: the
  *   first pass apart (it parses every address and match of the input for the first time, and
@@ -21,7 +22,8 @@
  *   database: planning on the replica, and applying it.
  *
  * With `--empty`, the server holds an empty Northbound: only the peers of the planned changes
- * are created, and only `vpc-plan` is measured. Prints one JSON line per measure.
+ * (with their Subnets) are created, and only `vpc-plan` is measured. Prints one JSON line per
+ * measure.
  */
 import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -38,7 +40,7 @@ import {
 } from '../../src/ovn/index.js';
 import { findBinary } from '../../src/testing/binaries.js';
 import { report } from '../monitor-probe.js';
-import { medianSpread } from '../stats.js';
+import { median, medianSpread } from '../stats.js';
 import { capturedTransaction } from './captured-transaction.js';
 import {
   allObjects,
@@ -48,6 +50,7 @@ import {
   podName,
   scaledSize,
   subnetName,
+  subnetObject,
   vpcObject,
 } from './nb-shape.js';
 import { RawTransactClient } from './raw-transact.js';
@@ -97,7 +100,7 @@ const WARM_UP_TURNS = 3;
 const planReps = Math.min(200, Number(args['plan-reps']));
 
 /**
- * The changes planned by `vpc-plan`: `planReps` timed, and as many before them to warm up (so
+ * The changes planned by `vpc-plan`: `planReps` timed, and as many others to warm up with (so
  * that the figure is planning's, not compiling's); never sent, so they may repeat in every
  * round. Distinct from the changes made, which start at `round * 1000`.
  */
@@ -111,36 +114,55 @@ function planChanges(): [timed: number[], warmUp: number[]] {
 
 /** Plans each change of `planChanges` with `applyResources` `dryRun` (the objects made before timing). */
 async function planTimes(): Promise<Record<string, number>> {
-  const planOnce = async (n: number) => {
+  // Wall time, and the process's CPU time (steadier on a busy machine).
+  const planOnce = async (n: number): Promise<[ms: number, cpuUs: number]> => {
     const objects = vpcChangeObjects(size, n);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await applyResources(nb, objects, { dryRun: true });
-    return performance.now() - t0;
+    const took = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return [took, cpu.user + cpu.system];
   };
   const [timed, warmUp] = planChanges();
-  const first = await planOnce(warmUp[0]!);
-  for (const n of warmUp.slice(1)) await planOnce(n);
+  const [first] = await planOnce(warmUp[0]!);
+  // Warm: the warm-up changes over and over for a second (the optimizing compiler done with
+  // the code before anything is timed, as in a controller that has been running).
+  for (const until = performance.now() + 1000; performance.now() < until; )
+    for (const n of warmUp) await planOnce(n);
   const times: number[] = [];
-  for (const n of timed) times.push(await planOnce(n));
+  const cpus: number[] = [];
+  for (const n of timed) {
+    const [took, cpuUs] = await planOnce(n);
+    times.push(took);
+    cpus.push(cpuUs);
+  }
   const s = medianSpread(times);
   return {
     ms: +s.median.toFixed(3),
     min_ms: +s.min.toFixed(3),
     max_ms: +s.max.toFixed(3),
+    cpu_us: Math.round(median(cpus)),
     plans: times.length,
     first_ms: +first.toFixed(3),
   };
 }
 
 // ---- planning the VPC change, first in both processes, on the same terms: the Vpcs the
-// planned changes peer with applied first (created on the empty NB, nothing to change on the
-// big one), then the same plans.
+// planned changes peer with and their Subnets (what the plans read) applied first (created on
+// the empty NB, nothing to change on the big one), then the same plans.
 {
-  const peers = new Set(planChanges().flatMap((ns) => ns.map((n) => peerOf(size, n))));
-  await applyResources(
-    nb,
-    [...peers].map((k) => vpcObject(size, k)),
-  );
+  const peers = [...new Set(planChanges().flatMap((ns) => ns.map((n) => peerOf(size, n))))];
+  await applyResources(nb, [
+    ...peers.map((k) => vpcObject(size, k)),
+    ...peers.flatMap((k) =>
+      Array.from({ length: size.subnetsPerRouter }, (_, j) => subnetObject(size, k, j)),
+    ),
+  ]);
+  // A full collection first (the child runs with --expose-gc): right after the sync of a big
+  // NB the heap is still being marked, which slows every allocation for a while; a controller
+  // that has run for a while plans on a settled heap, and the empty NB's process has one.
+  (globalThis as { gc?: () => void }).gc?.();
   const nbName = args.empty ? 'empty' : 'big';
   report({ measure: 'vpc-plan', client: 'ovndb', nb: nbName, round, ...(await planTimes()) });
 }
@@ -153,9 +175,12 @@ if (!args.empty) {
   // the first time (kept for the next passes) and compiles the code of the Subnets' plans.
   for (let pass = 0; pass <= Number(args['noop-passes']); pass++) {
     const [txns, ops] = [transactions, operationsSent];
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await applyResources(nb, objects);
     const total = ms(t0);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     report({
       measure: 'noop-reconcile',
       client: 'ovndb',
@@ -165,6 +190,7 @@ if (!args.empty) {
       resources: objects.length,
       total_ms: total,
       us_per_resource: +((total * 1000) / objects.length).toFixed(1),
+      cpu_us_per_resource: +((cpuMs * 1000) / objects.length).toFixed(1),
       transactions_sent: transactions - txns,
       operations_sent: operationsSent - ops,
       peak_rss_mb: peakRssMb(),

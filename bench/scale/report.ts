@@ -5,9 +5,9 @@ import { median } from '../stats.js';
 export const FIGURES: Record<string, readonly string[]> = {
   sync: ['total_s', 'cpu_ms', 'peak_rss_mb', 'longest_block_ms', 'longest_block_cpu_ms', 'rss_per_row_bytes'],
   'vpc-change': ['ms', 'operations_sent'],
-  'vpc-plan': ['ms', 'first_ms'],
+  'vpc-plan': ['ms', 'cpu_us', 'first_ms'],
   'np-change': ['plan_ms', 'apply_ms'],
-  'noop-reconcile': ['total_ms', 'us_per_resource', 'operations_sent', 'peak_rss_mb'],
+  'noop-reconcile': ['total_ms', 'us_per_resource', 'cpu_us_per_resource', 'operations_sent', 'peak_rss_mb'],
   yaml: ['parse_ms', 'apply_text_ms', 'operations_sent'],
   burst: ['lag_ms', 'changes', 'longest_block_ms', 'peak_rss_mb'],
   replica: ['rss_mb'],
