@@ -10,11 +10,13 @@
  */
 import { type AddressSet, AddressSetTable } from '../generated/nb/index.js';
 import { mutateColumn, whereColumn } from '../model/typed-clauses.js';
-import { deleteRows, insertRow, mutateRows } from '../model/typed-ops.js';
+import { insertRow, mutateRows } from '../model/typed-ops.js';
 import type { Operation } from '../protocol/operations.js';
 import type { Planned } from '../txn/plan.js';
 import { type IpFamily, parseCidr, parseIp } from './addresses.js';
+import { mapColumnMutations, mergedMap } from './column-diff.js';
 import {
+  deleteNamedOps,
   findNamed,
   type NbHandle,
   type NbReplica,
@@ -24,7 +26,7 @@ import {
 } from './nb-lookup.js';
 import { InvalidSpecError, ObjectNotFoundError } from './ovn-errors.js';
 import { checkOvnName } from './ovn-names.js';
-import { checkStringList, fieldPath, mapMergeMutations, ownedExternalIds } from './spec-checks.js';
+import { checkStringList, fieldPath, ownedExternalIds } from './spec-checks.js';
 
 /** An address set to create or bring up to date. */
 export interface AddressSetSpec {
@@ -126,18 +128,16 @@ function addressSetOps(
   }
   const add: string[] = [];
   if (present.size < wanted.size) for (const address of wanted) if (!present.has(address)) add.push(address);
-  const ids = mapMergeMutations(row.external_ids, externalIds);
   const mutations = [
     ...(remove.length > 0
       ? [mutateColumn<AddressSet, 'addresses', 'delete'>('addresses', 'delete', remove)]
       : []),
     ...(add.length > 0 ? [mutateColumn<AddressSet, 'addresses', 'insert'>('addresses', 'insert', add)] : []),
-    ...(ids.remove.length > 0
-      ? [mutateColumn<AddressSet, 'external_ids', 'delete'>('external_ids', 'delete', ids.remove)]
-      : []),
-    ...(Object.keys(ids.add).length > 0
-      ? [mutateColumn<AddressSet, 'external_ids', 'insert'>('external_ids', 'insert', ids.add)]
-      : []),
+    ...mapColumnMutations<AddressSet>(
+      'external_ids',
+      row.external_ids,
+      mergedMap(row.external_ids, externalIds),
+    ),
   ];
   if (mutations.length === 0) return [];
   return [mutateRows(AddressSetTable, [whereColumn('_uuid', '==', row._uuid)], mutations)];
@@ -208,13 +208,6 @@ export function deleteAddressSet<Target extends NbTarget | NbHandle>(
   options: DeleteAddressSetOptions = {},
 ): Planned<Target> {
   return planNb(target, (txn) => {
-    if (typeof name !== 'string' || name === '')
-      throw new InvalidSpecError('name', name, 'a name is a non-empty string');
-    const row = findNamed(txn.view, 'Address_Set', name);
-    if (row === undefined) {
-      if (options.ifExists === true) return;
-      throw new ObjectNotFoundError('Address_Set', name);
-    }
-    txn.add([deleteRows(AddressSetTable, [whereColumn('_uuid', '==', row._uuid)])]);
+    txn.add(deleteNamedOps(txn.view, 'Address_Set', name, options.ifExists === true));
   });
 }

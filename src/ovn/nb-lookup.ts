@@ -5,6 +5,9 @@
 import type { DatabaseHandle } from '../database/database-handle.js';
 import { model as nbModel } from '../generated/nb/model.js';
 import type { Tables as NbTables } from '../generated/nb/rows.js';
+import { whereColumn } from '../model/typed-clauses.js';
+import { deleteRows } from '../model/typed-ops.js';
+import type { Operation } from '../protocol/operations.js';
 import {
   type Planned,
   type PlanTarget,
@@ -14,7 +17,7 @@ import {
   unverifiedReaderOf,
 } from '../txn/plan.js';
 import type { Transaction } from '../txn/transaction.js';
-import { DuplicateNameError, ObjectNotFoundError } from './ovn-errors.js';
+import { DuplicateNameError, InvalidSpecError, ObjectNotFoundError } from './ovn-errors.js';
 
 /**
  * What the helpers read of the OVN Northbound database: a `Replica` of the generated
@@ -115,6 +118,33 @@ export function findNamed<K extends NamedTable>(
     );
   }
   return rows[0];
+}
+
+/**
+ * The operation deleting the row of `table` named `name`; none when there is no such row and
+ * `ifExists` holds.
+ * @throws {@link InvalidSpecError} for a name that is not a non-empty string;
+ *   {@link ObjectNotFoundError} when there is no such row (without `ifExists`).
+ */
+export function deleteNamedOps<K extends NamedTable>(
+  target: NbTarget,
+  table: K,
+  name: unknown,
+  ifExists: boolean,
+): Operation[] {
+  if (typeof name !== 'string' || name === '')
+    throw new InvalidSpecError('name', name, 'a name is a non-empty string');
+  const row = findNamed(target, table, name);
+  if (row === undefined) {
+    if (ifExists) return [];
+    throw new ObjectNotFoundError(table, name);
+  }
+  const uuid = (row as { _uuid: string })._uuid;
+  return [
+    deleteRows(nbModel.tables[table] as never, [
+      whereColumn<{ _uuid: string }, '_uuid', '=='>('_uuid', '==', uuid) as never,
+    ]),
+  ];
 }
 
 /**

@@ -6,11 +6,13 @@
  */
 import { type LogicalSwitchPort, type PortGroup, PortGroupTable } from '../generated/nb/index.js';
 import { mutateColumn, type TypedMutation, whereColumn } from '../model/typed-clauses.js';
-import { deleteRows, insertRow, mutateRows } from '../model/typed-ops.js';
+import { insertRow, mutateRows } from '../model/typed-ops.js';
 import type { Uuid } from '../model/uuid.js';
 import type { Operation } from '../protocol/operations.js';
 import type { Planned } from '../txn/plan.js';
+import { mapColumnMutations, mergedMap } from './column-diff.js';
 import {
+  deleteNamedOps,
   findNamed,
   type NbHandle,
   type NbReplica,
@@ -20,7 +22,7 @@ import {
 } from './nb-lookup.js';
 import { InvalidSpecError, ObjectNotFoundError } from './ovn-errors.js';
 import { checkOvnName } from './ovn-names.js';
-import { checkStringList, fieldPath, mapMergeMutations, ownedExternalIds } from './spec-checks.js';
+import { checkStringList, fieldPath, ownedExternalIds } from './spec-checks.js';
 
 /** A port group to create or bring up to date. */
 export interface PortGroupSpec {
@@ -117,16 +119,14 @@ function setPortGroupOps(nb: NbReplica, spec: PortGroupSpec, options: SetPortGro
   const add = present.size < wanted.length ? wanted.filter((uuid) => !present.has(uuid)) : [];
   verifyChanged(nb, remove);
   verifyChanged(nb, add);
-  const ids = mapMergeMutations(group.external_ids, externalIds);
   return mutateGroup(group, [
     ...(remove.length > 0 ? [mutateColumn<PortGroup, 'ports', 'delete'>('ports', 'delete', remove)] : []),
     ...(add.length > 0 ? [mutateColumn<PortGroup, 'ports', 'insert'>('ports', 'insert', add)] : []),
-    ...(ids.remove.length > 0
-      ? [mutateColumn<PortGroup, 'external_ids', 'delete'>('external_ids', 'delete', ids.remove)]
-      : []),
-    ...(Object.keys(ids.add).length > 0
-      ? [mutateColumn<PortGroup, 'external_ids', 'insert'>('external_ids', 'insert', ids.add)]
-      : []),
+    ...mapColumnMutations<PortGroup>(
+      'external_ids',
+      group.external_ids,
+      mergedMap(group.external_ids, externalIds),
+    ),
   ]);
 }
 
@@ -202,13 +202,6 @@ export function deletePortGroup<Target extends NbTarget | NbHandle>(
   options: DeletePortGroupOptions = {},
 ): Planned<Target> {
   return planNb(target, (txn) => {
-    if (typeof name !== 'string' || name === '')
-      throw new InvalidSpecError('name', name, 'a name is a non-empty string');
-    const group = findNamed(txn.view, 'Port_Group', name);
-    if (group === undefined) {
-      if (options.ifExists === true) return;
-      throw new ObjectNotFoundError('Port_Group', name);
-    }
-    txn.add([deleteRows(PortGroupTable, [whereColumn('_uuid', '==', group._uuid)])]);
+    txn.add(deleteNamedOps(txn.view, 'Port_Group', name, options.ifExists === true));
   });
 }

@@ -16,7 +16,8 @@ export function fieldPath(prefix: string | undefined, field: string): string {
  * @throws {@link InvalidSpecError} naming `field` (or `field.key` for a value that is not a string).
  */
 export function checkStringMap(value: unknown, field: string): Record<string, string> {
-  if (value === undefined) return {};
+  // Absent or null (a YAML key with nothing after it) is the empty map.
+  if (value === undefined || value === null) return {};
   if (!isJsonObject(value)) throw new InvalidSpecError(field, value, 'an object of string values');
   const out: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
@@ -43,22 +44,4 @@ export function checkStringList(value: unknown, field: string): readonly string[
       throw new InvalidSpecError(`${field}[${index}]`, item, 'a non-empty string');
   }
   return value as readonly string[];
-}
-
-/**
- * The mutations bringing a stored map to hold every pair of `wanted` (other keys kept):
- * changed keys are deleted then inserted, since a map `insert` never replaces a value.
- */
-export function mapMergeMutations(
-  stored: Readonly<Record<string, string>>,
-  wanted: Readonly<Record<string, string>>,
-): { readonly remove: string[]; readonly add: Record<string, string> } {
-  const remove: string[] = [];
-  const add: Record<string, string> = {};
-  for (const [key, value] of Object.entries(wanted)) {
-    if (stored[key] === value) continue;
-    if (stored[key] !== undefined) remove.push(key);
-    add[key] = value;
-  }
-  return { remove, add };
 }

@@ -172,7 +172,9 @@ function checkAcl(value: unknown, field: string): SubnetAcl {
   };
 }
 
-function checkStringList(value: unknown, field: string): string[] {
+// Not spec-checks' checkStringList: Kube-OVN takes empty entries here (and skips them later),
+// and an absent or null list is empty.
+function looseStringList(value: unknown, field: string): string[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new InvalidSpecError(field, value, 'must be a list');
   return value.map((item, i) => {
@@ -224,7 +226,7 @@ export function checkSubnetSecurity(spec: SubnetSecuritySpec): CheckedSubnetSecu
       );
     seen.set(key, i);
   });
-  const allowSubnets = checkStringList(spec.allowSubnets, at('spec.allowSubnets'))
+  const allowSubnets = looseStringList(spec.allowSubnets, at('spec.allowSubnets'))
     .map((text, i) => ({ text: text.trim(), i }))
     .filter(({ text }) => text !== '') // Kube-OVN skips empty entries
     .map(({ text, i }) =>
@@ -252,7 +254,7 @@ export function checkSubnetSecurity(spec: SubnetSecuritySpec): CheckedSubnetSecu
       `address_mode must be one of ${RA_ADDRESS_MODES.join(', ')}`,
     );
   const excludeIps =
-    spec.excludeIps === undefined ? undefined : checkStringList(spec.excludeIps, at('spec.excludeIps'));
+    spec.excludeIps === undefined ? undefined : looseStringList(spec.excludeIps, at('spec.excludeIps'));
   return {
     name,
     vpc,

@@ -31,6 +31,7 @@ import {
   parseAddressEntry,
   parsePortSecurityEntry,
 } from './port-addresses.js';
+import { checkStringMap } from './spec-checks.js';
 import { nextUuidName } from './uuid-names.js';
 
 /** The port types ovn-nbctl's lsp-set-type accepts that a switch port spec may name. */
@@ -124,14 +125,6 @@ function checkList(value: unknown, field: string): readonly unknown[] {
   return value;
 }
 
-function checkMap(value: unknown, field: string): Readonly<Record<string, string>> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    throw new InvalidSpecError(field, value, 'a map of strings');
-  for (const [key, item] of Object.entries(value))
-    if (typeof item !== 'string') throw new InvalidSpecError(`${field}.${key}`, item, 'must be a string');
-  return value as Readonly<Record<string, string>>;
-}
-
 function switchBlock(ls: LogicalSwitch): Cidr | undefined {
   const subnet = ls.other_config.subnet;
   return subnet === undefined ? undefined : parseCidr(subnet, 'other_config:subnet');
@@ -144,7 +137,7 @@ function dhcpRow(
   family: 4 | 6,
   field: string,
 ): DHCPOptions | null {
-  checkMap(identity, field);
+  checkStringMap(identity, field);
   if (Object.keys(identity).length === 0) return null;
   const row = findDhcpOptions(nb, identity);
   if (row === undefined)
@@ -206,7 +199,8 @@ function desiredColumns(
       );
     columns.type = spec.type;
   }
-  if (spec.options !== undefined) columns.options = { ...checkMap(spec.options, join(field, 'options')) };
+  if (spec.options !== undefined)
+    columns.options = { ...checkStringMap(spec.options, join(field, 'options')) };
   if (spec.parentName !== undefined) {
     if (spec.parentName !== '') checkName(spec.parentName, join(field, 'parentName'));
     columns.parent_name = spec.parentName;
@@ -240,7 +234,7 @@ function desiredColumns(
       });
     columns[column] = uuid;
   }
-  const externalIds = checkMap(spec.externalIds ?? {}, join(field, 'externalIds'));
+  const externalIds = checkStringMap(spec.externalIds ?? {}, join(field, 'externalIds'));
   columns.external_ids = { ls: spec.switch, vendor: KUBE_OVN_VENDOR, ...externalIds };
   return { columns, entries };
 }

@@ -7,8 +7,9 @@
 import { isJsonObject } from '../../protocol/json-members.js';
 import { type Cidr, cidrContains, parseCidr, parseIp, parseMac } from '../addresses.js';
 import { InvalidSpecError, type InvalidYamlError } from '../ovn-errors.js';
+import { checkStringMap } from '../spec-checks.js';
 import { readYamlDocuments } from '../yaml-documents.js';
-import { EVERYTHING, type LabelSelector, parseLabelSelector, parseStringMap } from './label-selector.js';
+import { EVERYTHING, type LabelSelector, parseLabelSelector } from './label-selector.js';
 
 /** The pod annotations Kube-OVN writes once it has given the pod an address. */
 export const POD_ANNOTATIONS = {
@@ -122,8 +123,8 @@ function metadataOf(doc: Record<string, unknown>, kind: string, namespaced: bool
     name,
     namespace,
     where,
-    labels: parseStringMap(metadata.labels, `${where}: metadata.labels`),
-    annotations: parseStringMap(metadata.annotations, `${where}: metadata.annotations`),
+    labels: checkStringMap(metadata.labels, `${where}: metadata.labels`),
+    annotations: checkStringMap(metadata.annotations, `${where}: metadata.annotations`),
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { isJsonObject } from '../../protocol/json-members.js';
 import { InvalidSpecError } from '../ovn-errors.js';
+import { checkStringMap } from '../spec-checks.js';
 
 /** One `matchExpressions` entry. */
 export interface LabelSelectorRequirement {
@@ -26,26 +27,11 @@ export const EVERYTHING: LabelSelector = { matchLabels: {}, matchExpressions: []
 
 const OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
 
-/**
- * A string-to-string map such as `metadata.labels` (absent: empty). A value that is not a
- * string (YAML reads `app: 1` as a number) is refused, as the API server refuses it.
- */
-export function parseStringMap(value: unknown, field: string): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  if (!isJsonObject(value)) throw new InvalidSpecError(field, value, 'must be a map of strings');
-  const out: Record<string, string> = {};
-  for (const [key, text] of Object.entries(value)) {
-    if (typeof text !== 'string') throw new InvalidSpecError(`${field}.${key}`, text, 'must be a string');
-    out[key] = text;
-  }
-  return out;
-}
-
 /** Reads a selector; `field` is its path for errors. */
 export function parseLabelSelector(value: unknown, field: string): LabelSelector {
   if (value === null || value === undefined) return EVERYTHING;
   if (!isJsonObject(value)) throw new InvalidSpecError(field, value, 'must be a label selector object');
-  const matchLabels = parseStringMap(value.matchLabels, `${field}.matchLabels`);
+  const matchLabels = checkStringMap(value.matchLabels, `${field}.matchLabels`);
   const raw = value.matchExpressions ?? [];
   if (!Array.isArray(raw)) throw new InvalidSpecError(`${field}.matchExpressions`, raw, 'must be a list');
   const matchExpressions = raw.map((entry: unknown, i): LabelSelectorRequirement => {
