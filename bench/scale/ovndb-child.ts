@@ -2,11 +2,12 @@
  * One round of the in-process measures of `npm run bench:scale`, in a child process on a
  * server already holding the generated Northbound (`--remote`), after a warm replica synced:
  *
- * - `vpc-plan`, first: planning the VPC change (`applyResources` with `dryRun`: nothing sent),
- *   one line per round: the median wall and CPU time of `--plan-reps` changes, each a new one,
- *   timed after as many others were planned over and over for a second to warm up (the very
- *   first reported as `first_ms`); the Vpcs they peer with and their Subnets applied just
- *   before, on either NB, and a full collection, so both processes start alike;
+ * - `vpc-plan`, first: planning the VPC change (`applyResources` with `dryRun`: nothing sent)
+ *   on the big NB and on an empty one holding only the Vpcs the changes peer with and their
+ *   Subnets, interleaved change by change in this process; one line per NB and round: the
+ *   median wall and CPU time of `--plan-reps` changes, each a new one, timed after as many
+ *   others were planned over and over for a second to warm up (the very first reported as
+ *   `first_ms`);
  * - `noop-reconcile`: `applyResources` over every Vpc and Subnet given as objects, nothing to
  *   change (operations sent are counted), µs per resource, and the process's peak RSS: the
  *   first pass apart (it parses every address and match of the input for the first time, and
@@ -21,9 +22,8 @@
  * - `np-change`: one pod label flip under a NetworkPolicy selecting `--np-pods` pods of the
  *   database: planning on the replica, and applying it.
  *
- * With `--empty`, the server holds an empty Northbound: only the peers of the planned changes
- * (with their Subnets) are created, and only `vpc-plan` is measured. Prints one JSON line per
- * measure.
+ * `--empty-remote` is a server holding an empty Northbound, for `vpc-plan`. Prints one JSON
+ * line per measure.
  */
 import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -34,6 +34,7 @@ import { connect, database } from '../../src/index.js';
 import {
   applyNetworkPolicies,
   applyResources,
+  type NbHandle,
   parseKubernetesObjects,
   parseResources,
   planNetworkPolicies,
@@ -67,7 +68,7 @@ const { values: args } = parseArgs({
     'plan-reps': { type: 'string', default: '100' },
     'change-reps': { type: 'string', default: '20' },
     'skip-peers': { type: 'boolean', default: false },
-    empty: { type: 'boolean', default: false },
+    'empty-remote': { type: 'string' },
   },
 });
 const remote = args.remote!;
@@ -112,62 +113,84 @@ function planChanges(): [timed: number[], warmUp: number[]] {
   ];
 }
 
-/** Plans each change of `planChanges` with `applyResources` `dryRun` (the objects made before timing). */
-async function planTimes(): Promise<Record<string, number>> {
-  // Wall time, and the process's CPU time (steadier on a busy machine).
-  const planOnce = async (n: number): Promise<[ms: number, cpuUs: number]> => {
+/** A plan's wall time (ms) and the process's CPU time in it (µs), by NB. */
+type PlanSamples = Map<string, { ms: number[]; cpuUs: number[] }>;
+
+/**
+ * Plans each change of `planChanges` with `applyResources` `dryRun` on every NB of `targets`,
+ * interleaved change by change (in alternating order), so that load from elsewhere, the heap
+ * and the compiled code are the same for all: what differs is the database. The objects are
+ * made before timing.
+ */
+async function planTimes(targets: ReadonlyMap<string, NbHandle>): Promise<Record<string, unknown>[]> {
+  const planOnce = async (target: NbHandle, n: number): Promise<[ms: number, cpuUs: number]> => {
     const objects = vpcChangeObjects(size, n);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    await applyResources(nb, objects, { dryRun: true });
+    await applyResources(target, objects, { dryRun: true });
     const took = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     return [took, cpu.user + cpu.system];
   };
   const [timed, warmUp] = planChanges();
-  const [first] = await planOnce(warmUp[0]!);
+  const first = new Map<string, number>();
+  for (const [name, target] of targets) first.set(name, (await planOnce(target, warmUp[0]!))[0]);
   // Warm: the warm-up changes over and over for a second (the optimizing compiler done with
   // the code before anything is timed, as in a controller that has been running).
   for (const until = performance.now() + 1000; performance.now() < until; )
-    for (const n of warmUp) await planOnce(n);
-  const times: number[] = [];
-  const cpus: number[] = [];
-  for (const n of timed) {
-    const [took, cpuUs] = await planOnce(n);
-    times.push(took);
-    cpus.push(cpuUs);
+    for (const n of warmUp) for (const target of targets.values()) await planOnce(target, n);
+  const samples: PlanSamples = new Map([...targets.keys()].map((name) => [name, { ms: [], cpuUs: [] }]));
+  for (const [i, n] of timed.entries()) {
+    const order = i % 2 === 0 ? [...targets] : [...targets].reverse();
+    for (const [name, target] of order) {
+      const [took, cpuUs] = await planOnce(target, n);
+      samples.get(name)!.ms.push(took);
+      samples.get(name)!.cpuUs.push(cpuUs);
+    }
   }
-  const s = medianSpread(times);
-  return {
-    ms: +s.median.toFixed(3),
-    min_ms: +s.min.toFixed(3),
-    max_ms: +s.max.toFixed(3),
-    cpu_us: Math.round(median(cpus)),
-    plans: times.length,
-    first_ms: +first.toFixed(3),
-  };
+  return [...samples].map(([name, { ms, cpuUs }]) => {
+    const s = medianSpread(ms);
+    return {
+      nb: name,
+      ms: +s.median.toFixed(3),
+      min_ms: +s.min.toFixed(3),
+      max_ms: +s.max.toFixed(3),
+      cpu_us: Math.round(median(cpuUs)),
+      plans: ms.length,
+      first_ms: +first.get(name)!.toFixed(3),
+    };
+  });
 }
 
-// ---- planning the VPC change, first in both processes, on the same terms: the Vpcs the
-// planned changes peer with and their Subnets (what the plans read) applied first (created on
-// the empty NB, nothing to change on the big one), then the same plans.
+// ---- planning the VPC change, first: on the big NB and on an empty one (`--empty-remote`),
+// in this process, interleaved. The Vpcs the planned changes peer with and their Subnets (what
+// the plans read) are applied to both first (created on the empty NB, nothing to change on the
+// big one).
 {
+  const emptyClient = await connect(args['empty-remote']!);
+  const emptyNb = database(emptyClient, model);
   const peers = [...new Set(planChanges().flatMap((ns) => ns.map((n) => peerOf(size, n))))];
-  await applyResources(nb, [
+  const peerObjects = [
     ...peers.map((k) => vpcObject(size, k)),
     ...peers.flatMap((k) =>
       Array.from({ length: size.subnetsPerRouter }, (_, j) => subnetObject(size, k, j)),
     ),
-  ]);
+  ];
+  for (const target of [nb, emptyNb]) await applyResources(target, peerObjects);
   // A full collection first (the child runs with --expose-gc): right after the sync of a big
   // NB the heap is still being marked, which slows every allocation for a while; a controller
-  // that has run for a while plans on a settled heap, and the empty NB's process has one.
+  // that has run for a while plans on a settled heap.
   (globalThis as { gc?: () => void }).gc?.();
-  const nbName = args.empty ? 'empty' : 'big';
-  report({ measure: 'vpc-plan', client: 'ovndb', nb: nbName, round, ...(await planTimes()) });
+  const targets = new Map<string, NbHandle>([
+    ['big', nb],
+    ['empty', emptyNb],
+  ]);
+  for (const line of await planTimes(targets))
+    report({ measure: 'vpc-plan', client: 'ovndb', round, ...line });
+  await emptyClient.close();
 }
 
-if (!args.empty) {
+{
   report({ measure: 'replica', round, rss_mb: rssMb(), peak_rss_mb: peakRssMb() });
   // ---- no-op reconcile over objects, then over YAML text
   const objects = allObjects(size);
