@@ -162,6 +162,8 @@ async function planTimes(targets: ReadonlyMap<string, NbHandle>): Promise<Record
   });
 }
 
+report({ measure: 'replica', round, rss_mb: rssMb(), peak_rss_mb: peakRssMb() });
+
 // ---- planning the VPC change, first: on the big NB and on an empty one (`--empty-remote`),
 // in this process, interleaved. The Vpcs the planned changes peer with and their Subnets (what
 // the plans read) are applied to both first (created on the empty NB, nothing to change on the
@@ -191,7 +193,6 @@ async function planTimes(targets: ReadonlyMap<string, NbHandle>): Promise<Record
 }
 
 {
-  report({ measure: 'replica', round, rss_mb: rssMb(), peak_rss_mb: peakRssMb() });
   // ---- no-op reconcile over objects, then over YAML text
   const objects = allObjects(size);
   // The first pass is reported apart: it also parses every address and match of the input for
