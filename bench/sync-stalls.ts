@@ -3,8 +3,9 @@
  *
  * Builds an NB like a large Kube-OVN install (at `--scale 1`: 2,000 routers with 2 ports,
  * 5 static routes and 3 policies each; 4,000 switches of 26 ports; 20,000 ACLs in 2,000 port
- * groups; 1,000 address sets of 50 addresses: 153,000 rows), bulk-loaded in a few big
- * transactions, then measures three phases with a replica of the whole NB:
+ * groups; 1,000 address sets of 50 addresses: 153,000 rows; the database `npm run bench:scale`
+ * generates, built once per size and kept in the temporary directory), then measures three
+ * phases with a replica of the whole NB:
  *
  * - `initial`: `Replica.start`, the initial monitor reply applied;
  * - `update`: another connection inserts `--burst` ACLs (in port groups) in one transaction,
@@ -28,16 +29,16 @@
  */
 import { once } from 'node:events';
 import { openSync, readSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { model } from '../src/generated/nb/index.js';
 import { connect, Replica } from '../src/index.js';
-import { ovnSchemaPath, startOvsdbServer } from '../src/testing/index.js';
 import { prepareBenchProcess, tmpdirOption } from './bench-process.js';
 import { mb, peakRssMb } from './monitor-probe.js';
+import { serverOnTemplate } from './monitor-suite.js';
+import { scaleTemplate } from './scale/generate.js';
+import { scaledSize } from './scale/nb-shape.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -57,121 +58,6 @@ const DB = 'OVN_Northbound';
 const named = (n: string): ['named-uuid', string] => ['named-uuid', n];
 const set = (xs: unknown[]) => ['set', xs];
 const ext = ['map', [['vendor', 'kube-ovn']]];
-const ip = (n: number) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
-
-/** The NB's bulk load, as transactions of a few thousand to ~15,000 rows. */
-function* loadTransactions(): Generator<Op[]> {
-  const routers = Math.round(2000 * scale);
-  const switches = Math.round(4000 * scale);
-  const groups = Math.round(2000 * scale);
-  const sets = Math.round(1000 * scale);
-  for (let r0 = 0; r0 < routers; r0 += 500) {
-    const ops: Op[] = [];
-    for (let r = r0; r < Math.min(routers, r0 + 500); r++) {
-      const ports: unknown[] = [];
-      for (let p = 0; p < 2; p++) {
-        const n = `lrp${r}_${p}`;
-        ops.push({
-          op: 'insert',
-          table: 'Logical_Router_Port',
-          'uuid-name': n,
-          row: { name: `vpc${r}-p${p}`, mac: '00:00:00:00:00:01', networks: `10.${p}.${r & 255}.1/24` },
-        });
-        ports.push(named(n));
-      }
-      const routes: unknown[] = [];
-      for (let s = 0; s < 5; s++) {
-        const n = `sr${r}_${s}`;
-        ops.push({
-          op: 'insert',
-          table: 'Logical_Router_Static_Route',
-          'uuid-name': n,
-          row: { ip_prefix: `${ip(r * 8 + s)}/32`, nexthop: '100.64.0.1', external_ids: ext },
-        });
-        routes.push(named(n));
-      }
-      const policies: unknown[] = [];
-      for (let s = 0; s < 3; s++) {
-        const n = `lp${r}_${s}`;
-        ops.push({
-          op: 'insert',
-          table: 'Logical_Router_Policy',
-          'uuid-name': n,
-          row: {
-            priority: 30000 + s,
-            match: `ip4.dst == ${ip(r * 8 + s)}`,
-            action: 'allow',
-            external_ids: ext,
-          },
-        });
-        policies.push(named(n));
-      }
-      ops.push({
-        op: 'insert',
-        table: 'Logical_Router',
-        row: {
-          name: `vpc${r}`,
-          ports: set(ports),
-          static_routes: set(routes),
-          policies: set(policies),
-          external_ids: ext,
-        },
-      });
-    }
-    yield ops;
-  }
-  for (let s0 = 0; s0 < switches; s0 += 500) {
-    const ops: Op[] = [];
-    for (let s = s0; s < Math.min(switches, s0 + 500); s++) {
-      const ports: unknown[] = [];
-      for (let p = 0; p < 26; p++) {
-        const n = `lsp${s}_${p}`;
-        ops.push({
-          op: 'insert',
-          table: 'Logical_Switch_Port',
-          'uuid-name': n,
-          row: {
-            name: `pod-${s}-${p}.ns${s % 100}`,
-            addresses: `00:00:00:${((s >> 8) & 255).toString(16)}:${(s & 255).toString(16)}:${p.toString(16)} ${ip(s * 32 + p)}`,
-            port_security: `00:00:00:${((s >> 8) & 255).toString(16)}:${(s & 255).toString(16)}:${p.toString(16)} ${ip(s * 32 + p)}`,
-            external_ids: [
-              'map',
-              [
-                ['vendor', 'kube-ovn'],
-                ['ls', `subnet${s}`],
-                ['pod', `pod-${s}-${p}`],
-              ],
-            ],
-          },
-        });
-        ports.push(named(n));
-      }
-      ops.push({
-        op: 'insert',
-        table: 'Logical_Switch',
-        row: {
-          name: `subnet${s}`,
-          ports: set(ports),
-          other_config: ['map', [['subnet', `${ip(s * 32)}/27`]]],
-          external_ids: ext,
-        },
-      });
-    }
-    yield ops;
-  }
-  for (let g0 = 0; g0 < groups; g0 += 500) yield aclGroups(g0, Math.min(groups, g0 + 500), 10, 'pg');
-  const ops: Op[] = [];
-  for (let a = 0; a < sets; a++) {
-    const addrs: string[] = [];
-    for (let k = 0; k < 50; k++) addrs.push(ip(a * 64 + k));
-    ops.push({
-      op: 'insert',
-      table: 'Address_Set',
-      row: { name: `as${a}`, addresses: set(addrs), external_ids: ext },
-    });
-  }
-  yield ops;
-}
 
 /** Port groups `from`..`to` with `perGroup` ACLs each. */
 function aclGroups(from: number, to: number, perGroup: number, prefix: string): Op[] {
@@ -292,13 +178,14 @@ class TurnProbe {
   }
 }
 
-const dir = await mkdtemp(join(args.tmpdir, 'ovndb-sync-stalls-'));
-const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: false, dir });
+// The database bench:scale generates (built once per size, kept in the temporary directory).
+const template = await scaleTemplate(scaledSize(scale), args.tmpdir);
+console.error(
+  `database: ${template.rows} rows, ${template.mb} MB${template.built_s === undefined ? '' : `, built in ${template.built_s} s`}`,
+);
+const server = await serverOnTemplate(template.path, args.tmpdir);
 try {
   const loader = await connect(server.unix, { validate: false });
-  const tLoad = performance.now();
-  for (const ops of loadTransactions()) await loader.transact(DB, ops as never);
-  console.error(`loaded in ${((performance.now() - tLoad) / 1000).toFixed(1)} s`);
 
   for (let round = 0; round < rounds; round++) {
     (globalThis as { gc?: () => void }).gc?.();
@@ -375,7 +262,6 @@ try {
     writeFileSync(process.env.SYNC_STALLS_TURNS as string, JSON.stringify(LONG_TURNS));
 } finally {
   await server.stop();
-  await rm(dir, { recursive: true, force: true });
 }
 
 function print(phase: string, line: Record<string, number>): void {
