@@ -15,8 +15,10 @@
  * - `yaml`: the same resources as YAML text: `parseResources` alone, and `applyResources` on it;
  * - `vpc-change`: the VPC change end to end as one ovndb transaction, interleaved with a raw
  *   client sending the same transaction (captured from ovndb's own send path for the same
- *   change: the verify waits, then the body) and with a raw client sending the body alone;
- *   `ovndb minus raw` is ovndb's time minus the raw client's in the same turn; `--change-reps`
+ *   change: the verify waits, then the body), with the same raw client on a connection that
+ *   monitors every table (`raw-monitored`: the server sends it each change's update before the
+ *   reply, as for ovndb's replica) and with a raw client sending the body alone; `ovndb minus
+ *   raw` and `ovndb minus raw-monitored` are ovndb's time minus theirs in the same turn; `--change-reps`
  *   turns timed after 3 untimed ones (ovndb's first change reported apart: cold). Then
  *   `ovn-nbctl` (`--reps` times, one command, one transaction) unless `--skip-peers`;
  * - `np-change`: one pod label flip under a NetworkPolicy selecting `--np-pods` pods of the
@@ -244,12 +246,16 @@ report({ measure: 'replica', round, rss_mb: rssMb(), peak_rss_mb: peakRssMb() })
 
   // ---- the VPC change end to end (ovndb, raw, ovn-nbctl interleaved)
   const raw = await RawTransactClient.open(remote);
+  // The same, on a connection that monitors every table as ovndb's replica does: the server
+  // composes and sends it the change's update before the reply, as it does for ovndb.
+  const rawMonitored = await RawTransactClient.open(remote);
+  await rawMonitored.monitorChanges(Object.keys(model.tables));
   const nbctl = args['skip-peers'] ? undefined : await findBinary('ovn-nbctl').catch(() => undefined);
   // Turns of the three clients, in rotating order, the first WARM_UP_TURNS untimed (the code
   // compiled, as in a controller that has made a few changes: only ovndb's first is reported,
   // apart); ovn-nbctl goes last: each run reads the whole database, and the server is still
   // busy sending it for a while after the command exits, which would slow the change after it.
-  const clients = ['ovndb', 'raw', 'raw-body'];
+  const clients = ['ovndb', 'raw', 'raw-monitored', 'raw-body'];
   const order = Array.from({ length: WARM_UP_TURNS + changeReps }, (_, i) => [
     ...clients.slice(i % clients.length),
     ...clients.slice(0, i % clients.length),
@@ -279,14 +285,14 @@ report({ measure: 'replica', round, rss_mb: rssMb(), peak_rss_mb: peakRssMb() })
           transactions_sent: transactions - txns,
           operations_sent: operationsSent - ops,
         });
-      } else if (who === 'raw' || who === 'raw-body') {
+      } else if (who === 'raw' || who === 'raw-monitored' || who === 'raw-body') {
         // What ovndb sends for this change (its verify waits, then the body), or the body alone.
         const operations =
-          who === 'raw'
-            ? await capturedTransaction(nb, objects)
-            : (await applyResources(nb, objects, { dryRun: true })).vpcs.flatMap((p) => p.operations);
+          who === 'raw-body'
+            ? (await applyResources(nb, objects, { dryRun: true })).vpcs.flatMap((p) => p.operations)
+            : await capturedTransaction(nb, objects);
         const t0 = performance.now();
-        await raw.transact(operations);
+        await (who === 'raw-monitored' ? rawMonitored : raw).transact(operations);
         took.set(who, ms(t0));
         timed({
           measure: 'vpc-change',
@@ -303,15 +309,17 @@ report({ measure: 'replica', round, rss_mb: rssMb(), peak_rss_mb: peakRssMb() })
       // Let the replica (and the server) take in this change before the next one is timed.
       await new Promise((resolve) => setTimeout(resolve, who === 'ovn-nbctl' ? 1000 : 50));
     }
-    if (took.has('ovndb') && took.has('raw'))
-      timed({
-        measure: 'vpc-change',
-        client: 'ovndb minus raw',
-        round,
-        ms: +(took.get('ovndb')! - took.get('raw')!).toFixed(3),
-      });
+    for (const other of ['raw', 'raw-monitored'])
+      if (took.has('ovndb') && took.has(other))
+        timed({
+          measure: 'vpc-change',
+          client: `ovndb minus ${other}`,
+          round,
+          ms: +(took.get('ovndb')! - took.get(other)!).toFixed(3),
+        });
   }
   raw.close();
+  rawMonitored.close();
 
   // ---- one pod label under a NetworkPolicy selecting --np-pods pods of the database
   const switches = size.routers * size.subnetsPerRouter;

@@ -29,6 +29,26 @@ export class RawTransactClient {
     return new RawTransactClient(await openSocket(remote));
   }
 
+  /**
+   * Monitors `tables` (every column) for changes only, with no initial contents: the server
+   * then sends this connection an update for each transaction touching them before the
+   * transaction's reply, as it does for a replica on the connection that writes. The updates
+   * are read and parsed, and dropped.
+   */
+  async monitorChanges(tables: readonly string[]): Promise<void> {
+    const requests: Record<string, unknown> = {};
+    for (const table of tables) requests[table] = [{ select: { initial: false } }];
+    const id = this.nextId++;
+    await new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, (reply) =>
+        reply.error ? reject(new Error(JSON.stringify(reply.error))) : resolve(),
+      );
+      this.socket.write(
+        JSON.stringify({ id, method: 'monitor_cond', params: ['OVN_Northbound', 'raw-changes', requests] }),
+      );
+    });
+  }
+
   /** Sends one transaction; resolves with its results, rejects on an error in any of them. */
   transact(operations: readonly unknown[]): Promise<unknown[]> {
     const id = this.nextId++;
