@@ -9,7 +9,7 @@
  *
  * The count starts over at the end of a turn only once it has reached RESET_FROM_BYTES: a
  * turn that reads a small reply (a transaction's, at one request in flight) schedules
- * nothing, where an immediate per turn cost that round trip an extra pass of the event loop.
+ * nothing, where an immediate per turn cost every transaction an Immediate and its callback.
  * Small turns' bytes add up until one reaches that mark, so a turn may begin with up to
  * RESET_FROM_BYTES counted and pause that much sooner; it never scans more than the cap.
  */
