@@ -9,7 +9,6 @@
  */
 
 import { isLazyReply, type LazyReply } from '../protocol/lazy-reply.js';
-import { countUpdates } from '../protocol/monitor-notice.js';
 import type { TableUpdates2 } from '../protocol/updates.js';
 import { applyUpdates2Sliced, listRows } from './apply-updates.js';
 import type { RowChange } from './change.js';
@@ -28,7 +27,15 @@ export const STAGED_MIN_ROWS = 500;
 
 /** True for an update to apply over several turns: one left unparsed, or with many rows. */
 export function isBig(updates: TableUpdates2 | LazyReply): boolean {
-  return isLazyReply(updates) || countUpdates(updates).rows > STAGED_MIN_ROWS;
+  if (isLazyReply(updates)) return true;
+  // Counted up to the limit only: most updates carry a row or two, and are on the hot path.
+  let rows = 0;
+  for (const table in updates) {
+    const part = updates[table];
+    if (part === null || typeof part !== 'object') continue;
+    for (const _ in part) if (++rows > STAGED_MIN_ROWS) return true;
+  }
+  return false;
 }
 
 /** Thrown between slices when the replica stopped meanwhile: the rest is not applied. */
