@@ -31,7 +31,8 @@ export interface VerifiedRow {
   readonly lookup?: string;
 }
 
-interface ColumnsEntry {
+/** One row read: what its verify `wait` compares. */
+export interface ColumnsEntry {
   readonly table: string;
   readonly uuid: string;
   /** The row as first read, or undefined when it was read as absent. */
@@ -44,20 +45,24 @@ interface LookupEntry {
   readonly where: Condition[];
   /** The rows the look-up found, in any order. */
   readonly uuids: readonly string[];
-  readonly text: string;
+  /** The index and key, for people; made only when a conflict names the look-up. */
+  readonly text: () => string;
 }
 
 /** The verify waits of a transaction, in order, with what each one is about. */
 export interface VerifyPlan {
   /** One `wait` per read, each with `timeout: 0`: to run before the body's operations. */
   readonly operations: WaitOperation[];
-  /** `rows[i]` is what `operations[i]` verifies. */
-  readonly rows: VerifiedRow[];
+  /** What `operations[index]` verifies (described only when asked: on a conflict). */
+  readonly about: (index: number) => VerifiedRow | undefined;
 }
 
 /** Records reads for one attempt of a transaction. */
 export class ReadSet {
-  private readonly columns = new Map<string, ColumnsEntry>();
+  /** Rows read, by table then UUID (no key string built per read), in the order first read. */
+  private readonly columns = new Map<string, Map<string, ColumnsEntry>>();
+  /** Every entry of {@link columns}, in the order first read: the order of the waits. */
+  private readonly entries: ColumnsEntry[] = [];
   private readonly lookups = new Map<string, LookupEntry>();
   /** False once a read came from a source that is not one consistent snapshot (a server `select`). */
   private snapshotOnly = true;
@@ -78,19 +83,9 @@ export class ReadSet {
   ): void {
     const descriptor = descriptorOf(this.model, table);
     if (!snapshot) this.snapshotOnly = false;
-    const key = keyOf(table, uuid);
-    const entry = this.columns.get(key);
     const wanted = columns ?? descriptor.columnNames;
-    if (entry === undefined) {
-      this.columns.set(key, {
-        table,
-        uuid,
-        row: row as Readonly<Record<string, unknown>> | undefined,
-        columns: new Set(wanted),
-      });
-    } else {
-      for (const column of wanted) entry.columns.add(column);
-    }
+    const entry = this.entryOf(table, uuid, row as Readonly<Record<string, unknown>> | undefined);
+    for (const column of wanted) entry.columns.add(column);
   }
 
   /**
@@ -103,18 +98,41 @@ export class ReadSet {
     uuid: string,
     row: Readonly<Record<string, unknown>> | undefined,
     column?: string,
-  ): void {
-    const key = keyOf(table, uuid);
-    const entry = this.columns.get(key);
-    if (entry === undefined) {
-      this.columns.set(key, { table, uuid, row, columns: new Set(column === undefined ? [] : [column]) });
-    } else if (column !== undefined) {
-      entry.columns.add(column);
-    }
+  ): ColumnsEntry {
+    const entry = this.entryOf(table, uuid, row);
+    if (column !== undefined) entry.columns.add(column);
+    return entry;
   }
 
-  /** Records that look-up `where` (described by `text`) on `table` found the rows `uuids`. */
-  recordLookup(table: string, where: Condition[], uuids: readonly string[], text: string): void {
+  /**
+   * The entry of row `uuid` of `table`, made with `row` (as first read) when there is none yet:
+   * a later read keeps the first value. A reader may keep it and add the columns it reads to
+   * `entry.columns` itself, as {@link recordRead} would.
+   */
+  private entryOf(
+    table: string,
+    uuid: string,
+    row: Readonly<Record<string, unknown>> | undefined,
+  ): ColumnsEntry {
+    let byUuid = this.columns.get(table);
+    if (byUuid === undefined) {
+      byUuid = new Map();
+      this.columns.set(table, byUuid);
+    }
+    let entry = byUuid.get(uuid);
+    if (entry === undefined) {
+      entry = { table, uuid, row, columns: new Set() };
+      byUuid.set(uuid, entry);
+      this.entries.push(entry);
+    }
+    return entry;
+  }
+
+  /**
+   * Records that look-up `where` (described by `text`) on `table` found the rows `uuids`; a
+   * look-up with the same conditions keeps the first.
+   */
+  recordLookup(table: string, where: Condition[], uuids: readonly string[], text: () => string): void {
     const key = `${table}\u0000${JSON.stringify(where)}`;
     if (!this.lookups.has(key)) this.lookups.set(key, { table, where, uuids, text });
   }
@@ -127,12 +145,10 @@ export class ReadSet {
   /** The verify waits for every read recorded. */
   plan(): VerifyPlan {
     const operations: WaitOperation[] = [];
-    const rows: VerifiedRow[] = [];
-    for (const entry of this.columns.values()) {
-      operations.push(this.columnsWait(entry));
-      rows.push({ table: entry.table, uuid: entry.uuid });
-    }
-    for (const entry of this.lookups.values()) {
+    const entries = this.entries;
+    for (const entry of entries) operations.push(this.columnsWait(entry));
+    const lookups = [...this.lookups.values()];
+    for (const entry of lookups) {
       operations.push({
         op: 'wait',
         table: entry.table,
@@ -142,9 +158,14 @@ export class ReadSet {
         rows: entry.uuids.map((uuid) => ({ _uuid: ['uuid', uuid] })),
         timeout: 0,
       });
-      rows.push({ table: entry.table, uuid: '', lookup: entry.text });
     }
-    return { operations, rows };
+    const about = (index: number): VerifiedRow | undefined => {
+      const row = entries[index];
+      if (row !== undefined) return { table: row.table, uuid: row.uuid };
+      const lookup = lookups[index - entries.length];
+      return lookup === undefined ? undefined : { table: lookup.table, uuid: '', lookup: lookup.text() };
+    };
+    return { operations, about };
   }
 
   private columnsWait(entry: ColumnsEntry): WaitOperation {
@@ -163,15 +184,11 @@ export class ReadSet {
   }
 }
 
-function keyOf(table: string, uuid: string): string {
-  return `${table}\u0000${uuid}`;
-}
-
 /**
  * What wait number `index` of `plan` verified, when `error` is the server saying that wait (a
  * `wait` with `timeout: 0` that did not hold) timed out; undefined for any other error.
  */
 export function conflictOf(plan: VerifyPlan, error: unknown): VerifiedRow | undefined {
   if (!(error instanceof TimedOutError) || error.operationIndex === undefined) return undefined;
-  return plan.rows[error.operationIndex];
+  return plan.about(error.operationIndex);
 }

@@ -49,6 +49,8 @@ export interface SnapshotReader {
 export class TransactionView<T extends object> {
   /** Rows handed out behind their recording proxy, by the row object, so a row reads as the same object twice. */
   private readonly proxies = new WeakMap<Row, Row>();
+  /** Index look-ups recorded so far (table, index and key): each is verified once. */
+  private readonly lookupsRecorded = new Set<string>();
 
   /** @internal made by the transaction */
   static create<T extends object>(
@@ -216,15 +218,17 @@ export class TransactionView<T extends object> {
   private handOut(table: string, uuid: string, base: Row | undefined, row: Row | undefined): Row | undefined {
     const reads = this.reads;
     if (reads === undefined || this.overlay.inserted(table, uuid)) return row;
-    reads.recordRead(table, uuid, base);
+    const entry = reads.recordRead(table, uuid, base);
     if (row === undefined || base === undefined) return row;
     let proxy = this.proxies.get(row);
     if (proxy === undefined) {
       const columns = this.model.tables[table]?.columns;
+      // The entry of this row stays the same for the attempt: a column read adds to it
+      // directly, with no look-up of the row per property read.
+      const read = entry.columns;
       proxy = new Proxy(row, {
         get(target, property, receiver) {
-          if (typeof property === 'string' && columns?.has(property) === true)
-            reads.recordRead(table, uuid, base, property);
+          if (typeof property === 'string' && columns?.has(property) === true) read.add(property);
           return Reflect.get(target, property, receiver);
         },
       });
@@ -237,7 +241,11 @@ export class TransactionView<T extends object> {
     return this.base.indexParts?.(table, index) ?? index.split('+');
   }
 
-  /** Records the look-up as a `wait` on the index key, when every part can be said as a condition. */
+  /**
+   * Records the look-up as a `wait` on the index key, when every part can be said as a
+   * condition. A look-up made before in the attempt (same index, same key) is recorded already:
+   * the first one's rows are verified, so it is not encoded again.
+   */
   private recordLookup(
     table: string,
     index: string,
@@ -245,11 +253,16 @@ export class TransactionView<T extends object> {
     found: readonly Row[],
   ): void {
     if (this.reads === undefined) return;
+    // Keyed by the values as JSON only when they are plain (a set or map says `{}` in JSON).
+    const seen = values.every(isPlain) ? `${table}\u0000${index}\u0000${JSON.stringify(values)}` : undefined;
+    if (seen !== undefined) {
+      if (this.lookupsRecorded.has(seen)) return;
+      this.lookupsRecorded.add(seen);
+    }
     const columns = this.base.view?.server.tables.get(table)?.columns;
     const parts = this.indexParts(table, index);
     if (columns === undefined || parts.length !== values.length) return;
     const where: Condition[] = [];
-    const text: string[] = [];
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i] as string | { column: string; key: string };
       const value = values[i];
@@ -268,13 +281,24 @@ export class TransactionView<T extends object> {
         );
         where.push([column, 'includes', pair as WireValue] as Condition);
       }
-      text.push(`${typeof part === 'string' ? column : `${column}:${part.key}`} == ${JSON.stringify(value)}`);
     }
     this.reads.recordLookup(
       table,
       where,
       found.map((row) => row._uuid as string),
-      text.join(', '),
+      () =>
+        parts
+          .map(
+            (part, i) =>
+              `${typeof part === 'string' ? part : `${part.column}:${part.key}`} == ${JSON.stringify(values[i])}`,
+          )
+          .join(', '),
     );
   }
+}
+
+/** True for a value JSON says fully: a string, a number or a boolean. */
+function isPlain(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'string' || type === 'number' || type === 'boolean';
 }
