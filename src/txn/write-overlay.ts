@@ -169,11 +169,9 @@ export class WriteOverlay {
     let writes = this.tables.get(name);
     if (writes === undefined) {
       const schema = descriptorOf(this.model, name);
-      const codecs = new Map<string, ColumnCodec>();
-      for (const [column, def] of schema.columns) codecs.set(column, columnCodec(name, column, def.type));
       writes = {
         schema,
-        codecs,
+        codecs: codecsOf(name, schema),
         inserted: new Map(),
         log: [],
         targeted: new Set(),
@@ -236,6 +234,21 @@ export class WriteOverlay {
     }
     return out ?? wire;
   }
+}
+
+/** The column codecs of each table schema, made once: every transaction writing the table uses them. */
+const codecsBySchema = new WeakMap<TableSchema, ReadonlyMap<string, ColumnCodec>>();
+
+/** The codecs of the columns of `schema` (table `table`), by column name. */
+function codecsOf(table: string, schema: TableSchema): ReadonlyMap<string, ColumnCodec> {
+  let codecs = codecsBySchema.get(schema);
+  if (codecs === undefined) {
+    const made = new Map<string, ColumnCodec>();
+    for (const [column, def] of schema.columns) made.set(column, columnCodec(table, column, def.type));
+    codecs = made;
+    codecsBySchema.set(schema, codecs);
+  }
+  return codecs;
 }
 
 /** The typed value of wire value `wire` of a column, normalized first (as the server stores it). */
