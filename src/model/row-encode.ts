@@ -122,6 +122,14 @@ export function encodeValue(type: ColumnType, value: unknown, where?: ValueLocat
 }
 
 /**
+ * @internal {@link encodeValue} with the table and column given as they are, for the clause
+ * builders: no location object made per clause.
+ */
+export function encodeValueOf(type: ColumnType, value: unknown, table: string, column: string): WireValue {
+  return encodeColumn(type, value, table, column);
+}
+
+/**
  * The wire row (for `insert`, or `update` with `options.partial`) of typed row `row`.
  * `undefined` properties are left out, so those columns keep their value (or default);
  * {@link CLEAR} empties a column. Throws `InvalidOperationError` for an unknown column,

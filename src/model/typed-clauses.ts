@@ -10,7 +10,7 @@ import type { ArithmeticMutator, Mutation, Mutator } from '../protocol/mutations
 import type { WireValue } from '../protocol/notation.js';
 import { implicitColumnType } from '../protocol/schema.js';
 import { InvalidOperationError } from '../protocol/validation.js';
-import { encodeValue } from './row-encode.js';
+import { encodeValueOf } from './row-encode.js';
 import { CLEAR, type WriteValue } from './write-markers.js';
 
 // Type-only key for the phantom row type of a clause: it never exists at runtime.
@@ -159,38 +159,68 @@ function columnType(
 }
 
 // Like ovsdb-server, a clause's value may be empty, and for includes/excludes and collection
-// mutations may hold any number of elements.
+// mutations may hold any number of elements. The relaxed types are made once per column type
+// (schema and descriptor types live as long as their schema), not per clause built.
+const relaxedExact = new WeakMap<ColumnType, ColumnType>();
+const relaxedAnyCount = new WeakMap<ColumnType, ColumnType>();
+const relaxedKeys = new WeakMap<ColumnType, ColumnType>();
+const scalarElement = new WeakMap<ColumnType, ColumnType>();
+
 function relaxed(type: ColumnType, anyCount: boolean): ColumnType {
-  const max = anyCount ? Number.POSITIVE_INFINITY : type.max;
-  return type.value === undefined
-    ? { key: type.key, min: 0, max }
-    : { key: type.key, value: type.value, min: 0, max };
+  const cache = anyCount ? relaxedAnyCount : relaxedExact;
+  let found = cache.get(type);
+  if (found === undefined) {
+    const max = anyCount ? Number.POSITIVE_INFINITY : type.max;
+    found =
+      type.value === undefined
+        ? { key: type.key, min: 0, max }
+        : { key: type.key, value: type.value, min: 0, max };
+    cache.set(type, found);
+  }
+  return found;
+}
+
+/** The keys of map type `type` as a set of any size: a map `delete`'s operand. */
+function keysOf(type: ColumnType): ColumnType {
+  let found = relaxedKeys.get(type);
+  if (found === undefined) {
+    found = { key: type.key, min: 0, max: Number.POSITIVE_INFINITY };
+    relaxedKeys.set(type, found);
+  }
+  return found;
+}
+
+/** One element of `type`: an arithmetic mutation's operand. */
+function elementOf(type: ColumnType): ColumnType {
+  let found = scalarElement.get(type);
+  if (found === undefined) {
+    found = { key: type.key, min: 1, max: 1 };
+    scalarElement.set(type, found);
+  }
+  return found;
 }
 
 /** The wire form of `condition` for table `table`. Throws for an unknown column or a bad value. */
 export function encodeCondition(table: ClauseTable, condition: AnyCondition): Condition {
   const { column, fn } = condition;
   const type = columnType(table, column, 'bad-condition');
-  const where = { table: table.name, column };
   const value = condition.value === undefined ? CLEAR : condition.value;
   const anyCount = fn === 'includes' || fn === 'excludes';
-  return [column, fn, encodeValue(relaxed(type, anyCount), value, where)];
+  return [column, fn, encodeValueOf(relaxed(type, anyCount), value, table.name, column)];
 }
 
 /** The wire form of `mutation` for table `table`. Throws for an unknown column or a bad value. */
 export function encodeMutation(table: ClauseTable, mutation: AnyMutation): Mutation {
   const { column, mutator, value } = mutation;
   const type = columnType(table, column, 'bad-mutation');
-  const where = { table: table.name, column };
   let wire: WireValue;
   if (mutator === 'insert' || mutator === 'delete') {
     // Deleting from a map by key: the value is a set of keys.
     const keysOnly = mutator === 'delete' && type.value !== undefined && Array.isArray(value);
-    const target = keysOnly ? { key: type.key, min: 1, max: 1 } : type;
-    wire = encodeValue(relaxed(target, true), value, where);
+    wire = encodeValueOf(keysOnly ? keysOf(type) : relaxed(type, true), value, table.name, column);
   } else {
     // Arithmetic applies a scalar of the element type.
-    wire = encodeValue({ key: type.key, min: 1, max: 1 }, value, where);
+    wire = encodeValueOf(elementOf(type), value, table.name, column);
   }
   return [column, mutator, wire];
 }

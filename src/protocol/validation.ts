@@ -58,7 +58,11 @@ export class InvalidOperationError extends OvndbError {
  * mutator) or `InvalidValueError` (a value outside its column's type or constraints).
  */
 export function validateOperations(schema: DatabaseSchema, operations: readonly Operation[]): void {
-  for (let i = 0; i < operations.length; i++) validateOperation(schema, operations[i]!, i);
+  // Operations of a transaction tend to come in runs on one table (many inserts): the run
+  // shares one table lookup and one TableCheck, its index moved along.
+  let previous: TableCheck | undefined;
+  for (let i = 0; i < operations.length; i++)
+    previous = validateOperation(schema, operations[i]!, i, previous);
 }
 
 /**
@@ -70,7 +74,7 @@ export function checkId(
   what: string,
   where: { operationIndex: number; table?: string } = { operationIndex: -1 },
 ): void {
-  if (typeof name !== 'string' || !ID_PATTERN.test(name)) {
+  if (!isId(name)) {
     throw new InvalidOperationError(
       'bad-operation',
       `${what} must be letters, digits and underscores, not starting with a digit`,
@@ -80,6 +84,12 @@ export function checkId(
       },
     );
   }
+}
+
+// The test of checkId, without the location object its error needs: checked first on the
+// hot path so a valid name costs no allocation.
+function isId(name: unknown): boolean {
+  return typeof name === 'string' && ID_PATTERN.test(name);
 }
 
 const OPERATIONS: ReadonlySet<string> = new Set([
@@ -102,7 +112,13 @@ function requireArray(value: unknown, what: string, where: { operationIndex: num
   }
 }
 
-function validateOperation(schema: DatabaseSchema, operation: Operation, index: number): void {
+/** Checks one operation; returns the TableCheck it used (for the next operation), if any. */
+function validateOperation(
+  schema: DatabaseSchema,
+  operation: Operation,
+  index: number,
+  previous: TableCheck | undefined,
+): TableCheck | undefined {
   const given: unknown = operation;
   if (!isJsonObject(given) || typeof given.op !== 'string' || !OPERATIONS.has(given.op)) {
     throw new InvalidOperationError(
@@ -113,41 +129,33 @@ function validateOperation(schema: DatabaseSchema, operation: Operation, index: 
   }
   if (operation.op === 'assert') checkId(operation.lock, 'a lock name', { operationIndex: index });
   if (operation.op === 'comment') checkComment(operation.comment, index);
-  if (!('table' in operation)) return;
+  if (!('table' in operation)) return previous;
   if (typeof operation.table !== 'string') {
     throw new InvalidOperationError('bad-operation', 'table must be a string', {
       operationIndex: index,
       value: operation.table,
     });
   }
-  const table = schema.tables.get(operation.table);
-  if (!table) {
-    throw new InvalidOperationError(
-      'unknown-table',
-      `database ${schema.name} has no table ${operation.table}`,
-      {
-        operationIndex: index,
-        table: operation.table,
-      },
-    );
-  }
-  const t: TableCheck = { name: table.name, rules: columnRules(table), index };
+  const t = tableCheck(schema, operation.table, index, previous);
+  const table = t.table;
   switch (operation.op) {
     case 'insert':
-      if (operation['uuid-name'] !== undefined) {
+      if (operation['uuid-name'] !== undefined && !isId(operation['uuid-name'])) {
         checkId(operation['uuid-name'], 'a uuid-name', { operationIndex: index, table: table.name });
       }
       checkRow(t, operation.row, 'insert');
-      return;
+      return t;
     case 'update':
       checkConditions(t, operation.where);
       checkRow(t, operation.row, 'update');
-      return;
+      return t;
     case 'mutate':
       checkConditions(t, operation.where);
-      requireArray(operation.mutations, 'mutations', { operationIndex: index, table: table.name });
+      if (!Array.isArray(operation.mutations)) {
+        requireArray(operation.mutations, 'mutations', { operationIndex: index, table: table.name });
+      }
       checkMutations(t, operation.mutations);
-      return;
+      return t;
     case 'select':
     case 'delete':
       checkConditions(t, operation.where);
@@ -155,15 +163,40 @@ function validateOperation(schema: DatabaseSchema, operation: Operation, index: 
         requireArray(operation.columns, 'columns', { operationIndex: index, table: table.name });
         for (const name of operation.columns) column(t, name);
       }
-      return;
+      return t;
     case 'wait':
       checkConditions(t, operation.where);
       requireArray(operation.columns, 'columns', { operationIndex: index, table: table.name });
       requireArray(operation.rows, 'rows', { operationIndex: index, table: table.name });
       for (const name of operation.columns) column(t, name);
       for (const row of operation.rows) checkRow(t, row, 'wait');
-      return;
+      return t;
   }
+  return t;
+}
+
+/**
+ * The TableCheck of table `name` for operation `index`: `previous`, moved to `index`, when it
+ * is of the same table. Throws for a table the schema does not have.
+ */
+function tableCheck(
+  schema: DatabaseSchema,
+  name: string,
+  index: number,
+  previous: TableCheck | undefined,
+): TableCheck {
+  if (previous !== undefined && previous.name === name) {
+    previous.index = index;
+    return previous;
+  }
+  const table = schema.tables.get(name);
+  if (!table) {
+    throw new InvalidOperationError('unknown-table', `database ${schema.name} has no table ${name}`, {
+      operationIndex: index,
+      table: name,
+    });
+  }
+  return { table, name: table.name, rules: columnRules(table), index };
 }
 
 /**
@@ -172,7 +205,7 @@ function validateOperation(schema: DatabaseSchema, operation: Operation, index: 
  * Throws {@link InvalidOperationError} or `InvalidValueError`.
  */
 export function validateConditions(table: TableSchema, conditions: readonly Condition[]): void {
-  checkConditions({ name: table.name, rules: columnRules(table), index: -1 }, conditions);
+  checkConditions({ table, name: table.name, rules: columnRules(table), index: -1 }, conditions);
 }
 
 /** A comment is a string as any other: no NUL, no lone surrogate (see atom.ts). */
@@ -182,9 +215,10 @@ function checkComment(comment: unknown, index: number): void {
 
 /** The operation being checked: its table's name and column rules, and its index. */
 interface TableCheck {
+  readonly table: TableSchema;
   readonly name: string;
   readonly rules: ReadonlyMap<string, ColumnRule>;
-  readonly index: number;
+  index: number;
 }
 
 function column(t: TableCheck, name: string): ColumnRule {
