@@ -49,8 +49,11 @@ export interface SnapshotReader {
 export class TransactionView<T extends object> {
   /** Rows handed out behind their recording proxy, by the row object, so a row reads as the same object twice. */
   private readonly proxies = new WeakMap<Row, Row>();
-  /** Index look-ups recorded so far (table, index and key): each is verified once. */
-  private readonly lookupsRecorded = new Set<string>();
+  /**
+   * Index look-ups recorded so far, by table, then index: the key itself for a one-part key (a
+   * string, number or boolean), else the key as JSON. Each is verified once.
+   */
+  private readonly lookupsRecorded = new Map<string, Map<string, Set<unknown>>>();
 
   /** @internal made by the transaction */
   static create<T extends object>(
@@ -242,6 +245,28 @@ export class TransactionView<T extends object> {
   }
 
   /**
+   * True the first time key `values` of index `index` of `table` is looked up in the attempt
+   * (and for a key that cannot be told apart cheaply: a set or map value, which JSON says as `{}`).
+   */
+  private firstLookup(table: string, index: string, values: readonly unknown[]): boolean {
+    if (!values.every(isPlain)) return true;
+    const key = values.length === 1 ? values[0] : JSON.stringify(values);
+    let byIndex = this.lookupsRecorded.get(table);
+    if (byIndex === undefined) {
+      byIndex = new Map();
+      this.lookupsRecorded.set(table, byIndex);
+    }
+    let seen = byIndex.get(index);
+    if (seen === undefined) {
+      seen = new Set();
+      byIndex.set(index, seen);
+    }
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }
+
+  /**
    * Records the look-up as a `wait` on the index key, when every part can be said as a
    * condition. A look-up made before in the attempt (same index, same key) is recorded already:
    * the first one's rows are verified, so it is not encoded again.
@@ -253,12 +278,7 @@ export class TransactionView<T extends object> {
     found: readonly Row[],
   ): void {
     if (this.reads === undefined) return;
-    // Keyed by the values as JSON only when they are plain (a set or map says `{}` in JSON).
-    const seen = values.every(isPlain) ? `${table}\u0000${index}\u0000${JSON.stringify(values)}` : undefined;
-    if (seen !== undefined) {
-      if (this.lookupsRecorded.has(seen)) return;
-      this.lookupsRecorded.add(seen);
-    }
+    if (!this.firstLookup(table, index, values)) return;
     const columns = this.base.view?.server.tables.get(table)?.columns;
     const parts = this.indexParts(table, index);
     if (columns === undefined || parts.length !== values.length) return;
