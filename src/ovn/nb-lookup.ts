@@ -83,6 +83,27 @@ const NAME_INDEX = { name: 'name', columns: ['name'] } as const;
  * OVN allows two with one name; the index keeps both).
  */
 function hasNameIndex(nb: NbReplica, table: string): boolean {
+  let known = nameIndexes.get(nb);
+  if (known === undefined) {
+    known = new Map();
+    nameIndexes.set(nb, known);
+  }
+  let has = known.get(table);
+  if (has === undefined) {
+    has = addNameIndex(nb, table);
+    known.set(table, has);
+  }
+  return has;
+}
+
+/**
+ * What {@link hasNameIndex} said, by reader and table: an index, once there, stays for the
+ * reader's life (and a reader that cannot take one never can), so a plan that looks up many
+ * names asks once per table.
+ */
+const nameIndexes = new WeakMap<object, Map<string, boolean>>();
+
+function addNameIndex(nb: NbReplica, table: string): boolean {
   const adder = nb as unknown as Partial<IndexAdder>;
   if (typeof adder.ensureIndex === 'function') {
     try {
