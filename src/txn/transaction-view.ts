@@ -290,12 +290,17 @@ export class TransactionView<T extends object> {
   }
 
   /**
-   * True the first time key `values` of index `index` of `table` is looked up in the attempt
-   * (and for a key that cannot be told apart cheaply: a set or map value, which JSON says as `{}`).
+   * The look-ups of index `index` of `table` recorded so far, and the key `values` is among
+   * them; undefined for a key that cannot be told apart cheaply (a set or map value, which
+   * JSON says as `{}`): such a look-up is encoded every time.
    */
-  private firstLookup(table: string, index: string, values: readonly unknown[]): boolean {
+  private recordedLookups(
+    table: string,
+    index: string,
+    values: readonly unknown[],
+  ): { readonly seen: Set<unknown>; readonly key: unknown } | undefined {
     const key = plainKey(values);
-    if (key === undefined) return true;
+    if (key === undefined) return undefined;
     let byIndex = this.lookupsRecorded.get(table);
     if (byIndex === undefined) {
       byIndex = new Map();
@@ -306,9 +311,7 @@ export class TransactionView<T extends object> {
       seen = new Set();
       byIndex.set(index, seen);
     }
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+    return { seen, key };
   }
 
   /**
@@ -323,7 +326,21 @@ export class TransactionView<T extends object> {
     found: readonly Row[],
   ): void {
     if (this.reads === undefined) return;
-    if (!this.firstLookup(table, index, values)) return;
+    const recorded = this.recordedLookups(table, index, values);
+    if (recorded?.seen.has(recorded.key) === true) return;
+    // Marked once encoded: a key that fails to encode throws again the next time.
+    this.encodeLookup(table, index, values, found);
+    recorded?.seen.add(recorded.key);
+  }
+
+  /** The look-up as a `wait` on the index key, recorded for the commit. */
+  private encodeLookup(
+    table: string,
+    index: string,
+    values: readonly unknown[],
+    found: readonly Row[],
+  ): void {
+    if (this.reads === undefined) return;
     const columns = this.base.view?.server.tables.get(table)?.columns;
     const parts = this.indexParts(table, index);
     if (columns === undefined || parts.length !== values.length) return;
