@@ -12,6 +12,7 @@
  * cluster by itself, so a version read on one member means nothing on the next one after a
  * failover.
  */
+
 import type { DatabaseModel } from '../model/descriptor.js';
 import { waitRows } from '../model/typed-ops.js';
 import { CLEAR } from '../model/write-markers.js';
@@ -19,6 +20,7 @@ import type { Condition } from '../protocol/conditions.js';
 import type { WaitOperation } from '../protocol/operations.js';
 import { TimedOutError } from '../protocol/server-errors.js';
 import { descriptorOf } from './descriptor-of.js';
+import { innerMap } from './inner-map.js';
 import { uuidCondition } from './row-source.js';
 
 /** The table and row (or index look-up) a verify `wait` is about. */
@@ -114,11 +116,7 @@ export class ReadSet {
     uuid: string,
     row: Readonly<Record<string, unknown>> | undefined,
   ): ColumnsEntry {
-    let byUuid = this.columns.get(table);
-    if (byUuid === undefined) {
-      byUuid = new Map();
-      this.columns.set(table, byUuid);
-    }
+    const byUuid = innerMap(this.columns, table);
     let entry = byUuid.get(uuid);
     if (entry === undefined) {
       entry = { table, uuid, row, columns: new Set() };

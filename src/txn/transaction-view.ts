@@ -11,6 +11,7 @@
  * verified. Whole-table reads (`list`, `rows`, `count`, and the rows `where` tests) are not
  * verified: read rows by UUID or index when the decision depends on them.
  */
+
 import { type IndexSpec, RowIndex, UnknownIndexError } from '../cache/row-index.js';
 import type { IndexName, IndexValues, NoClientIndexes } from '../cache/typed-indexes.js';
 import type { DatabaseModel } from '../model/descriptor.js';
@@ -18,6 +19,7 @@ import { encodeValue } from '../model/row-encode.js';
 import type { Condition } from '../protocol/conditions.js';
 import type { WireValue } from '../protocol/notation.js';
 import type { DatabaseSchema } from '../protocol/schema.js';
+import { innerMap } from './inner-map.js';
 import type { ReadSet } from './read-set.js';
 import type { WriteOverlay } from './write-overlay.js';
 
@@ -214,17 +216,7 @@ export class TransactionView<T extends object> {
 
   /** The memos of look-ups on index `index` of `table` made on written rows, by key. */
   private findMemos(table: string, index: string): Map<unknown, FindMemo> {
-    let byIndex = this.memos.get(table);
-    if (byIndex === undefined) {
-      byIndex = new Map();
-      this.memos.set(table, byIndex);
-    }
-    let memos = byIndex.get(index);
-    if (memos === undefined) {
-      memos = new Map();
-      byIndex.set(index, memos);
-    }
-    return memos;
+    return innerMap(innerMap(this.memos, table), index);
   }
 
   /** The one row {@link find} returns (the first, for a non-unique index), or undefined. */
@@ -301,11 +293,7 @@ export class TransactionView<T extends object> {
   ): { readonly seen: Set<unknown>; readonly key: unknown } | undefined {
     const key = plainKey(values);
     if (key === undefined) return undefined;
-    let byIndex = this.lookupsRecorded.get(table);
-    if (byIndex === undefined) {
-      byIndex = new Map();
-      this.lookupsRecorded.set(table, byIndex);
-    }
+    const byIndex = innerMap(this.lookupsRecorded, table);
     let seen = byIndex.get(index);
     if (seen === undefined) {
       seen = new Set();
