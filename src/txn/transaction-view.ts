@@ -25,20 +25,6 @@ import type { WriteOverlay } from './write-overlay.js';
 
 type Row = Record<string, unknown>;
 
-/** A row a look-up found: its UUID, the row underneath (if any) and the row as the writes leave it. */
-type FoundRow = [uuid: string, base: Row | undefined, row: Row | undefined];
-
-/** What a look-up on a written table found, and what its answer rests on. */
-interface FindMemo {
-  /** The writes made to the table then (see `WriteOverlay.writesTo`). */
-  readonly writes: number;
-  /** The rows underneath of the key. */
-  readonly found: readonly Row[];
-  /** The rows underneath that the writes touched (undefined: absent). */
-  readonly moved: readonly unknown[];
-  readonly out: readonly FoundRow[];
-}
-
 /**
  * What the view reads underneath: the read methods of a `Replica` (which fits as it is). The
  * column types come from the replica's server schema view.
@@ -70,8 +56,6 @@ export class TransactionView<T extends object> {
    * string, number or boolean), else the key as JSON. Each is verified once.
    */
   private readonly lookupsRecorded = new Map<string, Map<string, Set<unknown>>>();
-  /** Look-ups on tables the transaction wrote, by table, index and key (as {@link lookupsRecorded}). */
-  private readonly memos = new Map<string, Map<string, Map<unknown, FindMemo>>>();
 
   /** @internal made by the transaction */
   static create<T extends object>(
@@ -175,24 +159,11 @@ export class TransactionView<T extends object> {
     if (!overlay.wrote(table))
       return found.map((row) => this.handOut(table, row._uuid as string, row, row) as T[K]);
     // Rows the writes may have moved into or out of the key: look them up again, as changed.
+    const candidates = new Map<string, Row>();
+    for (const row of found) candidates.set(row._uuid as string, row);
     const touched = overlay.touched(table);
     const moved =
       touched === undefined ? [...this.base.rows(table)] : [...touched].map((u) => this.base.get(table, u));
-    // The same look-up again, with the same writes to the table and the same rows underneath
-    // (those of the key, and those the writes touched), has the same answer.
-    const memoKey = touched === undefined ? undefined : plainKey(key);
-    const memos = memoKey === undefined ? undefined : this.findMemos(table, index);
-    const writes = overlay.writesTo(table);
-    const memo = memos?.get(memoKey);
-    if (
-      memo !== undefined &&
-      memo.writes === writes &&
-      sameRows(memo.found, found) &&
-      sameRows(memo.moved, moved)
-    )
-      return memo.out.map(([uuid, base, row]) => this.handOut(table, uuid, base, row) as T[K]);
-    const candidates = new Map<string, Row>();
-    for (const row of found) candidates.set(row._uuid as string, row);
     for (const row of moved) if (row !== undefined) candidates.set((row as Row)._uuid as string, row as Row);
     const byKey = new RowIndex(table, index, this.indexParts(table, index));
     const current = new Map<string, Row>();
@@ -207,16 +178,10 @@ export class TransactionView<T extends object> {
       current.set(row._uuid as string, row);
       byKey.add(row._uuid as string, row);
     }
-    const answer: FoundRow[] = byKey
-      .lookup(key)
-      .map((uuid) => [uuid, candidates.get(uuid), current.get(uuid)]);
-    memos?.set(memoKey, { writes, found: found.slice(), moved, out: answer });
-    return answer.map(([uuid, base, row]) => this.handOut(table, uuid, base, row) as T[K]);
-  }
-
-  /** The memos of look-ups on index `index` of `table` made on written rows, by key. */
-  private findMemos(table: string, index: string): Map<unknown, FindMemo> {
-    return innerMap(innerMap(this.memos, table), index);
+    const out: T[K][] = [];
+    for (const uuid of byKey.lookup(key))
+      out.push(this.handOut(table, uuid, candidates.get(uuid), current.get(uuid)) as T[K]);
+    return out;
   }
 
   /** The one row {@link find} returns (the first, for a non-unique index), or undefined. */
@@ -367,6 +332,12 @@ export class TransactionView<T extends object> {
   }
 }
 
+/** True for a value JSON says fully: a string, a number or a boolean. */
+function isPlain(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'string' || type === 'number' || type === 'boolean';
+}
+
 /**
  * Look-up key `values` as one value that tells keys apart: the value itself for one part, else
  * JSON; undefined when a part is not a string, number or boolean (JSON says a set or map as `{}`).
@@ -374,17 +345,4 @@ export class TransactionView<T extends object> {
 function plainKey(values: readonly unknown[]): unknown {
   if (!values.every(isPlain)) return undefined;
   return values.length === 1 ? values[0] : JSON.stringify(values);
-}
-
-/** True when `a` and `b` hold the same objects in the same order. */
-function sameRows(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** True for a value JSON says fully: a string, a number or a boolean. */
-function isPlain(value: unknown): boolean {
-  const type = typeof value;
-  return type === 'string' || type === 'number' || type === 'boolean';
 }

@@ -53,8 +53,6 @@ interface TableWrites {
   readonly targeted: Set<string>;
   /** True once a write selects rows by anything but their UUID. */
   scans: boolean;
-  /** Writes to the table so far (inserts and logged writes): what a reader's memo is valid for. */
-  writes: number;
   readonly replayed: Map<string, Replayed>;
 }
 
@@ -83,7 +81,6 @@ export class WriteOverlay {
         if (sent['uuid-name'] !== undefined) this.named.set(sent['uuid-name'], uuid);
         const table = this.table(sent.table);
         table.inserted.set(uuid, this.insertedRow(table, uuid, sent.row));
-        table.writes++;
         return sent;
       }
       case 'update':
@@ -119,11 +116,6 @@ export class WriteOverlay {
   /** True when the transaction has written to `table`. */
   wrote(table: string): boolean {
     return this.tables.has(table);
-  }
-
-  /** How many writes to `table` the transaction has made: a reader's memo of the table holds while it stays the same. */
-  writesTo(table: string): number {
-    return this.tables.get(table)?.writes ?? 0;
   }
 
   /** True when `uuid` of `table` is a row this transaction inserted (deleted since or not). */
@@ -184,7 +176,6 @@ export class WriteOverlay {
         log: [],
         targeted: new Set(),
         scans: false,
-        writes: 0,
         replayed: new Map(),
       };
       this.tables.set(name, writes);
@@ -202,7 +193,6 @@ export class WriteOverlay {
       else if (next !== row) writes.inserted.set(uuid, next);
     }
     writes.log.push(write);
-    writes.writes++;
     if (write.where.uuid !== undefined) writes.targeted.add(write.where.uuid);
     else writes.scans = true;
   }
