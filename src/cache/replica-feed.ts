@@ -28,18 +28,7 @@ export function listenForUpdates<T extends object>(
   handlers: FeedHandlers,
 ): () => void {
   const onNotice = (notice: MonitorNotice) => {
-    if (notice.monitorId !== state.monitorId) return;
-    const message: Pending =
-      notice.method === 'update'
-        ? { method: 'update', updates: notice.updates as TableUpdates | LazyReply }
-        : notice.lastTxnId === undefined
-          ? { method: 'update2', updates: notice.updates as TableUpdates2 | LazyReply }
-          : {
-              method: 'update2',
-              updates: notice.updates as TableUpdates2 | LazyReply,
-              lastTxnId: notice.lastTxnId,
-            };
-    receive(state, client, message);
+    if (notice.monitorId === state.monitorId) receive(state, client, notice);
   };
   const onState = () => {
     if (client.state.status !== 'closed') return;
@@ -73,7 +62,7 @@ export function drainPending<T extends object>(state: ReplicaState<T>): void {
 
 function apply<T extends object>(state: ReplicaState<T>, client: ReplicaClient, message: Pending): void {
   if (state.stopped !== undefined) return;
-  if (message.method === 'update2' && isBig(message.updates)) {
+  if (message.method !== 'update' && isBig(message.updates as TableUpdates2 | LazyReply)) {
     state.startStaging(applyBig(state, client, message));
     return;
   }
@@ -87,11 +76,7 @@ function apply<T extends object>(state: ReplicaState<T>, client: ReplicaClient, 
       rows = applyUpdates2(state.stores, message.updates as TableUpdates2, state.sink());
       if (message.lastTxnId !== undefined) state.recordTxnId(message.lastTxnId);
     }
-    state.events.emit('batch', {
-      rows,
-      lastTxnId: message.method === 'update2' ? message.lastTxnId : undefined,
-      initial: false,
-    });
+    state.events.emit('batch', { rows, lastTxnId: message.lastTxnId, initial: false });
   } catch (error) {
     // A message the replica cannot apply leaves it unreliable: stop rather than serve wrong data.
     state.fail(error);
@@ -102,7 +87,7 @@ function apply<T extends object>(state: ReplicaState<T>, client: ReplicaClient, 
 async function applyBig<T extends object>(
   state: ReplicaState<T>,
   client: ReplicaClient,
-  message: Pending & { method: 'update2' },
+  message: Pending,
 ): Promise<void> {
   try {
     await applyStaged(state, client, message);

@@ -11,7 +11,6 @@ import { nextTurn } from './next-turn.js';
 import { drainPending } from './replica-feed.js';
 import { requestMonitor } from './replica-monitor.js';
 import type { SyncProgress } from './replica-options.js';
-import { defaultReplicaOptions } from './replica-options.js';
 import type { ReplicaState } from './replica-state.js';
 
 /**
@@ -60,7 +59,7 @@ async function applyInitial2<T extends object>(
   const tables = listed.length;
   let totalRows = 0;
   for (const t of listed) totalRows += t.count;
-  const sliceRows = Math.max(1, options.initialSliceRows ?? defaultReplicaOptions.initialSliceRows);
+  const sliceRows = state.sliceRows;
   const bytes = lazy?.bytes;
   const report = (rows: number) => {
     const progress: SyncProgress =

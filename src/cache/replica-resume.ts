@@ -25,7 +25,6 @@ import {
 } from './replica-events.js';
 import { drainPending } from './replica-feed.js';
 import { type MonitorReply, requestMonitor } from './replica-monitor.js';
-import { defaultReplicaOptions } from './replica-options.js';
 import { buildStores, type ReplicaState } from './replica-state.js';
 import { resyncTables } from './resync.js';
 
@@ -254,7 +253,7 @@ export class ReplicaResume<T extends object> {
   ): Promise<{ found: boolean; rows: number; lastTxnId: string }> {
     const { state } = this;
     const { lazy } = reply;
-    const sliceRows = Math.max(1, state.options.initialSliceRows ?? defaultReplicaOptions.initialSliceRows);
+    const sliceRows = state.sliceRows;
     const yieldTurn = async (): Promise<void> => {
       await nextTurn();
       check();

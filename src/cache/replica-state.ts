@@ -8,8 +8,8 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { DatabaseModel } from '../model/descriptor.js';
 import type { ServerSchemaView } from '../model/server-schema-view.js';
-import type { LazyReply } from '../protocol/lazy-reply.js';
-import { type TableUpdates, type TableUpdates2, ZERO_TXN_ID } from '../protocol/updates.js';
+import type { MonitorNotice } from '../protocol/monitor-notice.js';
+import { ZERO_TXN_ID } from '../protocol/updates.js';
 import type { ChangeSink, ClientFilter } from './apply-updates.js';
 import type { Change, RowChange } from './change.js';
 import { ChangeStream, ChangeStreamClosedError, type ChangeStreamOptions } from './change-stream.js';
@@ -19,7 +19,7 @@ import type { ReplicaClient } from './replica-client.js';
 import { ReplicaConditions } from './replica-conditions.js';
 import { ReplicaClosedError, type ReplicaEvents, TableNotReplicatedError } from './replica-events.js';
 import { type FeedHandlers, listenForUpdates } from './replica-feed.js';
-import type { MonitorMethod, ReplicaOptions } from './replica-options.js';
+import { defaultReplicaOptions, type MonitorMethod, type ReplicaOptions } from './replica-options.js';
 import type { IndexSpec } from './row-index.js';
 import { TableStore } from './table-store.js';
 
@@ -28,11 +28,9 @@ export type Method = Exclude<MonitorMethod, 'auto'>;
 
 /**
  * One update notification, as received for the replica's monitor: the updates of a big one
- * unparsed ({@link LazyReply}), to be applied a slice at a time.
+ * unparsed (a `LazyReply`), to be applied a slice at a time.
  */
-export type Pending =
-  | { method: 'update'; updates: TableUpdates | LazyReply }
-  | { method: 'update2'; updates: TableUpdates2 | LazyReply; lastTxnId?: string };
+export type Pending = MonitorNotice;
 
 let nextMonitorNumber = 1;
 
@@ -223,6 +221,11 @@ export class ReplicaState<T extends object> {
     const held = this.held ?? [];
     this.held = undefined;
     return held;
+  }
+
+  /** Rows per slice of a big apply (initial contents, a resume, a big update). */
+  get sliceRows(): number {
+    return Math.max(1, this.options.initialSliceRows ?? defaultReplicaOptions.initialSliceRows);
   }
 
   /** True while a big update is being applied over several turns. */

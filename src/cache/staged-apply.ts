@@ -14,7 +14,6 @@ import { applyUpdates2Sliced, listRows } from './apply-updates.js';
 import type { RowChange } from './change.js';
 import { nextTurn } from './next-turn.js';
 import type { ReplicaClient } from './replica-client.js';
-import { defaultReplicaOptions } from './replica-options.js';
 import type { Pending, ReplicaState } from './replica-state.js';
 import type { TableStore } from './table-store.js';
 
@@ -42,13 +41,13 @@ export function isBig(updates: TableUpdates2 | LazyReply): boolean {
 class Abandoned extends Error {}
 
 /**
- * Applies update2/update3 `message` over several turns (see the file's comment). The
+ * Applies update2/update3 `message` (not an `update`: its rows are full images) over several turns (see the file's comment). The
  * replica fails (and stops) when the message cannot be applied, as for any update.
  */
 export async function applyStaged<T extends object>(
   state: ReplicaState<T>,
   client: ReplicaClient,
-  message: Pending & { method: 'update2' },
+  message: Pending,
 ): Promise<void> {
   const release = client.holdDelivery();
   const lazy = isLazyReply(message.updates) ? message.updates : undefined;
@@ -62,7 +61,7 @@ export async function applyStaged<T extends object>(
       staged.push(store);
     }
     const changes: RowChange[] = [];
-    const sliceRows = Math.max(1, state.options.initialSliceRows ?? defaultReplicaOptions.initialSliceRows);
+    const sliceRows = state.sliceRows;
     // The turn that read the message already parsed its outline: the rows start on the next.
     await nextTurn();
     if (state.stopped !== undefined) return;

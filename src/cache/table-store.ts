@@ -115,11 +115,6 @@ export class TableStore {
     this.beforeIndexes = undefined;
   }
 
-  /** True between {@link beginStaged} and {@link commitStaged}. */
-  get staged(): boolean {
-    return this.before !== undefined;
-  }
-
   // Called before row `uuid` changes while staged: keeps what readers are to go on seeing.
   private keepBefore(uuid: string): void {
     const before = this.before as Map<string, Row | null>;

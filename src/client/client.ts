@@ -441,36 +441,32 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     this.rpc.close(new ConnectionClosedError('connection abandoned'));
   }
 
-  private dispatch(method: string, params: unknown[]): void {
+  /**
+   * A monitor's update: to the replica as read (a big one's updates unparsed), then, parsed
+   * whole, to whoever listens to the public event of its method.
+   */
+  private dispatchUpdate(method: 'update' | 'update2' | 'update3', params: unknown[]): void {
+    const monitorId = params[0];
+    const updates = (method === 'update3' ? params[2] : params[1]) as TableUpdates | TableUpdates2;
     const metrics = this.options.metrics;
-    if (
-      metrics?.update !== undefined &&
-      (method === 'update' || method === 'update2' || method === 'update3')
-    ) {
-      report(metrics.update, updateMetric(method, method === 'update3' ? params[2] : params[1]));
+    if (metrics?.update !== undefined) report(metrics.update, updateMetric(method, updates));
+    if (method === 'update3') {
+      const lastTxnId = params[1] as string;
+      this.emit('monitorNotice', { method, monitorId, lastTxnId, updates });
+      if (this.listenerCount(method) > 0)
+        this.emit(method, monitorId, lastTxnId, plainUpdates(updates) as TableUpdates2);
+      return;
     }
+    this.emit('monitorNotice', { method, monitorId, updates });
+    if (this.listenerCount(method) > 0) this.emit(method, monitorId, plainUpdates(updates) as TableUpdates2);
+  }
+
+  private dispatch(method: string, params: unknown[]): void {
     switch (method) {
       case 'update':
-        this.emit('monitorNotice', { method, monitorId: params[0], updates: params[1] as TableUpdates });
-        // A big notification's updates arrive unparsed (for the replica): parsed whole only for
-        // someone listening here.
-        if (this.listenerCount('update') > 0)
-          this.emit('update', params[0], plainUpdates(params[1]) as TableUpdates);
-        return;
       case 'update2':
-        this.emit('monitorNotice', { method, monitorId: params[0], updates: params[1] as TableUpdates2 });
-        if (this.listenerCount('update2') > 0)
-          this.emit('update2', params[0], plainUpdates(params[1]) as TableUpdates2);
-        return;
       case 'update3':
-        this.emit('monitorNotice', {
-          method,
-          monitorId: params[0],
-          lastTxnId: params[1] as string,
-          updates: params[2] as TableUpdates2,
-        });
-        if (this.listenerCount('update3') > 0)
-          this.emit('update3', params[0], params[1] as string, plainUpdates(params[2]) as TableUpdates2);
+        this.dispatchUpdate(method, params);
         return;
       case 'locked':
         this.emit('locked', params[0] as string);

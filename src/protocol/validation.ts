@@ -69,27 +69,15 @@ export function validateOperations(schema: DatabaseSchema, operations: readonly 
  * Throws unless `name` is an OVSDB <id> (letters, digits and underscores, not starting with a
  * digit), as lock names and `uuid-name`s must be; the server would answer `syntax error`.
  */
-export function checkId(
-  name: unknown,
-  what: string,
-  where: { operationIndex: number; table?: string } = { operationIndex: -1 },
-): void {
-  if (!isId(name)) {
+export function checkId(name: unknown, what: string, operationIndex = -1, table?: string): void {
+  // The error's details are made only when it is thrown: a valid name allocates nothing.
+  if (typeof name !== 'string' || !ID_PATTERN.test(name)) {
     throw new InvalidOperationError(
       'bad-operation',
       `${what} must be letters, digits and underscores, not starting with a digit`,
-      {
-        ...where,
-        value: name,
-      },
+      table === undefined ? { operationIndex, value: name } : { operationIndex, table, value: name },
     );
   }
-}
-
-// The test of checkId, without the location object its error needs: checked first on the
-// hot path so a valid name costs no allocation.
-function isId(name: unknown): boolean {
-  return typeof name === 'string' && ID_PATTERN.test(name);
 }
 
 const OPERATIONS: ReadonlySet<string> = new Set([
@@ -106,9 +94,13 @@ const OPERATIONS: ReadonlySet<string> = new Set([
 ]);
 
 /** Throws unless `value` is an array: a caller without types may pass anything. */
-function requireArray(value: unknown, what: string, where: { operationIndex: number; table?: string }): void {
+function requireArray(value: unknown, what: string, operationIndex: number, table: string): void {
   if (!Array.isArray(value)) {
-    throw new InvalidOperationError('bad-operation', `${what} must be an array`, { ...where, value });
+    throw new InvalidOperationError('bad-operation', `${what} must be an array`, {
+      operationIndex,
+      table,
+      value,
+    });
   }
 }
 
@@ -127,7 +119,7 @@ function validateOperation(
       { operationIndex: index, value: operation },
     );
   }
-  if (operation.op === 'assert') checkId(operation.lock, 'a lock name', { operationIndex: index });
+  if (operation.op === 'assert') checkId(operation.lock, 'a lock name', index);
   if (operation.op === 'comment') checkComment(operation.comment, index);
   if (!('table' in operation)) return previous;
   if (typeof operation.table !== 'string') {
@@ -140,9 +132,8 @@ function validateOperation(
   const table = t.table;
   switch (operation.op) {
     case 'insert':
-      if (operation['uuid-name'] !== undefined && !isId(operation['uuid-name'])) {
-        checkId(operation['uuid-name'], 'a uuid-name', { operationIndex: index, table: table.name });
-      }
+      if (operation['uuid-name'] !== undefined)
+        checkId(operation['uuid-name'], 'a uuid-name', index, table.name);
       checkRow(t, operation.row, 'insert');
       return t;
     case 'update':
@@ -151,23 +142,21 @@ function validateOperation(
       return t;
     case 'mutate':
       checkConditions(t, operation.where);
-      if (!Array.isArray(operation.mutations)) {
-        requireArray(operation.mutations, 'mutations', { operationIndex: index, table: table.name });
-      }
+      requireArray(operation.mutations, 'mutations', index, table.name);
       checkMutations(t, operation.mutations);
       return t;
     case 'select':
     case 'delete':
       checkConditions(t, operation.where);
       if (operation.op === 'select' && operation.columns !== undefined) {
-        requireArray(operation.columns, 'columns', { operationIndex: index, table: table.name });
+        requireArray(operation.columns, 'columns', index, table.name);
         for (const name of operation.columns) column(t, name);
       }
       return t;
     case 'wait':
       checkConditions(t, operation.where);
-      requireArray(operation.columns, 'columns', { operationIndex: index, table: table.name });
-      requireArray(operation.rows, 'rows', { operationIndex: index, table: table.name });
+      requireArray(operation.columns, 'columns', index, table.name);
+      requireArray(operation.rows, 'rows', index, table.name);
       for (const name of operation.columns) column(t, name);
       for (const row of operation.rows) checkRow(t, row, 'wait');
       return t;

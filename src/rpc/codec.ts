@@ -40,24 +40,7 @@ export function classifyMessage(value: unknown): OvsdbMessageKind | undefined {
 /** `{"id":…,"method":…,"params":[…]}`: one JSON.stringify, no `jsonrpc` member. */
 export function encodeRequest(id: JsonRpcId, method: string, params: unknown[]): string {
   // Concatenation skips building a wrapper object for every request; same bytes as stringify.
-  // The ids this library makes are safe integers, whose text is the same either way; the
-  // method's text is made once per method, so only the params are stringified per request.
-  const idText = typeof id === 'number' && Number.isSafeInteger(id) ? `${id}` : JSON.stringify(id);
-  return `{"id":${idText},"method":${methodText(method)},"params":${JSON.stringify(params)}}`;
-}
-
-// The JSON text of each method name sent; a handful of names, bounded in case a caller sends
-// arbitrary ones (past the bound they are stringified per request, as before).
-const methodTexts = new Map<string, string>();
-const METHOD_TEXTS_MAX = 64;
-
-function methodText(method: string): string {
-  let text = methodTexts.get(method);
-  if (text === undefined) {
-    text = JSON.stringify(method);
-    if (methodTexts.size < METHOD_TEXTS_MAX) methodTexts.set(method, text);
-  }
-  return text;
+  return `{"id":${JSON.stringify(id)},"method":${JSON.stringify(method)},"params":${JSON.stringify(params)}}`;
 }
 
 /** A notification: the same shape with `"id": null`. */
