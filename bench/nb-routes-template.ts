@@ -5,12 +5,8 @@
  * 192.168.0.1, window 16), plus the empty `lr0-warmup` router the reference client adds,
  * and finally `ovsdb-tool compact`. Kept as a file and copied for every measured server.
  */
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { connect, op } from '../src/index.js';
-import { findBinary } from '../src/testing/binaries.js';
-import { ovnSchemaPath, startOvsdbServer } from '../src/testing/index.js';
-import { runCommand } from '../src/testing/run-command.js';
+import { op } from '../src/index.js';
+import { buildNbFile } from './nb-template-file.js';
 import { transactionOps } from './workload.js';
 
 const ROUTES_PER_TXN = 100;
@@ -19,33 +15,20 @@ const WINDOW = 16;
 /** Builds the template with `routes` routes (a multiple of 100) in lr0 at `path`. */
 export async function buildRoutesTemplate(path: string, routes: number, workDir: string): Promise<void> {
   if (routes % ROUTES_PER_TXN !== 0) throw new Error(`routes must be a multiple of ${ROUTES_PER_TXN}`);
-  const dir = await mkdtemp(join(workDir, 'ovndb-template-'));
-  try {
-    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: false, dir });
-    try {
-      const client = await connect(server.unix, { validate: false });
-      const [lr] = await client.transact('OVN_Northbound', [
-        op.insert('Logical_Router', { name: 'lr0' }),
-        op.insert('Logical_Router', { name: 'lr0-warmup' }),
-      ]);
-      const router = (lr as { uuid: [string, string] }).uuid[1];
-      const txns = routes / ROUTES_PER_TXN;
-      let next = 0;
-      const worker = async () => {
-        while (next < txns) {
-          const t = next++;
-          await client.transact('OVN_Northbound', transactionOps(t, ROUTES_PER_TXN, router, 10));
-        }
-      };
-      await Promise.all(Array.from({ length: WINDOW }, worker));
-      await client.close();
-    } finally {
-      await server.stop();
-    }
-    const dbFile = join(dir, '0-ovn-nb.db');
-    await runCommand(await findBinary('ovsdb-tool'), ['compact', dbFile]);
-    await copyFile(dbFile, path);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  await buildNbFile(path, workDir, async (client) => {
+    const [lr] = await client.transact('OVN_Northbound', [
+      op.insert('Logical_Router', { name: 'lr0' }),
+      op.insert('Logical_Router', { name: 'lr0-warmup' }),
+    ]);
+    const router = (lr as { uuid: [string, string] }).uuid[1];
+    const txns = routes / ROUTES_PER_TXN;
+    let next = 0;
+    const worker = async () => {
+      while (next < txns) {
+        const t = next++;
+        await client.transact('OVN_Northbound', transactionOps(t, ROUTES_PER_TXN, router, 10));
+      }
+    };
+    await Promise.all(Array.from({ length: WINDOW }, worker));
+  });
 }

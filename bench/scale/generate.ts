@@ -6,13 +6,10 @@
  * every measured server.
  */
 import { existsSync } from 'node:fs';
-import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import { copyFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Operation } from '../../src/index.js';
-import { connect } from '../../src/index.js';
-import { findBinary } from '../../src/testing/binaries.js';
-import { ovnSchemaPath, startOvsdbServer } from '../../src/testing/index.js';
-import { runCommand } from '../../src/testing/run-command.js';
+import { buildNbFile } from '../nb-template-file.js';
 import {
   type NbSize,
   podIp,
@@ -168,38 +165,25 @@ function addressSetOps(size: NbSize): Operation[] {
 
 /** Writes the database of `size` to `path` (built in `workDir`). */
 export async function buildScaleTemplate(path: string, size: NbSize, workDir: string): Promise<void> {
-  const dir = await mkdtemp(join(workDir, 'ovndb-scale-template-'));
-  try {
-    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')], tcp: false, dir });
-    try {
-      const client = await connect(server.unix, { validate: false });
-      const podUuids = new Map<number, string[]>();
-      for (let v = 0; v < size.routers; v += VPCS_PER_TXN) {
-        const { ops, pods } = vpcOps(size, v, Math.min(size.routers, v + VPCS_PER_TXN));
-        const results = (await client.transact('OVN_Northbound', ops)) as { uuid?: [string, string] }[];
-        for (const [s, first] of pods) {
-          const uuids: string[] = [];
-          for (let j = 0; j < Math.min(PORTS_PER_GROUP, size.podsPerSwitch); j++)
-            uuids.push(results[first + j]!.uuid![1]);
-          podUuids.set(Number(s), uuids);
-        }
+  await buildNbFile(path, workDir, async (client) => {
+    const podUuids = new Map<number, string[]>();
+    for (let v = 0; v < size.routers; v += VPCS_PER_TXN) {
+      const { ops, pods } = vpcOps(size, v, Math.min(size.routers, v + VPCS_PER_TXN));
+      const results = (await client.transact('OVN_Northbound', ops)) as { uuid?: [string, string] }[];
+      for (const [s, first] of pods) {
+        const uuids: string[] = [];
+        for (let j = 0; j < Math.min(PORTS_PER_GROUP, size.podsPerSwitch); j++)
+          uuids.push(results[first + j]!.uuid![1]);
+        podUuids.set(Number(s), uuids);
       }
-      await client.transact('OVN_Northbound', addressSetOps(size));
-      for (let g = 0; g < size.portGroups; g += GROUPS_PER_TXN)
-        await client.transact(
-          'OVN_Northbound',
-          groupOps(size, g, Math.min(size.portGroups, g + GROUPS_PER_TXN), podUuids),
-        );
-      await client.close();
-    } finally {
-      await server.stop();
     }
-    const dbFile = join(dir, '0-ovn-nb.db');
-    await runCommand(await findBinary('ovsdb-tool'), ['compact', dbFile]);
-    await copyFile(dbFile, path);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+    await client.transact('OVN_Northbound', addressSetOps(size));
+    for (let g = 0; g < size.portGroups; g += GROUPS_PER_TXN)
+      await client.transact(
+        'OVN_Northbound',
+        groupOps(size, g, Math.min(size.portGroups, g + GROUPS_PER_TXN), podUuids),
+      );
+  });
 }
 
 /** The database file of `size` in `dir`, built once per size and reused. */
