@@ -298,10 +298,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
       }
       if (timeoutMs !== undefined) entry.ownDeadline = true;
       if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-        entry.timer = setTimeout(
-          () => this.expire(entry, new RequestTimeoutError(method, timeoutMs)),
-          timeoutMs,
-        );
+        entry.timer = setTimeout(() => this.ownDeadlinePassed(entry, timeoutMs), timeoutMs);
       }
     }
     this.pending.set(id, entry);
@@ -327,9 +324,26 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     else this.queuedCount--;
   }
 
-  /** Timeout or abort: forget the id (a late reply is then ignored) and free its slot. */
-  private expire(entry: PendingRequest, error: Error): void {
+  /**
+   * A request's own deadline has passed: it fails, unless this connection is not reading (a
+   * delivery hold, flow control), so that its reply may be waiting unread: then the wait counts
+   * again from now, as the default deadline counts from the end of a read pause.
+   */
+  private ownDeadlinePassed(entry: PendingRequest, timeoutMs: number): void {
     if (entry.settled) return;
+    if (this.readPause.paused) {
+      entry.timer = setTimeout(() => this.ownDeadlinePassed(entry, timeoutMs), timeoutMs);
+      return;
+    }
+    this.expire(entry, new RequestTimeoutError(entry.method, timeoutMs));
+  }
+
+  /**
+   * Timeout or abort: forget the id (a late reply is then ignored) and free its slot. Not for
+   * a request whose reply is held back already: it settles with that reply.
+   */
+  private expire(entry: PendingRequest, error: Error): void {
+    if (entry.settled || entry.answered) return;
     this.pending.delete(entry.id);
     this.release(entry);
     entry.reject(error);
@@ -410,7 +424,17 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   }
 
   private onMessage(msg: unknown): void {
-    if (!this.delivery.offer(msg)) this.dispatchMessage(msg);
+    if (!this.delivery.offer(msg)) {
+      this.dispatchMessage(msg);
+      return;
+    }
+    // Held back: a reply read now is the outcome of its request (a write it reports happened),
+    // so the time it waits behind the hold must not turn it into a timeout or an abort.
+    if (classifyMessage(msg) === 'reply') {
+      const id = (msg as OvsdbMessage).id;
+      const entry = typeof id === 'number' ? this.pending.get(id) : undefined;
+      if (entry !== undefined) entry.answered = true;
+    }
   }
 
   private dispatchMessage(msg: unknown): void {

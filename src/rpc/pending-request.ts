@@ -35,6 +35,11 @@ export class PendingRequest implements OutboundRequest {
   keepAlive = false;
   /** It has a deadline of its own, or explicitly none: the connection's default does not apply. */
   ownDeadline = false;
+  /**
+   * Its reply has been read and waits behind a delivery hold (delivery-hold.ts): it settles
+   * with that reply when delivered, and neither a deadline nor an abort fails it meanwhile.
+   */
+  answered = false;
   /** When it was issued. */
   readonly startedAt = Date.now();
   /** How many params it was sent with (a transact's reply has a result per operation). */

@@ -124,6 +124,56 @@ describe('big updates applied over several turns', { timeout: 90_000 }, () => {
     }
   });
 
+  test('a reply held back behind a big update settles with the reply, not with its own deadline', {
+    timeout: 30_000,
+  }, async () => {
+    const writer = await connect(server.unix);
+    const client = await connect(server.unix);
+    const timeoutMs = 40;
+    try {
+      const replica = await Replica.start(client, nbModel, {
+        tables: { Logical_Switch: true, Logical_Switch_Port: true },
+      });
+      let sent: { started: number; outcome: Promise<unknown> } | undefined;
+      // When the big update was all applied (its batch: the first after the transaction was sent).
+      let applied = 0;
+      replica.on('batch', () => {
+        if (sent !== undefined && applied === 0) applied = performance.now();
+      });
+      let noticed!: () => void;
+      const notice = new Promise<void>((resolve) => {
+        noticed = resolve;
+      });
+      // The apply has started: this transaction's reply comes back while the update is being
+      // applied (reading paused), and must wait for it, past its deadline.
+      client.on('monitorNotice', () => {
+        noticed();
+        sent ??= {
+          started: performance.now(),
+          outcome: client.transact(
+            NB,
+            [{ op: 'insert', table: 'Logical_Switch', row: { name: 'held-reply' } }] as never,
+            { timeoutMs },
+          ),
+        };
+      });
+      await writer.transact(NB, portInserts('held', 20_000) as never);
+      await notice;
+      assert.ok(sent !== undefined);
+      const results = (await sent.outcome) as { uuid?: unknown }[];
+      assert.ok(results[0]?.uuid !== undefined, 'the insert committed and says so');
+      assert.ok(
+        applied - sent.started > timeoutMs,
+        `the apply outlasted the deadline (${(applied - sent.started).toFixed(0)} ms): otherwise this proves nothing`,
+      );
+      assert.equal(replica.where('Logical_Switch', (row) => row.name === 'held-reply').length, 1);
+      await replica.close();
+    } finally {
+      await writer.close();
+      await client.close();
+    }
+  });
+
   test('updates and deletes of 1,000 indexed rows: reads, index look-ups and listings stay on the old version', {
     timeout: 30_000,
   }, async () => {
