@@ -53,6 +53,20 @@ export class InvalidOperationError extends OvndbError {
 }
 
 /**
+ * Operations made by ovndb itself from what the server sent: the verify wait of a row read from
+ * a replica names the row's own UUID and the values the server gave it, so it fits the schema
+ * by construction. {@link validateOperations} passes them over: a transaction that read many
+ * rows checks only what its body writes (and its look-ups, whose keys come from the caller).
+ */
+const madeFromServerRows = new WeakSet<object>();
+
+/** @internal Marks `operation` as made from server rows (see {@link madeFromServerRows}); returns it. */
+export function fromServerRows<O extends Operation>(operation: O): O {
+  madeFromServerRows.add(operation);
+  return operation;
+}
+
+/**
  * Checks every operation of a transaction against `schema`. Throws the first problem found as
  * {@link InvalidOperationError} (unknown table or column, immutable column, bad condition or
  * mutator) or `InvalidValueError` (a value outside its column's type or constraints).
@@ -61,8 +75,10 @@ export function validateOperations(schema: DatabaseSchema, operations: readonly 
   // Operations of a transaction tend to come in runs on one table (many inserts): the run
   // shares one table lookup and one TableCheck, its index moved along.
   let previous: TableCheck | undefined;
-  for (let i = 0; i < operations.length; i++)
-    previous = validateOperation(schema, operations[i]!, i, previous);
+  for (let i = 0; i < operations.length; i++) {
+    const operation = operations[i]!;
+    if (!madeFromServerRows.has(operation)) previous = validateOperation(schema, operation, i, previous);
+  }
 }
 
 /**

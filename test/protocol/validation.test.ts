@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { op } from '../../src/protocol/operations.js';
 import { parseDatabaseSchema } from '../../src/protocol/schema.js';
-import { InvalidOperationError, validateOperations } from '../../src/protocol/validation.js';
+import { fromServerRows, InvalidOperationError, validateOperations } from '../../src/protocol/validation.js';
 import { InvalidValueError } from '../../src/protocol/validation-errors.js';
 import { ovnSchemaPath } from '../../src/testing/index.js';
 
@@ -114,5 +114,24 @@ describe('validateOperations against the OVN Northbound schema', () => {
       'named-uuid',
       'bad-name',
     ]);
+  });
+});
+
+describe('operations made from server rows', () => {
+  // A verify wait of a row read from a replica: its UUID and values are the server's own.
+  const wait = () => ({
+    op: 'wait' as const,
+    table: 'Logical_Switch',
+    where: [['_uuid', '==', ['uuid', U]]],
+    columns: ['name'],
+    until: '==' as const,
+    // Not a string: what the check would refuse, were the value the caller's.
+    rows: [{ name: 7 }],
+    timeout: 0,
+  });
+
+  test('are passed over by the schema check; the same operation made elsewhere is checked', () => {
+    validateOperations(nb, [fromServerRows(wait()) as never]);
+    assert.throws(() => validateOperations(nb, [wait() as never]), InvalidValueError);
   });
 });

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { LogicalSwitchTable, model as nbModel } from '../../src/generated/nb/index.js';
 import {
   connect,
+  InvalidValueError,
   insertRow,
   Replica,
   replicaRowSource,
@@ -64,6 +65,48 @@ describe('transactions reading from a replica', { timeout: 30_000 }, () => {
       await replica.close();
     } finally {
       await other.close();
+      await client.close();
+      await server.stop();
+    }
+  });
+
+  test('the waits of rows read carry what the server sent; a look-up key from the caller is still checked', async () => {
+    const server = await startOvsdbServer({ schemas: [ovnSchemaPath('nb')] });
+    const client = await connect(server.unix);
+    try {
+      await client.transact(NB, [insertRow(LogicalSwitchTable, { name: 'ls0' }).operation]);
+      const replica = await Replica.start(client, nbModel, {
+        tables: { Logical_Switch: true, Logical_Switch_Port: true },
+      });
+      const [ls0] = replica.where('Logical_Switch', (r) => r.name === 'ls0');
+      assert.ok(ls0);
+      // A row read: its verify wait goes out with the commit, which succeeds.
+      const read = await runTransaction(
+        client,
+        nbModel,
+        (txn) => {
+          const ls = txn.view.get('Logical_Switch', ls0._uuid);
+          txn.update('Logical_Switch', ls0._uuid, { external_ids: { seen: ls?.name ?? '' } });
+        },
+        { replica },
+      );
+      assert.ok(read.sent);
+      // A look-up by a name the server cannot take (a NUL in it): refused before sending.
+      await assert.rejects(
+        runTransaction(
+          client,
+          nbModel,
+          (txn) => {
+            txn.view.find('Logical_Switch_Port', 'name', 'bad\u0000name');
+            txn.insert('Logical_Switch', { name: 'ls1' });
+          },
+          { replica },
+        ),
+        (error: unknown) => error instanceof InvalidValueError && error.table === 'Logical_Switch_Port',
+      );
+      assert.deepEqual(replica.list('Logical_Switch').map((r) => r.name).sort(), ['ls0']);
+      await replica.close();
+    } finally {
       await client.close();
       await server.stop();
     }
