@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { model as nbModel } from '../../src/generated/nb/index.js';
-import { connect, type OvsdbClient, Replica } from '../../src/index.js';
+import { connect, Replica } from '../../src/index.js';
 import { isLazyReply } from '../../src/protocol/lazy-reply.js';
 import type { MonitorNotice } from '../../src/protocol/monitor-notice.js';
 import { DeliveryHold } from '../../src/rpc/delivery-hold.js';

@@ -131,7 +131,7 @@ describe('operations made from server rows', () => {
   });
 
   test('are passed over by the schema check; the same operation made elsewhere is checked', () => {
-    validateOperations(nb, [fromServerRows(wait()) as never]);
+    validateOperations(nb, [fromServerRows(wait() as never)]);
     assert.throws(() => validateOperations(nb, [wait() as never]), InvalidValueError);
   });
 });

@@ -104,7 +104,13 @@ describe('transactions reading from a replica', { timeout: 30_000 }, () => {
         ),
         (error: unknown) => error instanceof InvalidValueError && error.table === 'Logical_Switch_Port',
       );
-      assert.deepEqual(replica.list('Logical_Switch').map((r) => r.name).sort(), ['ls0']);
+      assert.deepEqual(
+        replica
+          .list('Logical_Switch')
+          .map((r) => r.name)
+          .sort(),
+        ['ls0'],
+      );
       await replica.close();
     } finally {
       await client.close();
