@@ -96,3 +96,33 @@ test('npm run bench:scale reports every measure at a tiny scale', { timeout: 60_
   assert.match(stdout, /## Kube-OVN-sized Northbound \(1,530 rows\)/);
   assert.match(stdout, /\| sync \| replica \| total_s /);
 });
+
+test('npm run bench:change-costs times every stage after a pause and hot', { timeout: 60_000 }, async () => {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bench/scale/change-costs.ts',
+      '--scale',
+      '0.01',
+      '--reps',
+      '2',
+      '--hot-reps',
+      '5',
+      '--pause-ms',
+      '1',
+    ],
+    { cwd: root, timeout: 55_000, maxBuffer: 4 << 20 },
+  );
+  const lines = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { stage: string; after_pause_us: number; hot_us: number });
+  assert.deepEqual(
+    lines.map((l) => l.stage),
+    ['parse', 'plan', 'plan in transaction', 'schema check', 'encode', 'change', 'raw'],
+  );
+  for (const line of lines) assert.ok(line.after_pause_us >= 0 && line.hot_us >= 0, JSON.stringify(line));
+  assert.match(stdout, /\| stage \| after a pause \| hot \| ratio \|/);
+});
