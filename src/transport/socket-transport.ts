@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { SocketReader } from './socket-reader.js';
 import type { Transport, TransportHandlers } from './transport.js';
 import { TransportError } from './transport-errors.js';
 
@@ -8,7 +9,9 @@ const CLOSE_GRACE_MS = 2000;
 /**
  * A {@link Transport} over an already connected node stream socket (tcp, unix or tls).
  * The socket is paused until a consumer installs handlers, so early bytes wait in the
- * kernel and stream buffers instead of being dropped.
+ * kernel and stream buffers instead of being dropped. A tcp or unix socket is read through
+ * its {@link SocketReader} (made with the socket: node's `onread`), a tls one through its
+ * `data` events.
  */
 export class SocketTransport implements Transport {
   readonly remote: string;
@@ -23,11 +26,13 @@ export class SocketTransport implements Transport {
   #paused = false;
   #graceTimer: NodeJS.Timeout | undefined;
 
-  constructor(remote: string, socket: Socket) {
+  constructor(remote: string, socket: Socket, reader?: SocketReader) {
     this.remote = remote;
     this.#socket = socket;
     socket.pause();
-    socket.on('data', (chunk: Buffer) => this.#handlers?.data(chunk));
+    const data = (chunk: Buffer) => this.#handlers?.data(chunk);
+    if (reader === undefined) socket.on('data', data);
+    else reader.attach(data);
     socket.on('drain', () => this.#handlers?.drain());
     socket.on('error', (error) => {
       this.#failure ??= new TransportError(remote, error);
@@ -48,8 +53,9 @@ export class SocketTransport implements Transport {
   pause(): void {
     if (this.#paused) return;
     this.#paused = true;
-    // A paused node socket keeps reading only until its stream buffer reaches the high-water
-    // mark, then stops: memory stays bounded and the kernel window closes.
+    // A socket read through its SocketReader stops reading at once; one read through its
+    // stream keeps reading only until the stream's buffer reaches the high-water mark. Either
+    // way memory stays bounded and the kernel window closes.
     this.#socket.pause();
   }
 
