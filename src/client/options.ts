@@ -140,8 +140,16 @@ export function resolveClientOptions(options: ClientOptions = {}): ResolvedClien
 
 /** Options every request method accepts. */
 export interface CallOptions {
-  /** Milliseconds to wait for the reply; overrides {@link ClientOptions.requestTimeoutMs}. 0: no limit. */
+  /**
+   * Milliseconds to wait for the reply; overrides {@link ClientOptions.requestTimeoutMs}. 0: no
+   * limit. While the connection is not reading on purpose (flow control, a replica applying a
+   * big update), a deadline that passes is put off by as much again: the reply may be there,
+   * unread (docs/limits.md).
+   */
   timeoutMs?: number;
-  /** Aborts the call: the promise rejects at once and a late reply is ignored. */
+  /**
+   * Aborts the call: the promise rejects at once and a late reply is ignored; unless the reply
+   * has been read already and waits behind a big update being applied, which it then settles.
+   */
   signal?: AbortSignal;
 }
