@@ -41,8 +41,9 @@ export function isBig(updates: TableUpdates2 | LazyReply): boolean {
 class Abandoned extends Error {}
 
 /**
- * Applies update2/update3 `message` (not an `update`: its rows are full images) over several turns (see the file's comment). The
- * replica fails (and stops) when the message cannot be applied, as for any update.
+ * Applies update2/update3 `message` over several turns (see the file's comment); not an
+ * `update`, whose rows are full images. The replica fails (and stops) when the message cannot
+ * be applied, as for any update.
  */
 export async function applyStaged<T extends object>(
   state: ReplicaState<T>,

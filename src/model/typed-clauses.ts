@@ -4,6 +4,7 @@
  * its wire form only when an operation is built, because only then is the table (and so the
  * column's {@link ColumnType}) known.
  */
+import { entryOf } from '../entry-of.js';
 import type { ColumnType } from '../protocol/column-type.js';
 import type { Condition, ConditionFunction } from '../protocol/conditions.js';
 import type { ArithmeticMutator, Mutation, Mutator } from '../protocol/mutations.js';
@@ -166,39 +167,27 @@ const relaxedAnyCount = new WeakMap<ColumnType, ColumnType>();
 const relaxedKeys = new WeakMap<ColumnType, ColumnType>();
 const scalarElement = new WeakMap<ColumnType, ColumnType>();
 
-function relaxed(type: ColumnType, anyCount: boolean): ColumnType {
-  const cache = anyCount ? relaxedAnyCount : relaxedExact;
-  let found = cache.get(type);
-  if (found === undefined) {
-    const max = anyCount ? Number.POSITIVE_INFINITY : type.max;
-    found =
-      type.value === undefined
-        ? { key: type.key, min: 0, max }
-        : { key: type.key, value: type.value, min: 0, max };
-    cache.set(type, found);
-  }
-  return found;
+/** `type` with no fewer than 0 elements, and with `max` elements at most. */
+function withMin0(type: ColumnType, max: number): ColumnType {
+  return type.value === undefined
+    ? { key: type.key, min: 0, max }
+    : { key: type.key, value: type.value, min: 0, max };
 }
+const exactCount = (type: ColumnType): ColumnType => withMin0(type, type.max);
+const anyCountOf = (type: ColumnType): ColumnType => withMin0(type, Number.POSITIVE_INFINITY);
+
+function relaxed(type: ColumnType, anyCount: boolean): ColumnType {
+  return anyCount ? entryOf(relaxedAnyCount, type, anyCountOf) : entryOf(relaxedExact, type, exactCount);
+}
+
+const keySet = (type: ColumnType): ColumnType => ({ key: type.key, min: 0, max: Number.POSITIVE_INFINITY });
+const oneElement = (type: ColumnType): ColumnType => ({ key: type.key, min: 1, max: 1 });
 
 /** The keys of map type `type` as a set of any size: a map `delete`'s operand. */
-function keysOf(type: ColumnType): ColumnType {
-  let found = relaxedKeys.get(type);
-  if (found === undefined) {
-    found = { key: type.key, min: 0, max: Number.POSITIVE_INFINITY };
-    relaxedKeys.set(type, found);
-  }
-  return found;
-}
+const keysOf = (type: ColumnType): ColumnType => entryOf(relaxedKeys, type, keySet);
 
 /** One element of `type`: an arithmetic mutation's operand. */
-function elementOf(type: ColumnType): ColumnType {
-  let found = scalarElement.get(type);
-  if (found === undefined) {
-    found = { key: type.key, min: 1, max: 1 };
-    scalarElement.set(type, found);
-  }
-  return found;
-}
+const elementOf = (type: ColumnType): ColumnType => entryOf(scalarElement, type, oneElement);
 
 /** The wire form of `condition` for table `table`. Throws for an unknown column or a bad value. */
 export function encodeCondition(table: ClauseTable, condition: AnyCondition): Condition {

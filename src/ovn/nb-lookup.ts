@@ -3,6 +3,7 @@
  * the checks ovn-nbctl makes: a name two rows share is an error, not a guess.
  */
 import type { DatabaseHandle } from '../database/database-handle.js';
+import { entryOf, newMap } from '../entry-of.js';
 import { model as nbModel } from '../generated/nb/model.js';
 import type { Tables as NbTables } from '../generated/nb/rows.js';
 import { whereColumn } from '../model/typed-clauses.js';
@@ -83,17 +84,7 @@ const NAME_INDEX = { name: 'name', columns: ['name'] } as const;
  * OVN allows two with one name; the index keeps both).
  */
 function hasNameIndex(nb: NbReplica, table: string): boolean {
-  let known = nameIndexes.get(nb);
-  if (known === undefined) {
-    known = new Map();
-    nameIndexes.set(nb, known);
-  }
-  let has = known.get(table);
-  if (has === undefined) {
-    has = addNameIndex(nb, table);
-    known.set(table, has);
-  }
-  return has;
+  return entryOf(entryOf(nameIndexes, nb, newMap<string, boolean>), table, (t) => addNameIndex(nb, t));
 }
 
 /**

@@ -13,6 +13,7 @@
  * failover.
  */
 
+import { entryOf, newMap } from '../entry-of.js';
 import type { DatabaseModel } from '../model/descriptor.js';
 import { waitRows } from '../model/typed-ops.js';
 import { CLEAR } from '../model/write-markers.js';
@@ -21,7 +22,6 @@ import type { WaitOperation } from '../protocol/operations.js';
 import { TimedOutError } from '../protocol/server-errors.js';
 import { fromServerRows } from '../protocol/validation.js';
 import { descriptorOf } from './descriptor-of.js';
-import { innerMap } from './inner-map.js';
 import { uuidCondition } from './row-source.js';
 
 /** The table and row (or index look-up) a verify `wait` is about. */
@@ -117,7 +117,7 @@ export class ReadSet {
     uuid: string,
     row: Readonly<Record<string, unknown>> | undefined,
   ): ColumnsEntry {
-    const byUuid = innerMap(this.columns, table);
+    const byUuid = entryOf(this.columns, table, newMap<string, ColumnsEntry>);
     let entry = byUuid.get(uuid);
     if (entry === undefined) {
       entry = { table, uuid, row, columns: new Set() };

@@ -14,12 +14,12 @@
 
 import { type IndexSpec, RowIndex, UnknownIndexError } from '../cache/row-index.js';
 import type { IndexName, IndexValues, NoClientIndexes } from '../cache/typed-indexes.js';
+import { entryOf, newMap } from '../entry-of.js';
 import type { DatabaseModel } from '../model/descriptor.js';
 import { encodeValue } from '../model/row-encode.js';
 import type { Condition } from '../protocol/conditions.js';
 import type { WireValue } from '../protocol/notation.js';
 import type { DatabaseSchema } from '../protocol/schema.js';
-import { innerMap } from './inner-map.js';
 import type { ReadSet } from './read-set.js';
 import type { WriteOverlay } from './write-overlay.js';
 
@@ -258,13 +258,8 @@ export class TransactionView<T extends object> {
   ): { readonly seen: Set<unknown>; readonly key: unknown } | undefined {
     const key = plainKey(values);
     if (key === undefined) return undefined;
-    const byIndex = innerMap(this.lookupsRecorded, table);
-    let seen = byIndex.get(index);
-    if (seen === undefined) {
-      seen = new Set();
-      byIndex.set(index, seen);
-    }
-    return { seen, key };
+    const byIndex = entryOf(this.lookupsRecorded, table, newMap<string, Set<unknown>>);
+    return { seen: entryOf(byIndex, index, newSet), key };
   }
 
   /**
@@ -293,7 +288,7 @@ export class TransactionView<T extends object> {
     values: readonly unknown[],
     found: readonly Row[],
   ): void {
-    if (this.reads === undefined) return;
+    const reads = this.reads as ReadSet;
     const columns = this.base.view?.server.tables.get(table)?.columns;
     const parts = this.indexParts(table, index);
     if (columns === undefined || parts.length !== values.length) return;
@@ -317,7 +312,7 @@ export class TransactionView<T extends object> {
         where.push([column, 'includes', pair as WireValue] as Condition);
       }
     }
-    this.reads.recordLookup(
+    reads.recordLookup(
       table,
       where,
       found.map((row) => row._uuid as string),
@@ -331,6 +326,8 @@ export class TransactionView<T extends object> {
     );
   }
 }
+
+const newSet = (): Set<unknown> => new Set();
 
 /** True for a value JSON says fully: a string, a number or a boolean. */
 function isPlain(value: unknown): boolean {

@@ -16,6 +16,7 @@
  */
 import type { ColumnCodec } from '../cache/column-codec.js';
 import { columnCodec } from '../cache/column-codec.js';
+import { entryOf } from '../entry-of.js';
 import { withChosenUuid } from '../model/chosen-uuid.js';
 import type { DatabaseModel } from '../model/descriptor.js';
 import { decodeValue } from '../model/row-codec.js';
@@ -171,7 +172,7 @@ export class WriteOverlay {
       const schema = descriptorOf(this.model, name);
       writes = {
         schema,
-        codecs: codecsOf(name, schema),
+        codecs: entryOf(codecsBySchema, schema, makeCodecs),
         inserted: new Map(),
         log: [],
         targeted: new Set(),
@@ -239,15 +240,10 @@ export class WriteOverlay {
 /** The column codecs of each table schema, made once: every transaction writing the table uses them. */
 const codecsBySchema = new WeakMap<TableSchema, ReadonlyMap<string, ColumnCodec>>();
 
-/** The codecs of the columns of `schema` (table `table`), by column name. */
-function codecsOf(table: string, schema: TableSchema): ReadonlyMap<string, ColumnCodec> {
-  let codecs = codecsBySchema.get(schema);
-  if (codecs === undefined) {
-    const made = new Map<string, ColumnCodec>();
-    for (const [column, def] of schema.columns) made.set(column, columnCodec(table, column, def.type));
-    codecs = made;
-    codecsBySchema.set(schema, codecs);
-  }
+/** The codecs of the columns of `schema`, by column name. */
+function makeCodecs(schema: TableSchema): ReadonlyMap<string, ColumnCodec> {
+  const codecs = new Map<string, ColumnCodec>();
+  for (const [column, def] of schema.columns) codecs.set(column, columnCodec(schema.name, column, def.type));
   return codecs;
 }
 

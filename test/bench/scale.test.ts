@@ -13,6 +13,13 @@ import { MEASURES } from '../../bench/scale/report.js';
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
 
+/** The JSON lines of a bench's output. */
+const jsonLines = <T>(stdout: string): T[] =>
+  stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as T);
+
 test('npm run bench:scale reports every measure at a tiny scale', { timeout: 60_000 }, async () => {
   const { stdout } = await run(
     process.execPath,
@@ -38,10 +45,7 @@ test('npm run bench:scale reports every measure at a tiny scale', { timeout: 60_
     ],
     { cwd: root, timeout: 55_000, maxBuffer: 16 << 20 },
   );
-  const lines = stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = jsonLines<Record<string, unknown>>(stdout);
   assert.deepEqual(
     lines.filter((l) => l.error !== undefined),
     [],
@@ -115,10 +119,7 @@ test('npm run bench:change-costs times every stage after a pause and hot', { tim
     ],
     { cwd: root, timeout: 55_000, maxBuffer: 4 << 20 },
   );
-  const lines = stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { stage: string; after_pause_us: number; hot_us: number });
+  const lines = jsonLines<{ stage: string; after_pause_us: number; hot_us: number }>(stdout);
   assert.deepEqual(
     lines.map((l) => l.stage),
     ['parse', 'plan', 'plan in transaction', 'schema check', 'encode', 'change', 'raw'],
